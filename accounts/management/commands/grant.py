@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.roles import Role
+from accounts.services import grant
+
+
+class Command(BaseCommand):
+    help = "给用户授予某组织（及其下级）的角色；用户不存在时创建。可重复执行。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("org_code")
+        parser.add_argument("role", choices=Role.values, help="staff / secretary / leader")
+        parser.add_argument("--password", help="设置（或重设）该用户的密码")
+        parser.add_argument("--name", default="", help="新用户的姓名")
+
+    def handle(self, *args, username, org_code, role, password, name, **options):
+        try:
+            result = grant(
+                username=username, org_code=org_code, role=role, password=password, full_name=name
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        parts = [
+            f"用户 {username}" + ("（新建）" if result.user_created else ""),
+            f"{Role(role).label} @ {org_code}",
+            "已授权" if result.assignment_created else "授权已存在，未重复添加",
+        ]
+        self.stdout.write(self.style.SUCCESS("：".join(parts[:2]) + "，" + parts[2]))
+        if result.user_created and password is None:
+            self.stdout.write(self.style.WARNING("该用户尚未设置密码，请用 --password 设置。"))

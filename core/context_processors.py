@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from orgs.scope import is_staff_member
+
+
+def portal(request) -> dict[str, Any]:
+    """Title, role-based navigation and the user's roles for the base template."""
+    user = getattr(request, "user", None)
+    context: dict[str, Any] = {"portal_title": settings.PORTAL_TITLE, "nav_items": []}
+    if user is None or not user.is_authenticated:
+        return context
+    items = [(_("工作台"), reverse("home")), (_("组织体系"), reverse("orgs:tree"))]
+    if is_staff_member(user):
+        items.append((_("后台管理"), reverse("admin:index")))
+    current = request.path
+    context["nav_items"] = [
+        {
+            "label": label,
+            "url": url,
+            "active": current == url or (url != "/" and current.startswith(url)),
+        }
+        for label, url in items
+    ]
+    context["user_roles"] = [
+        f"{a.get_role_display()} · {a.organization.name}"
+        for a in user.assignments.select_related("organization").order_by("role")
+    ] or ([_("系统管理员")] if user.is_superuser else [])
+    return context

@@ -1,0 +1,286 @@
+"""The one import/export mechanism: django-import-export resources that know the data
+dictionary, and the reporting every caller (admin, `import_data`, tasks) shares.
+
+A file imports completely or not at all; every bad row is reported as `第N行 [列名] 说明`
+(N as Excel shows it, the header being row 1), all at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from import_export import fields, resources
+from import_export.results import Result, RowResult
+
+from orgs.scope import is_staff_member
+
+HEADER_ROW = 1
+
+
+def excel_row(index: int) -> int:
+    """import-export numbers data rows from 1; Excel shows the header as row 1."""
+    return index + HEADER_ROW
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 [{self.column}] {self.message}"
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    dry_run: bool
+    total: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        if not self.ok:
+            return _("导入失败：共 %(n)d 处错误，数据库未作任何修改。") % {"n": len(self.errors)}
+        verb = _("试导入（未写入）") if self.dry_run else _("导入完成")
+        return _("%(verb)s：共 %(total)d 行，新增 %(new)d，更新 %(updated)d，未变 %(same)d。") % {
+            "verb": verb,
+            "total": self.total,
+            "new": self.new,
+            "updated": self.updated,
+            "same": self.unchanged,
+        }
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data-dictionary table, as the blank template describes it."""
+
+    name: str
+    required: str
+    rule: str
+    allowed: tuple[str, ...] = ()
+
+
+class PortalResource(resources.ModelResource):
+    """Base of every import/export resource.
+
+    `user` limits the resource to that user's scope (rows aimed outside it are errors);
+    None means the deployer's full scope (commands run without --user).
+    """
+
+    kind: str = ""
+    #: the data dictionary's column descriptions, in file order
+    columns: tuple[Column, ...] = ()
+
+    def __init__(self, user: Any = None, source: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+        self.source = source
+        self._seen_keys: dict[tuple, int] = {}
+
+    # --- scope ---------------------------------------------------------------------
+    def get_queryset(self):
+        manager = self._meta.model._default_manager
+        if self.user is None:
+            return manager.all()
+        return manager.all().editable_by(self.user)
+
+    def key_column(self) -> str:
+        return self.fields[self.get_import_id_fields()[0]].column_name
+
+    # --- headers -------------------------------------------------------------------
+    def expected_headers(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
+        if self.user is not None and not is_staff_member(self.user):
+            raise ValidationError(_("只有组织部工作人员可以导入数据。"))
+        headers = list(dataset.headers or [])
+        expected = self.expected_headers()
+        problems = []
+        duplicates = sorted({h for h in headers if headers.count(h) > 1})
+        if duplicates:
+            problems.append(_("表头重复：%(cols)s。") % {"cols": "、".join(duplicates)})
+        unknown = [h for h in headers if h not in expected]
+        if unknown:
+            problems.append(
+                _("未知的列：%(cols)s（请使用下载的空白模板）。") % {"cols": "、".join(unknown)}
+            )
+        required = [c.name for c in self.columns if c.required == "是"]
+        missing = [h for h in required if h not in headers]
+        if missing:
+            problems.append(_("缺少必填列：%(cols)s。") % {"cols": "、".join(missing)})
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+    # --- rows ----------------------------------------------------------------------
+    def import_row(self, row, instance_loader, **kwargs):
+        # import-export passes the row number here but not to the loader hooks below.
+        self._current_row = kwargs.get("row_number", 0)
+        if all(value in (None, "") for value in row.values()):
+            result = self.get_row_result_class()()
+            result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def get_or_init_instance(self, instance_loader, row):
+        key_field = self.fields[self.get_import_id_fields()[0]]
+        try:
+            key = key_field.clean(row)
+        except ValueError as exc:
+            raise ValidationError({key_field.column_name: str(exc)}) from None
+        if key in (None, ""):
+            raise ValidationError({key_field.column_name: _("必填，不能为空。")})
+        row_number = self._current_row
+        previous = self._seen_keys.setdefault((key,), row_number)
+        if previous != row_number:
+            raise ValidationError(
+                {key_field.column_name: _("与第%(row)d行重复。") % {"row": excel_row(previous)}}
+            )
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        if new and self.user is not None:
+            lookup = {key_field.attribute: key}
+            if self._meta.model._default_manager.filter(**lookup).exists():
+                raise ValidationError(
+                    {
+                        key_field.column_name: _(
+                            "“%(key)s”已存在，但不在您的管辖范围内，不能修改。"
+                        )
+                        % {"key": key}
+                    }
+                )
+        return instance, new
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict[str, list[str]] = {}
+        for fld in self.get_import_fields():
+            if not fld.attribute or fld.column_name not in row:
+                continue
+            try:
+                fld.save(instance, row, **kwargs)
+            except ValueError as exc:
+                errors.setdefault(fld.column_name, []).append(str(exc))
+        try:
+            self.clean_row(instance, row, errors)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                errors.setdefault(self.column_for(key), []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_row(self, instance, row, errors: dict[str, list[str]]) -> None:
+        """Cross-column rules of the kind; add to `errors` or raise ValidationError."""
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        exclude = set(self.validation_exclude())
+        for key in errors:
+            attribute = self.attribute_for(key)
+            if attribute:
+                exclude.add(attribute)
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=validate_unique)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                errors.setdefault(self.column_for(key), []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def validation_exclude(self) -> Iterable[str]:
+        return ()
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return bool(super().skip_row(instance, original, row, import_validation_errors))
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._history_user = self.user
+        instance._change_reason = (
+            _("导入 %(source)s") % {"source": self.source} if self.source else _("导入")
+        )
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # The admin's templates show these, so that it reports exactly like import_data.
+        result.portal_errors = collect_errors(self, result)
+
+    # --- columns <-> attributes -------------------------------------------------------
+    def column_for(self, key: str) -> str:
+        if key == NON_FIELD_ERRORS:
+            return self.key_column()
+        for name, fld in self.fields.items():
+            if key in (name, fld.column_name, fld.attribute):
+                return fld.column_name
+        return key
+
+    def attribute_for(self, key: str) -> str | None:
+        for name, fld in self.fields.items():
+            if key in (name, fld.column_name, fld.attribute):
+                return fld.attribute
+        return None
+
+
+def collect_errors(resource: PortalResource, result: Result) -> list[RowError]:
+    """Every problem of an import result as `第N行 [列名] 说明`, in row order."""
+    errors: list[RowError] = []
+    for error in result.base_errors:
+        exc = error.error
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        errors.extend(RowError(HEADER_ROW, _("表头"), m) for m in messages)
+    for number, row_errors in result.row_errors():
+        for error in row_errors:
+            errors.append(
+                RowError(
+                    excel_row(number),
+                    resource.key_column(),
+                    _("无法保存：%(error)s") % {"error": error.error},
+                )
+            )
+    for invalid in result.invalid_rows:
+        for key, messages in invalid.error_dict.items():
+            for message in messages:
+                text = message.message if hasattr(message, "message") else str(message)
+                if getattr(message, "params", None):
+                    text = text % message.params
+                errors.append(RowError(excel_row(invalid.number), resource.column_for(key), text))
+    errors.sort(key=lambda e: e.row)
+    return errors
+
+
+def run_import(
+    resource: PortalResource, dataset: tablib.Dataset, *, dry_run: bool = False
+) -> ImportReport:
+    """Import `dataset` all-or-nothing and report what happened."""
+    with transaction.atomic():
+        result = resource.import_data(
+            dataset,
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            raise_errors=False,
+        )
+    report = ImportReport(kind=resource.kind, dry_run=dry_run, total=len(dataset))
+    report.errors = collect_errors(resource, result)
+    totals = result.totals
+    report.new = totals.get(RowResult.IMPORT_TYPE_NEW, 0)
+    report.updated = totals.get(RowResult.IMPORT_TYPE_UPDATE, 0)
+    report.unchanged = totals.get(RowResult.IMPORT_TYPE_SKIP, 0)
+    return report
+
+
+def dictionary_field(column: str, attribute: str | None, widget, **kwargs) -> fields.Field:
+    """A resource field whose column header is the data dictionary's Chinese name."""
+    return fields.Field(attribute=attribute, column_name=column, widget=widget, **kwargs)

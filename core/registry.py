@@ -1,0 +1,36 @@
+"""The data-dictionary tables that `import_data` / `export_data` and the admin know.
+
+Each app registers its tables in AppConfig.ready(), so that core needs no import of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .importing import PortalResource
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    resource: type[PortalResource]
+    #: path from the exported model to the Organization whose subtree scopes it
+    org_prefix: str
+    #: whether its rows hold personal data (exports are then logged and masked)
+    personal: bool = False
+
+
+_kinds: dict[str, Kind] = {}
+
+
+def register_kind(kind: Kind) -> None:
+    _kinds[kind.name] = kind
+
+
+def get_kind(name: str) -> Kind:
+    return _kinds[name]
+
+
+def kind_names() -> list[str]:
+    return list(_kinds)

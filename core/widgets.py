@@ -1,0 +1,179 @@
+"""Import/export widgets that speak the data dictionary: Chinese labels and messages.
+
+A widget's clean() raises ValueError with a message for the person who filled the sheet;
+the importer puts it after "第N行 [列名]".
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+from import_export import widgets
+
+from .tables import cell_text
+
+YES, NO = "是", "否"
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+class TextWidget(widgets.Widget):
+    def __init__(self, *, required: bool = False, max_length: int | None = None, min_length=0):
+        super().__init__(coerce_to_string=True)
+        self.required = required
+        self.max_length = max_length
+        self.min_length = min_length
+
+    def clean(self, value: Any, row=None, **kwargs) -> str:
+        text = cell_text(value)
+        if not text:
+            if self.required:
+                raise ValueError(_("必填，不能为空。"))
+            return ""
+        if self.max_length and len(text) > self.max_length:
+            raise ValueError(
+                _("不能超过 %(max)d 个字符（现为 %(len)d 个）。")
+                % {"max": self.max_length, "len": len(text)}
+            )
+        if len(text) < self.min_length:
+            raise ValueError(_("至少 %(min)d 个字符。") % {"min": self.min_length})
+        return text
+
+    def render(self, value: Any, obj=None, **kwargs) -> str:
+        return "" if value is None else str(value)
+
+
+class PatternWidget(TextWidget):
+    def __init__(self, pattern: str, message: str, **kwargs):
+        super().__init__(**kwargs)
+        self.pattern = re.compile(pattern)
+        self.message = message
+
+    def clean(self, value: Any, row=None, **kwargs) -> str:
+        text = super().clean(value, row, **kwargs)
+        if text and not self.pattern.fullmatch(text):
+            raise ValueError(self.message)
+        return text
+
+
+class MobileWidget(PatternWidget):
+    def __init__(self, **kwargs):
+        super().__init__(
+            MOBILE_RE.pattern, _("应为 11 位大陆手机号码（1 开头）。"), max_length=11, **kwargs
+        )
+
+
+class ChoiceWidget(widgets.Widget):
+    """Stores the code of a TextChoices member; the sheet holds its Chinese label."""
+
+    def __init__(self, choices, *, required: bool = False):
+        super().__init__(coerce_to_string=True)
+        self.by_label = {str(label): value for value, label in choices}
+        self.by_value = {value: str(label) for value, label in choices}
+        self.required = required
+
+    @property
+    def allowed(self) -> str:
+        return "、".join(self.by_label)
+
+    def clean(self, value: Any, row=None, **kwargs) -> str:
+        text = cell_text(value)
+        if not text:
+            if self.required:
+                raise ValueError(_("必填，只能填写：%(allowed)s。") % {"allowed": self.allowed})
+            return ""
+        if text not in self.by_label:
+            raise ValueError(
+                _("“%(value)s”不是可选值，只能填写：%(allowed)s。")
+                % {"value": text, "allowed": self.allowed}
+            )
+        return self.by_label[text]
+
+    def render(self, value: Any, obj=None, **kwargs) -> str:
+        return self.by_value.get(value, "") if value else ""
+
+
+class YesNoWidget(widgets.Widget):
+    def __init__(self):
+        super().__init__(coerce_to_string=True)
+
+    def clean(self, value: Any, row=None, **kwargs) -> bool:
+        text = cell_text(value)
+        if text in ("", NO):
+            return False
+        if text == YES:
+            return True
+        raise ValueError(_("只能填写“是”或“否”。"))
+
+    def render(self, value: Any, obj=None, **kwargs) -> str:
+        return YES if value else NO
+
+
+class DateWidget(widgets.Widget):
+    """YYYY-MM-DD text or an Excel date cell."""
+
+    def __init__(self, *, required: bool = False, not_future: bool = False):
+        super().__init__(coerce_to_string=True)
+        self.required = required
+        self.not_future = not_future
+
+    def clean(self, value: Any, row=None, **kwargs) -> datetime.date | None:
+        if isinstance(value, datetime.datetime):
+            day = value.date()
+        elif isinstance(value, datetime.date):
+            day = value
+        else:
+            text = cell_text(value)
+            if not text:
+                if self.required:
+                    raise ValueError(_("必填，格式为 YYYY-MM-DD。"))
+                return None
+            try:
+                day = datetime.date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(
+                    _("“%(value)s”不是有效日期，格式应为 YYYY-MM-DD。") % {"value": text}
+                ) from None
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError(_("“%(value)s”格式应为 YYYY-MM-DD。") % {"value": text})
+        if self.not_future:
+            from django.utils import timezone
+
+            if day > timezone.localdate():
+                raise ValueError(_("不能晚于今天。"))
+        return day
+
+    def render(self, value: Any, obj=None, **kwargs) -> str:
+        return value.isoformat() if value else ""
+
+
+class IntegerWidget(widgets.Widget):
+    def __init__(self, *, required: bool = False, allowed: tuple[int, ...] | None = None):
+        super().__init__(coerce_to_string=True)
+        self.required = required
+        self.allowed = allowed
+
+    def clean(self, value: Any, row=None, **kwargs) -> int | None:
+        text = cell_text(value)
+        if not text:
+            if self.required:
+                raise ValueError(_("必填。"))
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s”不是整数。") % {"value": text}) from None
+        if number != number.to_integral_value():
+            raise ValueError(_("应为整数。"))
+        result = int(number)
+        if self.allowed and result not in self.allowed:
+            raise ValueError(
+                _("只能填写 %(allowed)s。") % {"allowed": " 或 ".join(map(str, self.allowed))}
+            )
+        return result
+
+    def render(self, value: Any, obj=None, **kwargs) -> str:
+        return "" if value is None else str(value)

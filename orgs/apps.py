@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "orgs"
+    verbose_name = "党组织"
+
+    def ready(self) -> None:
+        from core.registry import Kind, register_kind
+
+        from .resources import OrganizationResource
+
+        register_kind(Kind("orgs", "党组织", OrganizationResource, org_prefix=""))

@@ -1,0 +1,79 @@
+"""Forms for organisations (admin and portal share them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organization
+
+
+class OrganizationForm(forms.ModelForm):
+    """Edits an organisation and its place in the tree, inside the user's scope."""
+
+    parent = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        required=False,
+        label=_("上级组织"),
+        help_text=_("只能选择您管辖范围内的组织；留空表示根组织（仅系统管理员可设）。"),
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "code",
+            "name",
+            "parent",
+            "kind",
+            "level",
+            "domain",
+            "founded_on",
+            "secretary_name",
+            "secretary_phone",
+            "term_started_on",
+            "term_years",
+            "is_demonstration",
+            "is_weak_and_lax",
+        ]
+        widgets = {
+            "founded_on": forms.DateInput(attrs={"type": "date"}),
+            "term_started_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        choices = Organization.objects.editable_by(user) if user else Organization.objects.all()
+        instance = self.instance
+        current_parent = None
+        if instance.pk:
+            choices = choices.exclude(path__startswith=instance.path)
+            current_parent = instance.get_parent_cached()
+            self.fields["parent"].initial = current_parent
+        if current_parent is not None:
+            # The top of a user's scope keeps its (out-of-scope) parent; it cannot move.
+            choices = choices | Organization.objects.filter(pk=current_parent.pk)
+        self.fields["parent"].queryset = choices.order_by("path")
+        self.fields["term_years"].required = False
+        self._current_parent = current_parent
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        parent = data.get("parent")
+        is_superuser = bool(self.user and self.user.is_superuser)
+        if parent is None:
+            was_root = self.instance.pk and self._current_parent is None
+            if not (is_superuser or was_root):
+                self.add_error("parent", _("请选择上级组织。"))
+            return data
+        self.instance.level = data.get("level") or self.instance.level
+        try:
+            self.instance.validate_parent(parent)
+            self.instance.validate_children_levels()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return data

@@ -1,0 +1,192 @@
+"""The organisation tree."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from .choices import LEVEL_RANK, OrgDomain, OrgKind, OrgLevel, TermStatus
+from .scope import ScopedQuerySet
+from .terms import add_years, default_term_years, term_status
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9-]{1,32}$", _("组织代码只能由 1–32 位字母、数字或“-”组成。")
+)
+mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请填写 11 位大陆手机号码。"))
+
+# Tree bookkeeping that only treebeard's own queryset updates may write (see save()).
+TREE_FIELDS = ("path", "depth", "numchild")
+
+
+class OrganizationQuerySet(ScopedQuerySet, MP_NodeQuerySet):
+    scope_prefix = ""
+
+    def subtree_of(self, org: Organization) -> OrganizationQuerySet:
+        """`org` and everything under it: one indexed prefix query."""
+        return self.filter(path__startswith=org.path)
+
+
+class OrganizationManager(MP_NodeManager):
+    def get_queryset(self) -> OrganizationQuerySet:
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
+
+    def visible_to(self, user) -> OrganizationQuerySet:
+        return self.get_queryset().visible_to(user)
+
+    def editable_by(self, user) -> OrganizationQuerySet:
+        return self.get_queryset().editable_by(user)
+
+
+class Organization(MP_Node):
+    steplen = 4  # up to 36**4 children per node; depth is small (city → … → branch)
+    node_order_by = ["code"]
+
+    code = models.CharField(_("组织代码"), max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(_("组织名称"), max_length=100)
+    kind = models.CharField(_("组织类别"), max_length=20, choices=OrgKind.choices)
+    level = models.CharField(_("行政层级"), max_length=10, choices=OrgLevel.choices)
+    domain = models.CharField(_("所属领域"), max_length=20, choices=OrgDomain.choices)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    secretary_name = models.CharField(_("书记姓名"), max_length=30, blank=True)
+    secretary_phone = models.CharField(
+        _("书记联系电话"), max_length=11, blank=True, validators=[mobile_validator]
+    )
+    term_started_on = models.DateField(_("本届任期开始日期"), null=True, blank=True)
+    term_years = models.PositiveSmallIntegerField(
+        _("任期年限"),
+        blank=True,
+        help_text=_("3 或 5 年；留空则按组织类别和层级取默认值（村级 5 年）。"),
+    )
+    is_demonstration = models.BooleanField(_("是否示范点"), default=False)
+    is_weak_and_lax = models.BooleanField(_("是否软弱涣散"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = OrganizationManager()
+    history = HistoricalRecords(excluded_fields=["numchild", "updated_at"])
+
+    class Meta:
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_years__in=[3, 5]), name="org_term_years_3_or_5"
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="org_code_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="org_name_not_empty"),
+            models.CheckConstraint(condition=Q(kind__in=OrgKind.values), name="org_kind_valid"),
+            models.CheckConstraint(condition=Q(level__in=OrgLevel.values), name="org_level_valid"),
+            models.CheckConstraint(
+                condition=Q(domain__in=OrgDomain.values), name="org_domain_valid"
+            ),
+        ]
+        indexes = [
+            # Health rules and dashboards count organisations of a level inside a subtree.
+            models.Index(fields=["level", "path"], name="org_level_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:detail", args=[self.code])
+
+    # --- tree helpers -------------------------------------------------------------
+    @property
+    def parent_path(self) -> str:
+        return self.path[: -self.steplen] if self.depth > 1 else ""
+
+    def get_parent_cached(self) -> Organization | None:
+        return self.get_parent() if self.depth > 1 else None
+
+    # --- terms --------------------------------------------------------------------
+    @property
+    def term_ends_on(self) -> datetime.date | None:
+        if not self.term_started_on:
+            return None
+        return add_years(self.term_started_on, self.term_years)
+
+    def term_status(self, today: datetime.date | None = None) -> str:
+        return term_status(self.term_ends_on, today or timezone.localdate())
+
+    @property
+    def term_status_label(self) -> str:
+        return TermStatus(self.term_status()).label
+
+    @property
+    def is_term_overdue(self) -> bool:
+        return self.term_status() == TermStatus.EXPIRED
+
+    @property
+    def is_term_expiring(self) -> bool:
+        return self.term_status() == TermStatus.EXPIRING
+
+    # --- validation ---------------------------------------------------------------
+    def clean(self) -> None:
+        if not self.term_years:
+            self.term_years = default_term_years(self.kind, self.level)
+        errors: dict[str, str] = {}
+        if self.term_years not in (3, 5):
+            errors["term_years"] = _("任期年限只能是 3 或 5 年。")
+        today = timezone.localdate()
+        if self.founded_on and self.founded_on > today:
+            errors["founded_on"] = _("成立日期不能晚于今天。")
+        if self.term_started_on and self.term_started_on > today:
+            errors["term_started_on"] = _("本届任期开始日期不能晚于今天。")
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_parent(self, parent: Organization | None) -> None:
+        """Check that `parent` may hold this node: level order and no cycle."""
+        if parent is None:
+            return
+        if self.pk and self.path and parent.path.startswith(self.path):
+            raise ValidationError(
+                {"parent": _("不能把组织移到它自己或它的下级组织之下（会形成循环）。")}
+            )
+        if self.level and LEVEL_RANK[self.level] < LEVEL_RANK[parent.level]:
+            raise ValidationError(
+                {
+                    "level": _("下级组织的行政层级（%(child)s）不能高于上级组织（%(parent)s）。")
+                    % {
+                        "child": OrgLevel(self.level).label,
+                        "parent": OrgLevel(parent.level).label,
+                    }
+                }
+            )
+
+    def validate_children_levels(self) -> None:
+        """After a change of level, no existing child may rank above this organisation."""
+        if not self.pk or not self.level or self.is_leaf():
+            return
+        higher = [level for level, rank in LEVEL_RANK.items() if rank < LEVEL_RANK[self.level]]
+        if Organization.objects.filter(
+            path__startswith=self.path, depth=self.depth + 1, level__in=higher
+        ).exists():
+            raise ValidationError(
+                {
+                    "level": _("已有下级组织的行政层级高于“%(level)s”，不能这样修改。")
+                    % {"level": OrgLevel(self.level).label}
+                }
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.term_years:
+            self.term_years = default_term_years(self.kind, self.level)
+        if self.pk and not self._state.adding and "update_fields" not in kwargs:
+            # The tree position is changed only by treebeard's move(), never by saving an
+            # instance that may carry a stale path (e.g. one restored from history).
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in TREE_FIELDS
+            ]
+        super().save(*args, **kwargs)

@@ -1,0 +1,171 @@
+"""Import/export of the organisation table (DATA_DICTIONARY.md, orgs)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length, Substr
+from django.utils.translation import gettext as _
+
+from core.importing import Column, PortalResource, dictionary_field
+from core.tables import cell_text
+from core.widgets import (
+    ChoiceWidget,
+    DateWidget,
+    IntegerWidget,
+    MobileWidget,
+    PatternWidget,
+    TextWidget,
+    YesNoWidget,
+)
+
+from .choices import OrgDomain, OrgKind, OrgLevel
+from .models import TREE_FIELDS, Organization
+from .scope import can_edit_path
+from .terms import default_term_years
+
+PARENT_COLUMN = "上级组织代码"
+
+
+def labels(choices) -> tuple[str, ...]:
+    return tuple(str(label) for _value, label in choices)
+
+
+def with_parent_code(queryset):
+    """Annotate `parent_code` in the same query (no query per row on export)."""
+    parent = Organization.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organization.steplen)
+    ).values("code")[:1]
+    return queryset.annotate(parent_code=Subquery(parent))
+
+
+class OrganizationResource(PortalResource):
+    kind = "orgs"
+    columns = (
+        Column("组织代码", "是", "主键；1–32 位字母、数字或“-”；唯一"),
+        Column("组织名称", "是", "不超过 100 个字符"),
+        Column(
+            PARENT_COLUMN, "是（根组织除外）", "须已在系统中，或在本文件前面的行中；不能形成循环"
+        ),
+        Column("组织类别", "是", "从可选值中选择", labels(OrgKind.choices)),
+        Column("行政层级", "是", "下级不能高于上级", labels(OrgLevel.choices)),
+        Column("所属领域", "是", "从可选值中选择", labels(OrgDomain.choices)),
+        Column("成立日期", "否", "YYYY-MM-DD；不能晚于今天"),
+        Column("书记姓名", "否", "不超过 30 个字符"),
+        Column("书记联系电话", "否", "11 位大陆手机号码"),
+        Column("本届任期开始日期", "否", "上次换届日期，YYYY-MM-DD"),
+        Column("任期年限", "否", "3 或 5；留空按类别和层级取默认值（村级 5 年）", ("3", "5")),
+        Column("是否示范点", "否", "是或否，留空为否", ("是", "否")),
+        Column("是否软弱涣散", "否", "是或否，留空为否", ("是", "否")),
+    )
+
+    code = dictionary_field(
+        "组织代码",
+        "code",
+        PatternWidget(
+            r"[A-Za-z0-9-]{1,32}",
+            _("只能由 1–32 位字母、数字或“-”组成。"),
+            required=True,
+            max_length=32,
+        ),
+    )
+    name = dictionary_field("组织名称", "name", TextWidget(required=True, max_length=100))
+    parent = dictionary_field(PARENT_COLUMN, None, TextWidget(), dehydrate_method="parent_code")
+    kind = dictionary_field("组织类别", "kind", ChoiceWidget(OrgKind.choices, required=True))
+    level = dictionary_field("行政层级", "level", ChoiceWidget(OrgLevel.choices, required=True))
+    domain = dictionary_field("所属领域", "domain", ChoiceWidget(OrgDomain.choices, required=True))
+    founded_on = dictionary_field("成立日期", "founded_on", DateWidget(not_future=True))
+    secretary_name = dictionary_field("书记姓名", "secretary_name", TextWidget(max_length=30))
+    secretary_phone = dictionary_field("书记联系电话", "secretary_phone", MobileWidget())
+    term_started_on = dictionary_field(
+        "本届任期开始日期", "term_started_on", DateWidget(not_future=True)
+    )
+    term_years = dictionary_field("任期年限", "term_years", IntegerWidget(allowed=(3, 5)))
+    is_demonstration = dictionary_field("是否示范点", "is_demonstration", YesNoWidget())
+    is_weak_and_lax = dictionary_field("是否软弱涣散", "is_weak_and_lax", YesNoWidget())
+
+    class Meta:
+        model = Organization
+        import_id_fields = ("code",)
+        fields = (
+            "code",
+            "name",
+            "parent",
+            "kind",
+            "level",
+            "domain",
+            "founded_on",
+            "secretary_name",
+            "secretary_phone",
+            "term_started_on",
+            "term_years",
+            "is_demonstration",
+            "is_weak_and_lax",
+        )
+        export_order = fields
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def parent_code(self, obj: Organization) -> str:
+        if hasattr(obj, "parent_code"):
+            return obj.parent_code or ""
+        parent = obj.get_parent_cached()
+        return parent.code if parent else ""
+
+    def get_queryset(self):
+        return with_parent_code(super().get_queryset())
+
+    def filter_export(self, queryset, **kwargs):
+        return with_parent_code(queryset).order_by("path")
+
+    def validation_exclude(self):
+        return TREE_FIELDS
+
+    # --- the parent column ------------------------------------------------------------
+    def clean_row(self, instance: Organization, row, errors) -> None:
+        instance._import_parent = None
+        if not instance.term_years and instance.kind and instance.level:
+            # A blank 任期年限 means the default; set it now so that re-imports compare equal.
+            instance.term_years = default_term_years(instance.kind, instance.level)
+        code = cell_text(row.get(PARENT_COLUMN))
+        current_parent_path = instance.parent_path if instance.pk else None
+        if not code:
+            if instance.pk and instance.depth == 1:
+                return  # an existing root stays a root
+            if instance.pk is None and self.user is None and not Organization.objects.exists():
+                return  # the first organisation of an empty portal is the root
+            raise ValidationError({PARENT_COLUMN: _("必填（只有根组织可以留空）。")})
+        if code == cell_text(row.get("组织代码")):
+            raise ValidationError({PARENT_COLUMN: _("上级组织不能是它自己。")})
+        parent = Organization.objects.filter(code=code).first()
+        if parent is None:
+            raise ValidationError(
+                {
+                    PARENT_COLUMN: _(
+                        "“%(code)s”不存在（上级组织须已在系统中，或在本文件前面的行中）。"
+                    )
+                    % {"code": code}
+                }
+            )
+        unchanged = current_parent_path is not None and parent.path == current_parent_path
+        if self.user is not None and not unchanged and not can_edit_path(self.user, parent.path):
+            raise ValidationError(
+                {PARENT_COLUMN: _("“%(code)s”不在您的管辖范围内。") % {"code": code}}
+            )
+        if not errors.get("行政层级"):
+            instance.validate_parent(parent)
+            instance.validate_children_levels()
+        instance._import_parent = parent
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        parent = getattr(instance, "_import_parent", None)
+        if instance.pk and parent is not None and parent.path != instance.parent_path:
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def do_instance_save(self, instance: Organization, is_create: bool) -> None:
+        from .services import place_organization
+
+        place_organization(instance, instance._import_parent, created=is_create)
