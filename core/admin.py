@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from orgs.scope import can_edit_path, is_staff_member
 
 from .blank_template import blank_template
+from .formats import CSV, XLSX
 
 
 class ScopedAdminMixin:
@@ -83,6 +84,9 @@ class ScopedImportExportAdmin(ImportExportMixin, ScopedHistoryAdmin):
     """Import (preview, then confirm) and export with the data-dictionary resources."""
 
     import_template_name = "admin/portal_import.html"
+    # Our formats: calamine for .xlsx, UTF-8/GB18030 detection for .csv (core/tables.py).
+    import_formats = [XLSX, CSV]
+    export_formats = [XLSX, CSV]
 
     def has_import_permission(self, request) -> bool:
         return is_staff_member(request.user)

@@ -108,6 +108,7 @@ class PortalResource(resources.ModelResource):
 
     def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
         if self.user is not None and not is_staff_member(self.user):
+            del dataset[0 : len(dataset)]
             raise ValidationError(_("只有组织部工作人员可以导入数据。"))
         headers = list(dataset.headers or [])
         expected = self.expected_headers()
@@ -125,6 +126,8 @@ class PortalResource(resources.ModelResource):
         if missing:
             problems.append(_("缺少必填列：%(cols)s。") % {"cols": "、".join(missing)})
         if problems:
+            # Rows under a wrong header would only add noise: report the header alone.
+            del dataset[0 : len(dataset)]
             raise ValidationError(" ".join(problems))
 
     # --- rows ----------------------------------------------------------------------

@@ -51,7 +51,7 @@ class OrganizationForm(forms.ModelForm):
         current_parent = None
         if instance.pk:
             choices = choices.exclude(path__startswith=instance.path)
-            current_parent = instance.get_parent_cached()
+            current_parent = instance.parent_node()
             self.fields["parent"].initial = current_parent
         if current_parent is not None:
             # The top of a user's scope keeps its (out-of-scope) parent; it cannot move.

@@ -45,6 +45,9 @@ class OrganizationManager(MP_NodeManager):
     def editable_by(self, user) -> OrganizationQuerySet:
         return self.get_queryset().editable_by(user)
 
+    def subtree_of(self, org: Organization) -> OrganizationQuerySet:
+        return self.get_queryset().subtree_of(org)
+
 
 class Organization(MP_Node):
     steplen = 4  # up to 36**4 children per node; depth is small (city → … → branch)
@@ -104,8 +107,8 @@ class Organization(MP_Node):
     def parent_path(self) -> str:
         return self.path[: -self.steplen] if self.depth > 1 else ""
 
-    def get_parent_cached(self) -> Organization | None:
-        return self.get_parent() if self.depth > 1 else None
+    def parent_node(self) -> Organization | None:
+        return Organization.objects.get_parent(self) if self.depth > 1 else None
 
     # --- terms --------------------------------------------------------------------
     @property

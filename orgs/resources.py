@@ -111,7 +111,7 @@ class OrganizationResource(PortalResource):
     def parent_code(self, obj: Organization) -> str:
         if hasattr(obj, "parent_code"):
             return obj.parent_code or ""
-        parent = obj.get_parent_cached()
+        parent = obj.parent_node()
         return parent.code if parent else ""
 
     def get_queryset(self):
@@ -125,17 +125,23 @@ class OrganizationResource(PortalResource):
 
     # --- the parent column ------------------------------------------------------------
     def clean_row(self, instance: Organization, row, errors) -> None:
-        instance._import_parent = None
         if not instance.term_years and instance.kind and instance.level:
             # A blank 任期年限 means the default; set it now so that re-imports compare equal.
             instance.term_years = default_term_years(instance.kind, instance.level)
+        instance._import_parent = self.resolve_parent(instance, row)
+        if not errors.get("行政层级"):
+            instance.validate_parent(instance._import_parent)
+            instance.validate_children_levels()
+
+    def resolve_parent(self, instance: Organization, row) -> Organization | None:
+        """The organisation named in 上级组织代码, checked against existence and scope."""
         code = cell_text(row.get(PARENT_COLUMN))
         current_parent_path = instance.parent_path if instance.pk else None
         if not code:
             if instance.pk and instance.depth == 1:
-                return  # an existing root stays a root
+                return None  # an existing root stays a root
             if instance.pk is None and self.user is None and not Organization.objects.exists():
-                return  # the first organisation of an empty portal is the root
+                return None  # the first organisation of an empty portal is the root
             raise ValidationError({PARENT_COLUMN: _("必填（只有根组织可以留空）。")})
         if code == cell_text(row.get("组织代码")):
             raise ValidationError({PARENT_COLUMN: _("上级组织不能是它自己。")})
@@ -154,10 +160,7 @@ class OrganizationResource(PortalResource):
             raise ValidationError(
                 {PARENT_COLUMN: _("“%(code)s”不在您的管辖范围内。") % {"code": code}}
             )
-        if not errors.get("行政层级"):
-            instance.validate_parent(parent)
-            instance.validate_children_levels()
-        instance._import_parent = parent
+        return parent
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         parent = getattr(instance, "_import_parent", None)

@@ -33,6 +33,7 @@ def tree(request: HttpRequest) -> HttpResponse:
             request.GET.get("page")
         )
         counts = member_counts(o.id for o in page.object_list)
+        context["searching"] = True
         context["page"] = page
         context["rows"] = [(org, counts.get(org.id, 0)) for org in page.object_list]
         context["querystring"] = request.GET.copy()

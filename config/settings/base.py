@@ -150,8 +150,6 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = None
-IMPORT_FORMATS = ["core.formats.XLSX", "core.formats.CSV"]
-EXPORT_FORMATS = ["core.formats.XLSX", "core.formats.CSV"]
 
 # django-simple-history
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

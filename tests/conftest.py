@@ -1,0 +1,71 @@
+"""A small county: county → township A (villages A1, A2) and township B (village B1).
+
+Alice is county staff, Bob is staff of township A only, Charlie is staff of township B
+(the outsider of A), Sam is the secretary of village A1, Leo a county leader.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_org, make_user
+
+
+@pytest.fixture
+def county(db):
+    return make_org(code="C", name="测试县委", kind="committee", level="county", domain="other")
+
+
+@pytest.fixture
+def town_a(county):
+    return make_org(county, code="A", name="甲镇党委", kind="committee", level="township")
+
+
+@pytest.fixture
+def town_b(county):
+    return make_org(county, code="B", name="乙镇党委", kind="committee", level="township")
+
+
+@pytest.fixture
+def village_a1(town_a):
+    return make_org(town_a, code="A1", name="甲一村支部")
+
+
+@pytest.fixture
+def village_a2(town_a):
+    return make_org(town_a, code="A2", name="甲二村支部")
+
+
+@pytest.fixture
+def village_b1(town_b):
+    return make_org(town_b, code="B1", name="乙一村支部")
+
+
+@pytest.fixture
+def tree(county, town_a, town_b, village_a1, village_a2, village_b1):
+    return {o.code: o for o in (county, town_a, town_b, village_a1, village_a2, village_b1)}
+
+
+@pytest.fixture
+def alice(tree):
+    return make_user("alice", tree["C"], "staff")
+
+
+@pytest.fixture
+def bob(tree):
+    return make_user("bob", tree["A"], "staff")
+
+
+@pytest.fixture
+def charlie(tree):
+    return make_user("charlie", tree["B"], "staff")
+
+
+@pytest.fixture
+def sam(tree):
+    return make_user("sam", tree["A1"], "secretary")
+
+
+@pytest.fixture
+def leo(tree):
+    return make_user("leo", tree["C"], "leader")
