@@ -109,6 +109,8 @@ class OrganizationResource(PortalResource):
         use_transactions = True
 
     def parent_code(self, obj: Organization) -> str:
+        if getattr(obj, "_import_parent", None) is not None:  # the import preview's diff
+            return obj._import_parent.code
         if hasattr(obj, "parent_code"):
             return obj.parent_code or ""
         parent = obj.parent_node()
