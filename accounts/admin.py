@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import GuardedHistoryAdmin
 from orgs.scope import is_staff_member, scope_q
 
 from .models import Assignment, User
+from .roles import WRITE_ROLES
 
 
 class AssignmentInline(admin.TabularInline):
@@ -15,7 +16,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(GuardedHistoryAdmin, DjangoUserAdmin):
     """Accounts are managed by superusers (and by `manage.py grant`)."""
 
     inlines = [AssignmentInline]
@@ -43,7 +44,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(GuardedHistoryAdmin):
     """Staff see who holds which role inside their subtree; superusers grant."""
 
     list_display = ["user", "role", "organization", "created_at"]
@@ -52,7 +53,11 @@ class AssignmentAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["organization", "user"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(scope_q(request.user, "organization__"))
+        return (
+            super()
+            .get_queryset(request)
+            .filter(scope_q(request.user, "organization__", WRITE_ROLES))
+        )
 
     def has_module_permission(self, request):
         return is_staff_member(request.user)

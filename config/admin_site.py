@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from orgs.scope import is_staff_member
@@ -14,6 +17,12 @@ class PortalAdminSite(admin.AdminSite):
     site_header = _("基层党建管理平台 · 后台管理")
     site_title = _("基层党建管理平台后台")
     index_title = _("数据维护")
+
+    def login(self, request, extra_context=None):
+        # One login page for everybody: the admin's own requires is_staff, which we do not use.
+        return redirect_to_login(
+            request.GET.get("next", reverse("admin:index")), settings.LOGIN_URL
+        )
 
     def has_permission(self, request) -> bool:
         user = request.user

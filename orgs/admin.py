@@ -53,6 +53,14 @@ class OrganizationAdmin(ScopedImportExportAdmin):
 
         return ScopedForm
 
+    def get_deleted_objects(self, objs, request):
+        # treebeard deletes the whole subtree, which is not FK-related: list it (and what
+        # protects it, e.g. assignments) on the confirmation page.
+        subtree = Organization.objects.none()
+        for obj in objs:
+            subtree = subtree | Organization.objects.subtree_of(obj)
+        return super().get_deleted_objects(list(subtree.order_by("path")), request)
+
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
         place_organization(obj, form.cleaned_data.get("parent"), created=not change)

@@ -50,6 +50,10 @@ class OrganizationForm(forms.ModelForm):
         instance = self.instance
         current_parent = None
         if instance.pk:
+            # A version restored from history carries its old tree position: use today's.
+            instance.refresh_from_db(fields=["path", "depth", "numchild"])
+            # The code orders siblings in the tree and joins import files: fixed once created.
+            self.fields["code"].disabled = True
             choices = choices.exclude(path__startswith=instance.path)
             current_parent = instance.parent_node()
             self.fields["parent"].initial = current_parent
@@ -65,8 +69,8 @@ class OrganizationForm(forms.ModelForm):
         parent = data.get("parent")
         is_superuser = bool(self.user and self.user.is_superuser)
         if parent is None:
-            was_root = self.instance.pk and self._current_parent is None
-            if not (is_superuser or was_root):
+            is_new_root = self.instance.pk is None and is_superuser
+            if not (is_new_root or (self.instance.pk and self._current_parent is None)):
                 self.add_error("parent", _("请选择上级组织。"))
             return data
         self.instance.level = data.get("level") or self.instance.level

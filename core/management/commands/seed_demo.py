@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import tablib
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -23,7 +24,14 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "生成演示县（清河县）的组织和演示账号；可重复执行，不会产生重复数据。"
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="在 DEBUG 关闭（生产）时也生成演示账号"
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("生产环境（DEBUG 关闭）不生成演示账号；确需生成请加 --force。")
         dataset = tablib.Dataset(*demo_rows(), headers=HEADERS)
         with transaction.atomic():
             # The same import path that staff use (DATA_DICTIONARY.md, orgs).
