@@ -146,8 +146,6 @@ class PortalResource(resources.ModelResource):
             key = key_field.clean(row)
         except ValueError as exc:
             raise ValidationError({key_field.column_name: str(exc)}) from None
-        if key in (None, ""):
-            raise ValidationError({key_field.column_name: _("必填，不能为空。")})
         row_number = self._current_row
         previous = self._seen_keys.setdefault((key,), row_number)
         if previous != row_number:
@@ -255,10 +253,9 @@ def collect_errors(resource: PortalResource, result: Result) -> list[RowError]:
     for invalid in result.invalid_rows:
         for key, messages in invalid.error_dict.items():
             for message in messages:
-                text = message.message if hasattr(message, "message") else str(message)
-                if getattr(message, "params", None):
-                    text = text % message.params
-                errors.append(RowError(excel_row(invalid.number), resource.column_for(key), text))
+                errors.append(
+                    RowError(excel_row(invalid.number), resource.column_for(key), str(message))
+                )
     errors.sort(key=lambda e: e.row)
     return errors
 

@@ -17,8 +17,6 @@ class Kind:
     resource: type[PortalResource]
     #: path from the exported model to the Organization whose subtree scopes it
     org_prefix: str
-    #: whether its rows hold personal data (exports are then logged and masked)
-    personal: bool = False
 
 
 _kinds: dict[str, Kind] = {}

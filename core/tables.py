@@ -49,8 +49,7 @@ def build_dataset(rows: Iterable[Sequence[Any]]) -> tablib.Dataset:
     for raw in iterator:
         row = [None if _is_blank(v) else v for v in list(raw)[:width]]
         row += [None] * (width - len(row))
-        # Extra cells beyond the header width are data without a column: keep them visible
-        # by refusing the row later is not possible, so count them as an unknown column.
+        # Cells right of the header are data without a column: refuse rather than drop them.
         if any(not _is_blank(v) for v in list(raw)[width:]):
             raise TableReadError(
                 _("第%(row)d行在表头之外的列里有数据，请删除多余的列。") % {"row": len(body) + 2}

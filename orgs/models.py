@@ -124,14 +124,6 @@ class Organization(MP_Node):
     def term_status_label(self) -> str:
         return TermStatus(self.term_status()).label
 
-    @property
-    def is_term_overdue(self) -> bool:
-        return self.term_status() == TermStatus.EXPIRED
-
-    @property
-    def is_term_expiring(self) -> bool:
-        return self.term_status() == TermStatus.EXPIRING
-
     # --- validation ---------------------------------------------------------------
     def clean(self) -> None:
         if not self.term_years:
