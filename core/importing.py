@@ -13,7 +13,6 @@ from typing import Any
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.results import Result, RowResult
@@ -264,16 +263,16 @@ def run_import(
     resource: PortalResource, dataset: tablib.Dataset, *, dry_run: bool = False
 ) -> ImportReport:
     """Import `dataset` all-or-nothing and report what happened."""
-    with transaction.atomic():
-        result = resource.import_data(
-            dataset,
-            dry_run=dry_run,
-            use_transactions=True,
-            rollback_on_validation_errors=True,
-            raise_errors=False,
-        )
+    # import_data() runs in its own transaction and rolls back on any error.
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        raise_errors=False,
+    )
     report = ImportReport(kind=resource.kind, dry_run=dry_run, total=len(dataset))
-    report.errors = collect_errors(resource, result)
+    report.errors = result.portal_errors  # collected once, in after_import()
     totals = result.totals
     report.new = totals.get(RowResult.IMPORT_TYPE_NEW, 0)
     report.updated = totals.get(RowResult.IMPORT_TYPE_UPDATE, 0)
