@@ -11,7 +11,8 @@ from orgs.models import Organization
 from orgs.scope import can_see_path
 
 from .formats import CSV, XLSX
-from .registry import get_kind
+from .models import ExportChannel, ExportLog
+from .registry import Kind, get_kind
 
 FORMATS = {"xlsx": XLSX, "csv": CSV}
 
@@ -32,13 +33,67 @@ def export_queryset(kind_name: str, *, user: Any = None, org: Organization | Non
 
 
 def export_file(
-    kind_name: str, fmt: str, *, user: Any = None, org: Organization | None = None
+    kind_name: str,
+    fmt: str,
+    *,
+    user: Any = None,
+    org: Organization | None = None,
+    unmasked: bool = False,
+    channel: str = ExportChannel.COMMAND,
 ) -> tuple[bytes, int]:
-    """The export file's content and its number of data rows."""
+    """The export file's content and its number of data rows.
+
+    Personal data (Kind.personal) is masked unless `user` holds the full-view permission,
+    or, without a user, the deployer asked for `unmasked`; every such export is logged.
+    """
     kind = get_kind(kind_name)
-    resource = kind.resource(user=user)
+    options = {"unmasked": unmasked} if kind.personal else {}
+    resource = kind.resource(user=user, **options)
     dataset = resource.export(queryset=export_queryset(kind_name, user=user, org=org))
     content = FORMATS[fmt]().export_data(dataset)
     if isinstance(content, str):
         content = content.encode("utf-8")
+    if kind.personal:
+        log_export(
+            kind,
+            user=user,
+            org=org,
+            rows=len(dataset),
+            unmasked=getattr(resource, "unmasked", False),
+            channel=channel,
+            fmt=fmt,
+        )
     return content, len(dataset)
+
+
+def log_export(
+    kind: Kind,
+    *,
+    user: Any,
+    org: Organization | None,
+    rows: int,
+    unmasked: bool,
+    channel: str,
+    fmt: str,
+) -> ExportLog:
+    """Record an export of personal data (who, when, which scope, how many rows)."""
+    if org is not None:
+        label = f"{org.name}（{org.code}）及下级"
+    elif user is not None and not user.is_superuser:
+        label = (
+            _("本人管辖范围")
+            + "："
+            + "、".join(user.assignments.values_list("organization__name", flat=True))
+        )
+    else:
+        label = _("全部")
+    return ExportLog.objects.create(
+        user=user,
+        kind=kind.name,
+        organization=org,
+        scope_label=label[:200],
+        rows=rows,
+        unmasked=unmasked,
+        channel=channel,
+        file_format=fmt,
+    )

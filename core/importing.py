@@ -15,7 +15,9 @@ import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
+from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import Result, RowResult
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from orgs.scope import is_staff_member
 
@@ -74,6 +76,46 @@ class Column:
     allowed: tuple[str, ...] = ()
 
 
+KEY_CHUNK = 2000  # keys per IN (...) query, well under SQLite's variable limit
+
+
+class KeyedInstanceLoader(ModelInstanceLoader):
+    """Loads every row's existing instance with a few queries instead of one per row.
+
+    It also learns which keys exist *outside* the resource's scope (one more query), so
+    that such a row is reported as out of scope instead of colliding on insert.
+    """
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        key_field = resource.fields[resource.get_import_id_fields()[0]]
+        self.key_field = key_field
+        keys: set = set()
+        if dataset is not None and key_field.column_name in (dataset.headers or []):
+            for row in dataset.dict:
+                try:
+                    key = key_field.clean(row)
+                except (ValueError, ValidationError):
+                    continue  # reported when the row is imported
+                if key not in (None, ""):
+                    keys.add(key)
+        ordered = sorted(keys, key=str)
+        self.instances: dict = {}
+        self.existing_keys: set = set()
+        lookup = f"{key_field.attribute}__in"
+        manager = resource._meta.model._default_manager
+        for start in range(0, len(ordered), KEY_CHUNK):
+            chunk = ordered[start : start + KEY_CHUNK]
+            for instance in self.get_queryset().filter(**{lookup: chunk}):
+                self.instances[getattr(instance, key_field.attribute)] = instance
+            self.existing_keys.update(
+                manager.filter(**{lookup: chunk}).values_list(key_field.attribute, flat=True)
+            )
+
+    def get_instance(self, row):
+        return self.instances.get(self.key_field.clean(row))
+
+
 class PortalResource(resources.ModelResource):
     """Base of every import/export resource.
 
@@ -84,6 +126,12 @@ class PortalResource(resources.ModelResource):
     kind: str = ""
     #: the data dictionary's column descriptions, in file order
     columns: tuple[Column, ...] = ()
+    #: run the model's CheckConstraints as queries for each row (Django's full_clean does
+    #: one query per constraint); resources whose clean() covers them turn this off
+    validate_constraints_per_row: bool = True
+    #: query the key's uniqueness per row; the loader already knows every existing key
+    #: and duplicates inside the file are reported, so large tables turn this off
+    validate_unique_per_row: bool = True
 
     def __init__(self, user: Any = None, source: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -152,17 +200,15 @@ class PortalResource(resources.ModelResource):
                 {key_field.column_name: _("与第%(row)d行重复。") % {"row": excel_row(previous)}}
             )
         instance, new = super().get_or_init_instance(instance_loader, row)
-        if new and self.user is not None:
-            lookup = {key_field.attribute: key}
-            if self._meta.model._default_manager.filter(**lookup).exists():
-                raise ValidationError(
-                    {
-                        key_field.column_name: _(
-                            "“%(key)s”已存在，但不在您的管辖范围内，不能修改。"
-                        )
-                        % {"key": key}
-                    }
-                )
+        if not new:
+            instance._import_snapshot = self.snapshot(instance)
+        if new and self.user is not None and key in instance_loader.existing_keys:
+            raise ValidationError(
+                {
+                    key_field.column_name: _("“%(key)s”已存在，但不在您的管辖范围内，不能修改。")
+                    % {"key": key}
+                }
+            )
         return instance, new
 
     def import_instance(self, instance, row, **kwargs):
@@ -193,7 +239,11 @@ class PortalResource(resources.ModelResource):
             if attribute:
                 exclude.add(attribute)
         try:
-            instance.full_clean(exclude=exclude, validate_unique=validate_unique)
+            instance.full_clean(
+                exclude=exclude,
+                validate_unique=validate_unique and self.validate_unique_per_row,
+                validate_constraints=self.validate_constraints_per_row,
+            )
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 errors.setdefault(self.column_for(key), []).extend(messages)
@@ -203,14 +253,78 @@ class PortalResource(resources.ModelResource):
     def validation_exclude(self) -> Iterable[str]:
         return ()
 
+    @staticmethod
+    def snapshot(instance) -> dict[str, Any]:
+        return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        return bool(super().skip_row(instance, original, row, import_validation_errors))
+        """Unchanged rows are skipped, so a re-import writes nothing and no history.
+
+        Compared against a snapshot taken on load rather than import-export's deep copy,
+        which only exists when diffs are computed (`skip_diff` off)."""
+        if import_validation_errors or not self._meta.skip_unchanged:
+            return False
+        before = getattr(instance, "_import_snapshot", None)
+        return before is not None and before == self.snapshot(instance)
+
+    # --- bulk writes with history (Meta.use_bulk) -------------------------------------
+    def history_reason(self) -> str:
+        return _("导入 %(source)s") % {"source": self.source} if self.source else _("导入")
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        # Plain bulk_create records no history (DESIGN.md pitfalls).
+        if (
+            self.create_instances
+            and not self._doomed(result)
+            and (using_transactions or not dry_run)
+        ):
+            try:
+                bulk_create_with_history(
+                    self.create_instances,
+                    self._meta.model,
+                    batch_size=batch_size,
+                    default_user=self.user,
+                    default_change_reason=self.history_reason(),
+                )
+            except Exception as exc:  # noqa: BLE001 - reported like any other row error
+                self.handle_import_error(result, exc, raise_errors)
+        self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if (
+            self.update_instances
+            and not self._doomed(result)
+            and (using_transactions or not dry_run)
+        ):
+            try:
+                bulk_update_with_history(
+                    self.update_instances,
+                    self._meta.model,
+                    self.bulk_update_fields(),
+                    batch_size=batch_size,
+                    default_user=self.user,
+                    default_change_reason=self.history_reason(),
+                )
+            except Exception as exc:  # noqa: BLE001
+                self.handle_import_error(result, exc, raise_errors)
+        self.update_instances.clear()
+
+    def bulk_update_fields(self) -> list[str]:
+        key = self.fields[self.get_import_id_fields()[0]].attribute
+        return [
+            f.attribute
+            for f in self.get_import_fields()
+            if f.attribute and f.attribute != key and "__" not in f.attribute
+        ]
+
+    @staticmethod
+    def _doomed(result) -> bool:
+        """Once a row is invalid the whole file is rolled back: stop writing batches."""
+        return result is not None and (result.has_errors() or result.has_validation_errors())
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._history_user = self.user
-        instance._change_reason = (
-            _("导入 %(source)s") % {"source": self.source} if self.source else _("导入")
-        )
+        instance._change_reason = self.history_reason()
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)

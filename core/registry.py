@@ -17,6 +17,8 @@ class Kind:
     resource: type[PortalResource]
     #: path from the exported model to the Organization whose subtree scopes it
     org_prefix: str
+    #: holds personal data: exports are masked unless allowed, and every export is logged
+    personal: bool = False
 
 
 _kinds: dict[str, Kind] = {}

@@ -177,3 +177,43 @@ class IntegerWidget(widgets.Widget):
 
     def render(self, value: Any, obj=None, **kwargs) -> str:
         return "" if value is None else str(value)
+
+
+class OrganizationCodeWidget(widgets.Widget):
+    """A 组织代码 column naming the organisation a row belongs to.
+
+    All organisations are loaded once per import (a county has hundreds, a city a few
+    thousand), so rows cost no query; `resource.user`'s write scope is checked per row.
+    """
+
+    def __init__(self, resource_user_getter, *, required: bool = True):
+        super().__init__(coerce_to_string=True)
+        self.user_getter = resource_user_getter
+        self.required = required
+        self._by_code: dict | None = None
+
+    def organizations(self) -> dict:
+        if self._by_code is None:
+            from orgs.models import Organization
+
+            self._by_code = {o.code: o for o in Organization.objects.all()}
+        return self._by_code
+
+    def clean(self, value: Any, row=None, **kwargs):
+        from orgs.scope import can_edit_path
+
+        code = cell_text(value)
+        if not code:
+            if self.required:
+                raise ValueError(_("必填，请填写所在党组织的组织代码。"))
+            return None
+        org = self.organizations().get(code)
+        if org is None:
+            raise ValueError(_("组织代码“%(code)s”不存在。") % {"code": code})
+        user = self.user_getter()
+        if user is not None and not can_edit_path(user, org.path):
+            raise ValueError(_("组织“%(code)s”不在您的管辖范围内。") % {"code": code})
+        return org
+
+    def render(self, value: Any, obj=None, **kwargs) -> str:
+        return value.code if value is not None else ""

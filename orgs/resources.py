@@ -7,7 +7,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
 
-from core.importing import Column, PortalResource, dictionary_field
+from core.importing import Column, KeyedInstanceLoader, PortalResource, dictionary_field
 from core.tables import cell_text
 from core.widgets import (
     ChoiceWidget,
@@ -87,6 +87,7 @@ class OrganizationResource(PortalResource):
     class Meta:
         model = Organization
         import_id_fields = ("code",)
+        instance_loader_class = KeyedInstanceLoader
         fields = (
             "code",
             "name",

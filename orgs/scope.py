@@ -109,3 +109,14 @@ def get_visible_or_404(queryset: ScopedQuerySet, user: Any, **lookup: Any) -> An
         return queryset.visible_to(user).get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def covers_root(user: Any, roles: Iterable[str] = (Role.STAFF,)) -> bool:
+    """Whether the user holds `roles` on a root of the tree (county staff) or is a
+    superuser: they maintain the portal-wide configuration tables."""
+    paths = scope_paths(user, roles)
+    if paths is UNRESTRICTED:
+        return True
+    from .models import Organization
+
+    return any(len(p) == Organization.steplen for p in paths)

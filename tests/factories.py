@@ -37,3 +37,33 @@ def make_user(
     user.set_password(password)
     user.save()
     return user
+
+
+def make_member(org: Organization, *, seq: int | None = None, **fields):
+    """A valid current member of `org` (ID number, dates and gender consistent)."""
+    import datetime
+
+    from members.models import Member
+    from tests.helpers import id_number
+
+    seq = seq if seq is not None else next(_codes)
+    female = fields.pop("female", False)
+    birth = fields.pop("birth", "1980-05-17")
+    values = {
+        "name": "李红" if female else "王建国",
+        "id_number": id_number(birth, female=female, seq=seq),
+        "gender": "F" if female else "M",
+        "ethnicity": "01",
+        "birth_date": datetime.date.fromisoformat(birth),
+        "education": "bachelor",
+        "category": "full",
+        "joined_on": datetime.date(2005, 7, 1),
+        "confirmed_on": datetime.date(2006, 7, 1),
+        "job": "farmer",
+        "phone": "13912345678",
+    }
+    values.update(fields)
+    member = Member(organization=org, **values)
+    member.full_clean()
+    member.save()
+    return member

@@ -49,3 +49,43 @@ def csv_bytes(rows: list[dict], headers: list[str] | None = None, encoding="utf-
     headers = headers or ORG_HEADERS
     lines = [",".join(headers)] + [",".join(str(r.get(h, "")) for h in headers) for r in rows]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+MEMBER_HEADERS = [
+    "姓名", "公民身份号码", "性别", "民族", "出生日期", "学历", "人员类别", "入党日期",
+    "转正日期", "所在党组织代码", "工作岗位", "联系电话", "是否流动党员", "流动去向",
+    "是否生活困难党员",
+]  # fmt: skip
+
+
+def id_number(birth: str = "1980-05-17", *, female: bool = False, seq: int = 1) -> str:
+    """A valid 18-digit ID number (GB 11643 checksum) for the birth date and gender."""
+    from members.identity import check_character
+
+    sequence = (seq * 2 + (0 if female else 1)) % 1000
+    first17 = "513401" + birth.replace("-", "") + f"{sequence:03d}"
+    return first17 + check_character(first17)
+
+
+def member_row(org: str, seq: int = 1, **overrides: str) -> dict[str, str]:
+    female = overrides.pop("female", False)
+    birth = overrides.pop("birth", "1980-05-17")
+    row = {
+        "姓名": "李红" if female else "王建国",
+        "公民身份号码": id_number(birth, female=bool(female), seq=seq),
+        "性别": "女" if female else "男",
+        "民族": "汉族",
+        "出生日期": birth,
+        "学历": "大学本科",
+        "人员类别": "正式党员",
+        "入党日期": "2005-07-01",
+        "转正日期": "2006-07-01",
+        "所在党组织代码": org,
+        "工作岗位": "农牧渔民",
+        "联系电话": "13912345678",
+        "是否流动党员": "否",
+        "流动去向": "",
+        "是否生活困难党员": "否",
+    }
+    row.update(overrides)
+    return row

@@ -1,0 +1,126 @@
+"""Records the platform keeps about its own work: exports of personal data, import jobs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from orgs.models import Organization
+from orgs.scope import UNRESTRICTED, ScopedQuerySet, scope_paths, scope_q
+
+
+class ExportChannel(models.TextChoices):
+    PAGE = "page", _("门户页面")
+    ADMIN = "admin", _("后台管理")
+    COMMAND = "command", _("命令行")
+
+
+class ExportLogQuerySet(ScopedQuerySet):
+    scope_prefix = "organization__"
+
+    def visible_to(self, user) -> ExportLogQuerySet:
+        """Staff see the exports of their subtree; exports of the whole portal (no
+        organisation) only those whose scope is the whole portal or includes a root."""
+        paths = scope_paths(user, (Role.STAFF,))
+        if paths is UNRESTRICTED:
+            return self.all()
+        if not paths:
+            return self.none()
+        condition = scope_q(user, self.scope_prefix, (Role.STAFF,))
+        if any(len(p) == Organization.steplen for p in paths):
+            condition |= Q(organization__isnull=True)
+        return self.filter(condition)
+
+
+class ExportLog(models.Model):
+    """Every export of personal data: who, when, which scope, how many rows, masked or not."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导出人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("为空表示部署人员在服务器上用命令导出。"),
+    )
+    kind = models.CharField(_("数据表"), max_length=20)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("导出范围"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("为空表示全部数据。"),
+    )
+    scope_label = models.CharField(_("范围说明"), max_length=200)
+    rows = models.PositiveIntegerField(_("行数"))
+    unmasked = models.BooleanField(_("含完整身份证号和电话"), default=False)
+    channel = models.CharField(_("导出途径"), max_length=10, choices=ExportChannel.choices)
+    file_format = models.CharField(_("格式"), max_length=10)
+    created_at = models.DateTimeField(_("导出时间"), auto_now_add=True, db_index=True)
+
+    objects = ExportLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("个人信息导出记录")
+        verbose_name_plural = _("个人信息导出记录")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        who = self.user.username if self.user_id else _("部署人员")
+        return f"{who} {self.created_at:%Y-%m-%d %H:%M} {self.kind} {self.rows}"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("处理中")
+    CHECKED = "checked", _("检查通过，待确认")
+    DONE = "done", _("已导入")
+    FAILED = "failed", _("有错误，未导入")
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportJobQuerySet:
+        """An import job is its uploader's (superusers see all)."""
+        if getattr(user, "is_superuser", False):
+            return self.all()
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+
+class ImportJob(models.Model):
+    """A large file imported in the background: checked first, then imported on confirm."""
+
+    kind = models.CharField(_("数据表"), max_length=20)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    dry_run = models.BooleanField(_("仅检查"), default=True)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    summary = models.CharField(_("结果"), max_length=300, blank=True)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"

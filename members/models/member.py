@@ -1,0 +1,237 @@
+"""The roster: one record per person, kept for life (status changes, never copies)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from orgs.models import Organization, mobile_validator
+from orgs.scope import ScopedQuerySet
+
+from ..choices import ETHNIC_GROUPS, Category, Education, Gender, Job, MemberStatus
+from ..identity import (
+    InvalidIdNumber,
+    age_on,
+    birth_date_from_id,
+    gender_from_id,
+    mask_id_number,
+    mask_phone,
+    validate_id_number,
+)
+
+# Chinese names, Latin letters and the middle dot of minority names (买买提·艾力).
+NAME_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·• ]{2,30}$")
+FULL_VIEW_PERMISSION = "members.view_full_personal_data"
+
+
+def id_number_validator(value: str) -> None:
+    try:
+        validate_id_number(value)
+    except InvalidIdNumber as exc:
+        raise ValidationError(str(exc), code="invalid") from None
+
+
+def name_validator(value: str) -> None:
+    if not NAME_RE.match(value or ""):
+        raise ValidationError(
+            _("应为 2–30 个汉字或字母，少数民族姓名可用“·”分隔，不能有数字或其他符号。"),
+            code="invalid",
+        )
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class MemberQuerySet(ScopedQuerySet):
+    scope_prefix = "organization__"
+
+    def active(self) -> MemberQuerySet:
+        return self.filter(status=MemberStatus.ACTIVE)
+
+    def in_subtree(self, org: Organization) -> MemberQuerySet:
+        return self.filter(organization__path__startswith=org.path)
+
+
+class Member(models.Model):
+    name = models.CharField(_("姓名"), max_length=30, validators=[name_validator])
+    id_number = models.CharField(
+        _("公民身份号码"), max_length=18, unique=True, validators=[id_number_validator]
+    )
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField(_("民族"), max_length=2, choices=ETHNIC_GROUPS)
+    # blank: clean() derives it from the ID number when left empty
+    birth_date = models.DateField(_("出生日期"), blank=True)
+    education = models.CharField(_("学历"), max_length=24, choices=Education.choices)
+    category = models.CharField(_("人员类别"), max_length=16, choices=Category.choices)
+    joined_on = models.DateField(_("入党日期"))
+    confirmed_on = models.DateField(_("转正日期"), null=True, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("所在党组织"),
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    job = models.CharField(_("工作岗位"), max_length=16, choices=Job.choices)
+    phone = models.CharField(
+        _("联系电话"), max_length=11, blank=True, validators=[mobile_validator]
+    )
+    is_mobile = models.BooleanField(_("是否流动党员"), default=False)
+    mobile_destination = models.CharField(_("流动去向"), max_length=100, blank=True)
+    last_contact_on = models.DateField(
+        _("最近联系日期"),
+        null=True,
+        blank=True,
+        help_text=_("流动党员最近一次与党组织联系的日期；失联满 6 个月将提示。"),
+    )
+    is_in_hardship = models.BooleanField(_("是否生活困难党员"), default=False)
+    status = models.CharField(
+        _("党籍状态"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
+    status_changed_on = models.DateField(_("状态变更日期"), null=True, blank=True)
+    status_note = models.CharField(
+        _("状态说明"), max_length=200, blank=True, help_text=_("如转出去向、停止党籍的决定。")
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
+        ordering = ["organization__path", "name", "pk"]
+        permissions = [("view_full_personal_data", _("可查看完整的身份证号码和联系电话"))]
+        indexes = [
+            # The roster list: one organisation's (or subtree's) current members by name.
+            models.Index(fields=["organization", "status", "name"], name="member_org_status_name"),
+            # Age bands and "none under 40" are birth-date ranges.
+            models.Index(fields=["birth_date"], name="member_birth_date"),
+            models.Index(fields=["name"], name="member_name"),
+            models.Index(fields=["joined_on"], name="member_joined_on"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(category=Category.FULL, confirmed_on__isnull=False)
+                    | Q(category=Category.PROBATIONARY, confirmed_on__isnull=True)
+                ),
+                name="member_confirmed_on_matches_category",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_on__isnull=True) | Q(confirmed_on__gt=models.F("joined_on")),
+                name="member_confirmed_after_joined",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_mobile=False) | ~Q(mobile_destination=""),
+                name="member_mobile_has_destination",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=MemberStatus.ACTIVE) | Q(status_changed_on__isnull=False),
+                name="member_status_change_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(gender__in=Gender.values), name="member_gender_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=Category.values), name="member_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MemberStatus.values), name="member_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.masked_id_number}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:detail", args=[self.pk])
+
+    # --- personal data ------------------------------------------------------------------
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    # --- derived figures ----------------------------------------------------------------
+    @property
+    def age(self) -> int | None:
+        return age_on(self.birth_date, timezone.localdate()) if self.birth_date else None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == MemberStatus.ACTIVE
+
+    # --- validation (shared by forms, admin and import) ---------------------------------
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        today = timezone.localdate()
+        number = (self.id_number or "").strip().upper()
+        self.id_number = number
+        valid_number = False
+        try:
+            validate_id_number(number)
+            valid_number = True
+        except InvalidIdNumber:
+            pass  # reported by the field's validator
+        if valid_number:
+            from_id = birth_date_from_id(number)
+            if self.birth_date is None:
+                self.birth_date = from_id
+            elif self.birth_date != from_id:
+                errors.setdefault("birth_date", []).append(
+                    _("与身份证号码中的出生日期 %(date)s 不一致。") % {"date": from_id.isoformat()}
+                )
+            expected = gender_from_id(number)
+            if self.gender and self.gender != expected:
+                errors.setdefault("gender", []).append(
+                    _("与身份证号码第 17 位不一致（号码显示为%(gender)s）。")
+                    % {"gender": Gender(expected).label}
+                )
+        if self.birth_date and self.birth_date > today:
+            errors.setdefault("birth_date", []).append(_("不能晚于今天。"))
+        if self.joined_on:
+            if self.joined_on > today:
+                errors.setdefault("joined_on", []).append(_("不能晚于今天。"))
+            if self.birth_date and age_on(self.birth_date, self.joined_on) < 18:
+                errors.setdefault("joined_on", []).append(
+                    _("入党时须年满 18 周岁（当日为 %(age)d 周岁）。")
+                    % {"age": age_on(self.birth_date, self.joined_on)}
+                )
+        if self.category == Category.FULL:
+            if not self.confirmed_on:
+                errors.setdefault("confirmed_on", []).append(_("正式党员须填写转正日期。"))
+            elif self.joined_on and self.confirmed_on < add_years(self.joined_on, 1):
+                errors.setdefault("confirmed_on", []).append(
+                    _("须在入党日期满一年（预备期）之后，即不早于 %(date)s。")
+                    % {"date": add_years(self.joined_on, 1).isoformat()}
+                )
+            elif self.confirmed_on > today:
+                errors.setdefault("confirmed_on", []).append(_("不能晚于今天。"))
+        elif self.category == Category.PROBATIONARY and self.confirmed_on:
+            errors.setdefault("confirmed_on", []).append(_("预备党员不应填写转正日期。"))
+        if self.is_mobile and not (self.mobile_destination or "").strip():
+            errors.setdefault("mobile_destination", []).append(_("流动党员须填写流动去向。"))
+        if not self.is_mobile and self.mobile_destination:
+            errors.setdefault("mobile_destination", []).append(
+                _("不是流动党员时请留空（或将“是否流动党员”填为“是”）。")
+            )
+        if self.status != MemberStatus.ACTIVE and not self.status_changed_on:
+            errors.setdefault("status_changed_on", []).append(_("党籍状态变更须填写日期。"))
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,3 @@
+"""Portal pages: development."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Portal pages: dues."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Portal pages: training."""
+
+urlpatterns: list = []
