@@ -57,3 +57,21 @@ def grant(
     )
     forget_scope(user)
     return GrantResult(user, user_created, assignment_created)
+
+
+FULL_PERSONAL_DATA = ("members", "view_full_personal_data")
+
+
+def set_full_personal_data(user: User, allowed: bool) -> None:
+    """Give or take the explicit permission to see ID numbers and phones unmasked.
+
+    Named by app label and codename: accounts does not import the members app.
+    """
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = FULL_PERSONAL_DATA
+    permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    if allowed:
+        user.user_permissions.add(permission)
+    else:
+        user.user_permissions.remove(permission)

@@ -5,6 +5,7 @@ Each app registers its tables in AppConfig.ready(), so that core needs no import
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .importing import PortalResource
@@ -34,3 +35,17 @@ def get_kind(name: str) -> Kind:
 
 def kind_names() -> list[str]:
     return list(_kinds)
+
+
+DemoLoader = Callable[[], str]
+_demo_loaders: dict[str, DemoLoader] = {}
+
+
+def register_demo(name: str, loader: DemoLoader) -> None:
+    """An app's demo data for `seed_demo`, run after the organisations and accounts
+    exist; the loader returns a one-line summary and must be idempotent."""
+    _demo_loaders[name] = loader
+
+
+def demo_loaders() -> list[tuple[str, DemoLoader]]:
+    return list(_demo_loaders.items())

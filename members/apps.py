@@ -6,9 +6,12 @@ class MembersConfig(AppConfig):
     verbose_name = "党员"
 
     def ready(self) -> None:
+        from core.registry import register_demo
         from orgs.figures import register_member_count_provider
 
         from . import kinds  # noqa: F401 - registers the import/export tables
+        from .demo import load_demo_members
         from .selectors import active_member_counts
 
         register_member_count_provider(active_member_counts)
+        register_demo("members", load_demo_members)

@@ -46,3 +46,15 @@ def test_it_refuses_bad_input_and_changes_nothing(tree, args, message):
 def test_an_unknown_role_is_refused(tree):
     with pytest.raises(CommandError):
         call_command("grant", "wang", "A", "king")
+
+
+def test_full_personal_data_is_an_explicit_grant(tree, capsys):
+    from members.permissions import can_view_full_personal_data
+
+    call_command("grant", "wang", "A", "staff")
+    assert not can_view_full_personal_data(User.objects.get(username="wang"))
+    call_command("grant", "wang", "A", "staff", "--full-personal-data")
+    assert can_view_full_personal_data(User.objects.get(username="wang"))
+    assert "已授予查看完整个人信息的权限" in capsys.readouterr().out
+    call_command("grant", "wang", "A", "staff", "--no-full-personal-data")
+    assert not can_view_full_personal_data(User.objects.get(username="wang"))

@@ -44,7 +44,7 @@ def test_counts_by_dimension_include_zero_categories(tree, people):
     assert by_gender == {"男": 4, "女": 1}
     by_category = {label: n for _v, label, n in selectors.counts_by(tree["A"], "category")}
     assert by_category == {"正式党员": 4, "预备党员": 0}
-    education = dict((v, n) for v, _l, n in selectors.counts_by(tree["A2"], "education"))
+    education = {v: n for v, _l, n in selectors.counts_by(tree["A2"], "education")}
     assert education["postgraduate"] == 1
     assert len(selectors.counts_by(tree["C"], "ethnicity")) == 56
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.services import grant
 from core.importing import run_import
+from core.registry import demo_loaders
 from orgs.demo import HEADERS, demo_rows
 from orgs.resources import OrganizationResource
 
@@ -50,7 +51,10 @@ class Command(BaseCommand):
                     # Set a password only on creation: never reset one a user changed.
                     password=None if exists else DEMO_PASSWORD,
                 )
+            summaries = [(name, loader()) for name, loader in demo_loaders()]
         self.stdout.write(self.style.SUCCESS("演示数据：" + report.summary()))
+        for _name, summary in summaries:
+            self.stdout.write(self.style.SUCCESS("演示数据：" + summary))
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, org_code, _role, desc in DEMO_USERS:
