@@ -63,7 +63,8 @@ def id_number(birth: str = "1980-05-17", *, female: bool = False, seq: int = 1) 
     from members.identity import check_character
 
     sequence = (seq * 2 + (0 if female else 1)) % 1000
-    first17 = "513401" + birth.replace("-", "") + f"{sequence:03d}"
+    region = 513401 + seq // 500  # 500 numbers per region code and birth date
+    first17 = f"{region}" + birth.replace("-", "") + f"{sequence:03d}"
     return first17 + check_character(first17)
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from members.identity import (
     InvalidIdNumber,
-    check_character,
     age_on,
     birth_date_from_id,
+    check_character,
     gender_from_id,
     mask_id_number,
     mask_phone,
