@@ -157,6 +157,9 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = None
+# Admin uploads with more data rows than this are checked and imported by a background
+# job with visible progress instead of inside the request.
+IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=2000)
 
 # django-simple-history
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -181,6 +184,20 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The cache carries import-job progress from the worker to the web process, so with
+# Redis it must be shared; the embedded default runs jobs in-process (local memory).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+            "TIMEOUT": 24 * 3600,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -190,3 +207,8 @@ LOGGING = {
 
 # Portal
 PORTAL_TITLE = "基层党建管理平台"
+# Member warnings (DOMAIN.md): a mobile member out of contact this long is flagged for
+# 停止党籍 review; this many consecutive months without dues is the 自行脱党 case, flagged
+# to the branch (the portal never changes a member's status by itself).
+MOBILE_LOST_CONTACT_MONTHS = env.int("MOBILE_LOST_CONTACT_MONTHS", default=6)
+DUES_LAPSE_MONTHS = env.int("DUES_LAPSE_MONTHS", default=6)
