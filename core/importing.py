@@ -13,6 +13,7 @@ from typing import Any
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.instance_loaders import ModelInstanceLoader
@@ -20,6 +21,8 @@ from import_export.results import Result, RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from orgs.scope import is_staff_member
+
+from .tables import cell_text
 
 HEADER_ROW = 1
 
@@ -82,38 +85,49 @@ KEY_CHUNK = 2000  # keys per IN (...) query, well under SQLite's variable limit
 class KeyedInstanceLoader(ModelInstanceLoader):
     """Loads every row's existing instance with a few queries instead of one per row.
 
-    It also learns which keys exist *outside* the resource's scope (one more query), so
-    that such a row is reported as out of scope instead of colliding on insert.
+    It also learns which keys exist *outside* the resource's scope (one more query per
+    chunk), so that such a row is reported as out of scope instead of colliding on insert.
+    Keys are tuples (see `PortalResource.key_of`), so composite keys such as
+    (组织代码, 年度) work the same way as single ones.
     """
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
-        key_field = resource.fields[resource.get_import_id_fields()[0]]
-        self.key_field = key_field
-        keys: set = set()
-        if dataset is not None and key_field.column_name in (dataset.headers or []):
+        model_meta = resource._meta.model._meta
+        id_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
+        self.attnames = [model_meta.get_field(f.attribute).attname for f in id_fields]
+        keys: set[tuple] = set()
+        headers = (dataset.headers or []) if dataset is not None else []
+        if dataset is not None and all(f.column_name in headers for f in id_fields):
             for row in dataset.dict:
                 try:
-                    key = key_field.clean(row)
+                    key = resource.key_of(row)
                 except (ValueError, ValidationError):
                     continue  # reported when the row is imported
-                if key not in (None, ""):
+                if all(part not in (None, "") for part in key):
                     keys.add(key)
         ordered = sorted(keys, key=str)
-        self.instances: dict = {}
-        self.existing_keys: set = set()
-        lookup = f"{key_field.attribute}__in"
+        self.instances: dict[tuple, Any] = {}
+        self.existing_keys: set[tuple] = set()
         manager = resource._meta.model._default_manager
         for start in range(0, len(ordered), KEY_CHUNK):
             chunk = ordered[start : start + KEY_CHUNK]
-            for instance in self.get_queryset().filter(**{lookup: chunk}):
-                self.instances[getattr(instance, key_field.attribute)] = instance
-            self.existing_keys.update(
-                manager.filter(**{lookup: chunk}).values_list(key_field.attribute, flat=True)
-            )
+            # One IN (...) per key part: a superset for composite keys, narrowed below.
+            lookup = {
+                f"{attname}__in": sorted({key[i] for key in chunk}, key=str)
+                for i, attname in enumerate(self.attnames)
+            }
+            wanted = set(chunk)
+            for instance in self.get_queryset().filter(**lookup):
+                key = tuple(getattr(instance, attname) for attname in self.attnames)
+                if key in wanted:
+                    self.instances[key] = instance
+            for key in manager.filter(**lookup).values_list(*self.attnames):
+                if key in wanted:
+                    self.existing_keys.add(tuple(key))
 
     def get_instance(self, row):
-        return self.instances.get(self.key_field.clean(row))
+        return self.instances.get(self.resource.key_of(row))
 
 
 class PortalResource(resources.ModelResource):
@@ -187,26 +201,39 @@ class PortalResource(resources.ModelResource):
             return result
         return super().import_row(row, instance_loader, **kwargs)
 
+    def key_of(self, row) -> tuple:
+        """The row's key as a tuple of cleaned values (related objects by pk); raises
+        ValidationError naming the key column that cannot be read."""
+        parts = []
+        for name in self.get_import_id_fields():
+            fld = self.fields[name]
+            try:
+                value = fld.clean(row)
+            except ValueError as exc:
+                raise ValidationError({fld.column_name: str(exc)}) from None
+            parts.append(value.pk if isinstance(value, models.Model) else value)
+        return tuple(parts)
+
     def get_or_init_instance(self, instance_loader, row):
-        key_field = self.fields[self.get_import_id_fields()[0]]
-        try:
-            key = key_field.clean(row)
-        except ValueError as exc:
-            raise ValidationError({key_field.column_name: str(exc)}) from None
+        key = self.key_of(row)
         row_number = self._current_row
-        previous = self._seen_keys.setdefault((key,), row_number)
+        previous = self._seen_keys.setdefault(key, row_number)
         if previous != row_number:
             raise ValidationError(
-                {key_field.column_name: _("与第%(row)d行重复。") % {"row": excel_row(previous)}}
+                {self.key_column(): _("与第%(row)d行重复。") % {"row": excel_row(previous)}}
             )
         instance, new = super().get_or_init_instance(instance_loader, row)
         if not new:
             instance._import_snapshot = self.snapshot(instance)
         if new and self.user is not None and key in instance_loader.existing_keys:
+            shown = " / ".join(
+                cell_text(row.get(self.fields[name].column_name))
+                for name in self.get_import_id_fields()
+            )
             raise ValidationError(
                 {
-                    key_field.column_name: _("“%(key)s”已存在，但不在您的管辖范围内，不能修改。")
-                    % {"key": key}
+                    self.key_column(): _("“%(key)s”已存在，但不在您的管辖范围内，不能修改。")
+                    % {"key": shown}
                 }
             )
         return instance, new

@@ -217,3 +217,50 @@ class OrganizationCodeWidget(widgets.Widget):
 
     def render(self, value: Any, obj=None, **kwargs) -> str:
         return value.code if value is not None else ""
+
+
+class DecimalWidget(widgets.Widget):
+    """An amount: a number with at most `places` decimals, at least `min_value`
+    (`exclusive_min` for "> 0"). Excel number cells and text both work."""
+
+    def __init__(
+        self,
+        *,
+        required: bool = False,
+        places: int = 2,
+        min_value: Decimal | None = Decimal("0"),
+        exclusive_min: bool = False,
+    ):
+        super().__init__(coerce_to_string=True)
+        self.required = required
+        self.places = places
+        self.min_value = min_value
+        self.exclusive_min = exclusive_min
+
+    def clean(self, value: Any, row=None, **kwargs) -> Decimal | None:
+        if isinstance(value, float):
+            # A float cell such as 0.1 + 0.2: round to what Excel shows, 10 significant
+            # places are far more than any amount here has.
+            value = repr(round(value, 10))
+        text = cell_text(value).replace(",", "").replace("，", "")
+        if not text:
+            if self.required:
+                raise ValueError(_("必填。"))
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s”不是数字。") % {"value": text}) from None
+        if not number.is_finite():
+            raise ValueError(_("“%(value)s”不是数字。") % {"value": text})
+        if number != number.quantize(Decimal(1).scaleb(-self.places)):
+            raise ValueError(_("最多 %(n)d 位小数。") % {"n": self.places})
+        if self.min_value is not None:
+            if self.exclusive_min and number <= self.min_value:
+                raise ValueError(_("应大于 %(min)s。") % {"min": self.min_value})
+            if not self.exclusive_min and number < self.min_value:
+                raise ValueError(_("不能小于 %(min)s。") % {"min": self.min_value})
+        return number.quantize(Decimal(1).scaleb(-self.places))
+
+    def render(self, value: Any, obj=None, **kwargs) -> str:
+        return "" if value is None else f"{value:.{self.places}f}"
