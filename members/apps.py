@@ -12,6 +12,8 @@ class MembersConfig(AppConfig):
         from . import kinds  # noqa: F401 - registers the import/export tables
         from .demo import load_demo_members
         from .selectors import active_member_counts
+        from .warnings import register_org_warnings
 
         register_member_count_provider(active_member_counts)
         register_demo("members", load_demo_members)
+        register_org_warnings()

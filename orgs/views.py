@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .choices import OrgKind, OrgLevel, TermStatus
-from .figures import member_counts
+from .figures import member_counts, org_warnings
 from .models import Organization
 from .scope import can_edit_path, get_visible_or_404
 from .selectors import search_organizations, visible_ancestors, visible_tree
@@ -63,5 +63,6 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "members": counts.get(org.id, 0),
             "history": history,
             "can_edit": can_edit_path(request.user, org.path),
+            "warnings": org_warnings(org),
         },
     )

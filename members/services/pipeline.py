@@ -1,0 +1,659 @@
+"""The development pipeline (发展党员): creating a case, moving it through its gates, and
+finding the cases that have stalled.
+
+Every gate is checked here, so the portal, the admin and the tests refuse the same steps
+with the same Chinese message naming the rule and its figure. The rules' figures come
+from DevelopmentRule (editable by county staff); defaults.py fills in any missing row.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orgs.models import Organization
+from orgs.scope import can_edit_path, covers_root
+
+from ..choices import Category, Gender
+from ..defaults import DEVELOPMENT_RULES
+from ..identity import (
+    InvalidIdNumber,
+    age_on,
+    birth_date_from_id,
+    gender_from_id,
+    normalise_id_number,
+    validate_id_number,
+)
+from ..models import DevelopmentCase, DevelopmentRule, Member, RuleKey, Stage, TrainingRecord
+from ..models.development import STAGE_ORDER
+from .training import record_training
+
+# The fields of the person that a case carries until the 支部大会 admits them.
+PERSON_FIELDS = ("name", "id_number", "gender", "ethnicity", "education", "job", "phone")
+# Stages from which a case may still be closed: later the person is a Member, whose
+# status (停止党籍, 出党 …) is decided on the roster, not here.
+CLOSABLE_STAGES = (Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE)
+
+
+# --- months ----------------------------------------------------------------------------
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (or earlier), clamped to the end of a shorter month."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole months completed from `start` to `end` (0 when `end` is earlier)."""
+    if end <= start:
+        return 0
+    months = (end.year - start.year) * 12 + end.month - start.month
+    while months > 0 and add_months(start, months) > end:
+        months -= 1
+    return months
+
+
+# --- rules -----------------------------------------------------------------------------
+def rules() -> dict[str, int]:
+    """Every rule's current figure (one query); a missing row falls back to its default."""
+    values = dict(DEVELOPMENT_RULES)
+    values.update(DevelopmentRule.objects.values_list("key", "value"))
+    return values
+
+
+def rule(key: str) -> int:
+    """The current figure of one rule (RuleKey value)."""
+    value = DevelopmentRule.objects.filter(key=key).values_list("value", flat=True).first()
+    return DEVELOPMENT_RULES[key] if value is None else value
+
+
+def _rule_label(key: str) -> str:
+    """The rule's name without the unit in brackets, for messages ("…最短期限 12 个月")."""
+    label = str(RuleKey(key).label)
+    return label.split("（", 1)[0]
+
+
+def _refusal(key: str, figure: str, detail: str) -> str:
+    return _("不符合“%(rule)s %(figure)s”：%(detail)s") % {
+        "rule": _rule_label(key),
+        "figure": figure,
+        "detail": detail,
+    }
+
+
+def _since(on: datetime.date, today: datetime.date) -> str:
+    return _("至今") if on == today else _("至 %(day)s ") % {"day": on.isoformat()}
+
+
+# --- scope -----------------------------------------------------------------------------
+def _require_editable(user: Any, org: Organization) -> None:
+    if not can_edit_path(user, org.path):
+        raise PermissionDenied(_("您不能修改“%(org)s”的发展党员工作。") % {"org": org.name})
+
+
+def _save(instance: Any, user: Any, reason: str = "") -> None:
+    instance._history_user = user
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+
+
+# --- creating a case -------------------------------------------------------------------
+def case_create(
+    *,
+    user: Any,
+    organization: Organization,
+    name: str,
+    id_number: str,
+    gender: str,
+    ethnicity: str,
+    education: str,
+    job: str,
+    applied_on: datetime.date,
+    phone: str = "",
+    note: str = "",
+) -> DevelopmentCase:
+    """Record an application (入党申请人) after the same checks a Member gets."""
+    _require_editable(user, organization)
+    today = timezone.localdate()
+    number = normalise_id_number(id_number or "")
+    case = DevelopmentCase(
+        organization=organization,
+        name=(name or "").strip(),
+        id_number=number,
+        gender=gender,
+        ethnicity=ethnicity,
+        education=education,
+        job=job,
+        phone=(phone or "").strip(),
+        applied_on=applied_on,
+        note=note,
+        stage=Stage.APPLICANT,
+    )
+    errors: dict[str, list[str]] = {}
+    try:
+        case.full_clean()
+    except ValidationError as exc:
+        errors = exc.message_dict
+    try:
+        validate_id_number(number)
+    except InvalidIdNumber:
+        pass  # the field's validator has said why
+    else:
+        expected = gender_from_id(number)
+        if gender and gender != expected:
+            errors.setdefault("gender", []).append(
+                _("与身份证号码第 17 位不一致（号码显示为%(gender)s）。")
+                % {"gender": Gender(expected).label}
+            )
+        if Member.objects.filter(id_number=number).exists():
+            errors.setdefault("id_number", []).append(
+                _("此人已在党员名册中，不能再作为入党申请人。")
+            )
+        if applied_on:
+            born = birth_date_from_id(number)
+            minimum = rule(RuleKey.MIN_APPLICATION_AGE)
+            age = age_on(born, applied_on)
+            if age < minimum:
+                errors.setdefault("applied_on", []).append(
+                    _refusal(
+                        RuleKey.MIN_APPLICATION_AGE,
+                        _("%(n)d 周岁") % {"n": minimum},
+                        _("递交申请时仅 %(age)d 周岁。") % {"age": max(age, 0)},
+                    )
+                )
+    if applied_on and applied_on > today:
+        errors.setdefault("applied_on", []).append(_("不能晚于今天。"))
+    if errors:
+        raise ValidationError(errors)
+    _save(case, user)
+    return case
+
+
+# --- moving through the gates ----------------------------------------------------------
+def next_stage(case: DevelopmentCase) -> str | None:
+    """The stage a case may move to next, or None (closed or already 正式党员)."""
+    if case.closed_on or case.stage == Stage.FULL:
+        return None
+    return STAGE_ORDER[STAGE_ORDER.index(case.stage) + 1]
+
+
+def training_hours(case: DevelopmentCase) -> Decimal:
+    total = TrainingRecord.objects.filter(case=case).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal("0")
+
+
+def probation_due_on(
+    case: DevelopmentCase, figures: dict[str, int] | None = None
+) -> datetime.date | None:
+    """The first day the probationary member may be confirmed (转正)."""
+    if case.admitted_on is None:
+        return None
+    figures = figures or rules()
+    months = figures[RuleKey.PROBATION_MONTHS] + case.probation_extended_months
+    return add_months(case.admitted_on, months)
+
+
+def _check_date(on: datetime.date | None, previous: datetime.date | None, label: str) -> None:
+    """A gate date: given, not in the future, not before the previous gate."""
+    if on is None:
+        raise ValidationError({"on": _("请填写日期。")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("不能晚于今天。")})
+    if previous and on < previous:
+        raise ValidationError(
+            {
+                "on": _("不能早于%(label)s（%(day)s）。")
+                % {"label": label, "day": previous.isoformat()}
+            }
+        )
+
+
+@transaction.atomic
+def case_advance(
+    *,
+    case: DevelopmentCase,
+    user: Any,
+    to_stage: str,
+    on: datetime.date | None,
+    political_review_on: datetime.date | None = None,
+    political_review_result: str | None = None,
+    introducers: str | None = None,
+    note: str = "",
+) -> DevelopmentCase:
+    """Move `case` to `to_stage` on `on`, or refuse with the rule that forbids it.
+
+    Becoming 预备党员 creates the Member (one record for life); 转正 updates it.
+    """
+    _require_editable(user, case.organization)
+    # Lock the row: two staff advancing the same case at once must not create two members.
+    case = DevelopmentCase.objects.select_for_update().select_related("member").get(pk=case.pk)
+    expected = next_stage(case)
+    if expected is None:
+        raise ValidationError(
+            _("该发展党员已终止培养，不能再推进。")
+            if case.closed_on
+            else _("已是正式党员，发展程序已完成。")
+        )
+    if to_stage != expected:
+        raise ValidationError(
+            _("须按顺序推进：当前为“%(current)s”，下一步只能是“%(next)s”。")
+            % {"current": Stage(case.stage).label, "next": Stage(expected).label}
+        )
+    figures = rules()
+    today = timezone.localdate()
+    reason = _("确定为%(stage)s") % {"stage": Stage(to_stage).label}
+
+    if to_stage == Stage.ACTIVIST:
+        _check_date(on, case.applied_on, _("递交入党申请日期"))
+        case.activist_on = on
+    elif to_stage == Stage.CANDIDATE:
+        _check_date(on, case.activist_on, _("确定为积极分子日期"))
+        minimum = figures[RuleKey.ACTIVIST_MIN_MONTHS]
+        earliest = add_months(case.activist_on, minimum)
+        if on < earliest:
+            raise ValidationError(
+                {
+                    "on": _refusal(
+                        RuleKey.ACTIVIST_MIN_MONTHS,
+                        _("%(n)d 个月") % {"n": minimum},
+                        _(
+                            "确定为积极分子%(since)s仅 %(m)d 个月"
+                            "（最早可于 %(day)s 确定为发展对象）。"
+                        )
+                        % {
+                            "since": _since(on, today),
+                            "m": months_between(case.activist_on, on),
+                            "day": earliest.isoformat(),
+                        },
+                    )
+                }
+            )
+        case.candidate_on = on
+    elif to_stage == Stage.PROBATIONARY:
+        _check_date(on, case.candidate_on, _("确定为发展对象日期"))
+        _gate_probationary(
+            case,
+            on=on,
+            figures=figures,
+            political_review_on=political_review_on,
+            political_review_result=political_review_result,
+            introducers=introducers,
+        )
+        case.admitted_on = on
+        case.member = _create_member(case, user=user, joined_on=on)
+        reason = _("支部大会接收为预备党员")
+    else:  # Stage.FULL
+        _check_date(on, case.admitted_on, _("接收为预备党员日期"))
+        due = probation_due_on(case, figures)
+        if on < due:
+            total = figures[RuleKey.PROBATION_MONTHS] + case.probation_extended_months
+            figure = (
+                _("%(n)d 个月（延长 %(e)d 个月，共 %(t)d 个月）")
+                % {
+                    "n": figures[RuleKey.PROBATION_MONTHS],
+                    "e": case.probation_extended_months,
+                    "t": total,
+                }
+                if case.probation_extended_months
+                else _("%(n)d 个月") % {"n": total}
+            )
+            raise ValidationError(
+                {
+                    "on": _refusal(
+                        RuleKey.PROBATION_MONTHS,
+                        figure,
+                        _("接收为预备党员%(since)s仅 %(m)d 个月（最早可于 %(day)s 转正）。")
+                        % {
+                            "since": _since(on, today),
+                            "m": months_between(case.admitted_on, on),
+                            "day": due.isoformat(),
+                        },
+                    )
+                }
+            )
+        _confirm_member(case.member, user=user, confirmed_on=on)
+        case.confirmed_on = on
+        reason = _("转为正式党员")
+
+    if note:
+        case.note = f"{case.note}\n{note}".strip()
+    case.stage = to_stage
+    _save(case, user, reason)
+    return case
+
+
+def _gate_probationary(
+    case: DevelopmentCase,
+    *,
+    on: datetime.date,
+    figures: dict[str, int],
+    political_review_on: datetime.date | None,
+    political_review_result: str | None,
+    introducers: str | None,
+) -> None:
+    """政审, training hours and introducers, all checked before the 支部大会 date counts."""
+    if political_review_on is not None:
+        case.political_review_on = political_review_on
+    if political_review_result is not None:
+        case.political_review_result = political_review_result.strip()
+    if introducers is not None:
+        case.introducers = introducers.strip()
+
+    errors: dict[str, list[str]] = {}
+    review = case.political_review_on
+    if review is None:
+        errors.setdefault("political_review_on", []).append(
+            _("发展对象须经政治审查（政审）才能接收为预备党员，请填写政审完成日期。")
+        )
+    elif review > on:
+        errors.setdefault("political_review_on", []).append(
+            _("政审须在支部大会（%(day)s）之前完成。") % {"day": on.isoformat()}
+        )
+    elif case.candidate_on and review < case.candidate_on:
+        errors.setdefault("political_review_on", []).append(
+            _("政审对象是发展对象，不能早于确定为发展对象日期（%(day)s）。")
+            % {"day": case.candidate_on.isoformat()}
+        )
+
+    needed_hours = figures[RuleKey.CANDIDATE_MIN_TRAINING_HOURS]
+    hours = training_hours(case)
+    if hours < needed_hours:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
+            _refusal(
+                RuleKey.CANDIDATE_MIN_TRAINING_HOURS,
+                _("%(n)d 学时") % {"n": needed_hours},
+                _("培训记录合计仅 %(h)s 学时。") % {"h": hours_text(hours)},
+            )
+        )
+
+    needed_people = figures[RuleKey.INTRODUCERS_REQUIRED]
+    people = len(case.introducer_list)
+    if people < needed_people:
+        errors.setdefault("introducers", []).append(
+            _refusal(
+                RuleKey.INTRODUCERS_REQUIRED,
+                _("%(n)d 名") % {"n": needed_people},
+                _("仅填写了 %(m)d 名。") % {"m": people},
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def hours_text(hours: Decimal) -> str:
+    return f"{hours.normalize():f}"
+
+
+def _create_member(case: DevelopmentCase, *, user: Any, joined_on: datetime.date) -> Member:
+    """The one Member record of this person, from the case (birth date from the ID)."""
+    member = Member(
+        name=case.name,
+        id_number=case.id_number,
+        gender=gender_from_id(case.id_number),
+        ethnicity=case.ethnicity,
+        birth_date=birth_date_from_id(case.id_number),
+        education=case.education,
+        job=case.job,
+        phone=case.phone,
+        category=Category.PROBATIONARY,
+        joined_on=joined_on,
+        organization=case.organization,
+    )
+    _validate_member(member)
+    _save(member, user, _("支部大会接收为预备党员（发展党员档案转入）"))
+    return member
+
+
+def _confirm_member(member: Member, *, user: Any, confirmed_on: datetime.date) -> None:
+    member.category = Category.FULL
+    member.confirmed_on = confirmed_on
+    _validate_member(member)
+    _save(member, user, _("预备期满转为正式党员"))
+
+
+def _validate_member(member: Member) -> None:
+    """The Member's own rules apply too; their messages say which record refused."""
+    try:
+        member.full_clean()
+    except ValidationError as exc:
+        labels = {f.name: str(f.verbose_name) for f in Member._meta.fields}
+        messages = [
+            _("党员档案：%(field)s %(message)s")
+            % {"field": labels.get(field, ""), "message": message}
+            for field, field_messages in exc.message_dict.items()
+            for message in field_messages
+        ]
+        raise ValidationError({NON_FIELD_ERRORS: messages}) from None
+
+
+@transaction.atomic
+def case_extend_probation(
+    *, case: DevelopmentCase, user: Any, months: int, reason: str
+) -> DevelopmentCase:
+    """Extend the probation (支部大会决定), in total at most the configured maximum."""
+    _require_editable(user, case.organization)
+    case = DevelopmentCase.objects.select_for_update().get(pk=case.pk)
+    if case.stage != Stage.PROBATIONARY or case.closed_on:
+        raise ValidationError(_("只有预备党员才能延长预备期。"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写延长预备期的原因（支部大会决定）。")})
+    if months is None or months < 1:
+        raise ValidationError({"months": _("延长月数至少为 1 个月。")})
+    maximum = rule(RuleKey.PROBATION_EXTENSION_MAX_MONTHS)
+    total = case.probation_extended_months + months
+    if total > maximum:
+        raise ValidationError(
+            {
+                "months": _refusal(
+                    RuleKey.PROBATION_EXTENSION_MAX_MONTHS,
+                    _("%(n)d 个月") % {"n": maximum},
+                    _("已延长 %(done)d 个月，再延长 %(m)d 个月将达 %(t)d 个月。")
+                    % {"done": case.probation_extended_months, "m": months, "t": total},
+                )
+            }
+        )
+    case.probation_extended_months = total
+    _save(
+        case,
+        user,
+        _("延长预备期 %(m)d 个月：%(reason)s") % {"m": months, "reason": reason.strip()},
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(
+    *, case: DevelopmentCase, user: Any, on: datetime.date | None, reason: str
+) -> DevelopmentCase:
+    """Stop developing this person (e.g. no longer meets the conditions)."""
+    _require_editable(user, case.organization)
+    case = DevelopmentCase.objects.select_for_update().get(pk=case.pk)
+    if case.closed_on:
+        raise ValidationError(_("该发展党员已于 %(day)s 终止培养。") % {"day": case.closed_on})
+    if case.stage not in CLOSABLE_STAGES:
+        raise ValidationError(
+            _("已是党员（%(stage)s），不能在此终止；党籍变化请在党员档案中办理。")
+            % {"stage": Stage(case.stage).label}
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写终止培养的原因。")})
+    _check_date(on, case.applied_on, _("递交入党申请日期"))
+    case.closed_on = on
+    case.closed_reason = reason.strip()
+    _save(case, user, _("终止培养：%(reason)s") % {"reason": case.closed_reason})
+    return case
+
+
+@transaction.atomic
+def case_add_training(
+    *,
+    case: DevelopmentCase,
+    user: Any,
+    course: str,
+    hours: Decimal,
+    attended_on: datetime.date,
+) -> TrainingRecord:
+    """A course the applicant attended; its hours count towards the 发展对象 gate."""
+    _require_editable(user, case.organization)
+    if case.closed_on or case.stage in (Stage.PROBATIONARY, Stage.FULL):
+        raise ValidationError(
+            _(
+                "培训记录只能为培养中的入党申请人、积极分子和发展对象登记；"
+                "党员的培训请在党员档案中登记。"
+            )
+        )
+    if attended_on and attended_on < case.applied_on:
+        raise ValidationError(
+            {
+                "attended_on": _("不能早于递交入党申请日期（%(day)s）。")
+                % {"day": case.applied_on.isoformat()}
+            }
+        )
+    return record_training(
+        user=user, case=case, course=course, hours=hours, attended_on=attended_on
+    )
+
+
+# --- stalled cases ---------------------------------------------------------------------
+# (stage, date field that started it, rule key) of the stall checks before 预备党员
+_STALL_CHECKS = (
+    (Stage.APPLICANT, "applied_on", RuleKey.APPLICANT_STALL_MONTHS),
+    (Stage.ACTIVIST, "activist_on", RuleKey.ACTIVIST_STALL_MONTHS),
+    (Stage.CANDIDATE, "candidate_on", RuleKey.CANDIDATE_STALL_MONTHS),
+)
+# Month ends differ in length; widen the database cut-off a little and decide exactly in
+# Python so that no case is missed.
+_CUTOFF_SLACK = datetime.timedelta(days=4)
+
+
+def stall_of(
+    case: DevelopmentCase, *, figures: dict[str, int], today: datetime.date
+) -> tuple[str, str] | None:
+    """(rule key, Chinese message) if the open `case` has stalled, else None."""
+    if case.closed_on:
+        return None
+    for stage, field, key in _STALL_CHECKS:
+        if case.stage != stage:
+            continue
+        started = getattr(case, field)
+        limit = figures[key]
+        if started and add_months(started, limit) <= today:
+            return key, _(
+                "%(name)s 为%(stage)s已 %(m)d 个月（自 %(day)s），"
+                "超过 %(limit)d 个月仍未进入下一阶段。"
+            ) % {
+                "name": case.name,
+                "stage": Stage(stage).label,
+                "m": months_between(started, today),
+                "day": started.isoformat(),
+                "limit": limit,
+            }
+        return None
+    if case.stage == Stage.PROBATIONARY:
+        due = probation_due_on(case, figures)
+        if due and due < today:
+            return RuleKey.PROBATION_MONTHS, _(
+                "%(name)s 预备期 %(limit)d 个月已于 %(day)s 期满，"
+                "至今仍未讨论转正（已过 %(m)d 个月）。"
+            ) % {
+                "name": case.name,
+                "limit": figures[RuleKey.PROBATION_MONTHS] + case.probation_extended_months,
+                "day": due.isoformat(),
+                "m": months_between(due, today),
+            }
+    return None
+
+
+def _stall_filter(figures: dict[str, int], today: datetime.date) -> Q:
+    condition = Q()
+    for stage, field, key in _STALL_CHECKS:
+        cutoff = add_months(today, -figures[key]) + _CUTOFF_SLACK
+        condition |= Q(stage=stage, **{f"{field}__lte": cutoff})
+    cutoff = add_months(today, -figures[RuleKey.PROBATION_MONTHS]) + _CUTOFF_SLACK
+    condition |= Q(stage=Stage.PROBATIONARY, admitted_on__lte=cutoff)
+    return condition
+
+
+def stalled_cases(
+    *,
+    today: datetime.date,
+    org: Organization | None = None,
+    user: Any = None,
+) -> list[tuple[DevelopmentCase, str, str]]:
+    """(case, rule key, message) for every open case past its limit, in `org`'s subtree
+    and/or the user's scope (two queries whatever the number of cases)."""
+    if org is None and user is None:
+        raise TypeError("stalled_cases needs org or user")
+    figures = rules()
+    cases = DevelopmentCase.objects.open().filter(_stall_filter(figures, today))
+    if user is not None:
+        cases = cases.visible_to(user)
+    if org is not None:
+        cases = cases.filter(organization__path__startswith=org.path)
+    found = []
+    for case in cases.select_related("organization"):
+        stall = stall_of(case, figures=figures, today=today)
+        if stall:
+            found.append((case, *stall))
+    return found
+
+
+def stalls_by_case(
+    cases: Iterable[DevelopmentCase], *, today: datetime.date
+) -> dict[int, tuple[str, str]]:
+    """The stall of each listed case, by id (one query for the rules)."""
+    figures = rules()
+    result = {}
+    for case in cases:
+        stall = stall_of(case, figures=figures, today=today)
+        if stall:
+            result[case.pk] = stall
+    return result
+
+
+# --- configuration ---------------------------------------------------------------------
+# The range each figure may take: the party constitution fixes some floors (age 18), the
+# database caps the probation extension at a year.
+RULE_BOUNDS: dict[str, tuple[int, int]] = {
+    RuleKey.MIN_APPLICATION_AGE: (18, 60),
+    RuleKey.ACTIVIST_MIN_MONTHS: (0, 60),
+    RuleKey.CANDIDATE_MIN_TRAINING_HOURS: (0, 500),
+    RuleKey.INTRODUCERS_REQUIRED: (1, 5),
+    RuleKey.PROBATION_MONTHS: (1, 36),
+    RuleKey.PROBATION_EXTENSION_MAX_MONTHS: (0, 12),
+    RuleKey.APPLICANT_STALL_MONTHS: (1, 120),
+    RuleKey.ACTIVIST_STALL_MONTHS: (1, 120),
+    RuleKey.CANDIDATE_STALL_MONTHS: (1, 120),
+}
+
+
+def validate_rule_value(key: str, value: int | None) -> None:
+    low, high = RULE_BOUNDS[key]
+    if value is None or not low <= value <= high:
+        raise ValidationError(
+            {
+                "value": _("“%(rule)s”应在 %(low)d 到 %(high)d 之间。")
+                % {"rule": RuleKey(key).label, "low": low, "high": high}
+            }
+        )
+
+
+def rule_update(*, user: Any, rule_row: DevelopmentRule, value: int) -> DevelopmentRule:
+    """Change one figure; only county staff (a root of the tree) or superusers may."""
+    if not covers_root(user):
+        raise PermissionDenied(_("只有县级组织部工作人员才能修改发展党员规则。"))
+    validate_rule_value(rule_row.key, value)
+    rule_row.value = value
+    _save(rule_row, user, _("修改为 %(v)d") % {"v": value})
+    return rule_row
