@@ -7,10 +7,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -18,6 +21,15 @@ from orgs.scope import can_edit_path, is_staff_member
 
 from .blank_template import blank_template
 from .formats import CSV, XLSX
+from .jobs import count_data_rows, job_confirm, job_create, job_progress, kind_of_resource
+from .models import ImportJob, ImportJobStatus
+
+#: files with more data rows than this are imported by a background job (settings override)
+IMPORT_ASYNC_ROWS_DEFAULT = 2000
+#: errors per page on a job's page
+JOB_ERRORS_PER_PAGE = 100
+#: jobs listed on the import page
+RECENT_JOBS = 10
 
 
 class ScopedAdminMixin:
@@ -106,9 +118,15 @@ class ScopedHistoryAdmin(ScopedAdminMixin, GuardedHistoryAdmin):
 
 
 class ScopedImportExportAdmin(ImportExportMixin, ScopedHistoryAdmin):
-    """Import (preview, then confirm) and export with the data-dictionary resources."""
+    """Import (preview, then confirm) and export with the data-dictionary resources.
 
-    import_template_name = "admin/portal_import.html"
+    A file with more than IMPORT_ASYNC_ROWS data rows is not previewed in the request: it
+    becomes an ImportJob, checked and then imported by a Celery task (core/jobs.py), and the
+    user follows it on the job's page.
+    """
+
+    # admin/portal_import.html plus the user's recent import jobs under the upload form.
+    import_template_name = "admin/portal_import_jobs.html"
     # Our formats: calamine for .xlsx, UTF-8/GB18030 detection for .csv (core/tables.py).
     import_formats = [XLSX, CSV]
     export_formats = [XLSX, CSV]
@@ -133,7 +151,90 @@ class ScopedImportExportAdmin(ImportExportMixin, ScopedHistoryAdmin):
             limit = settings.IMPORT_MAX_FILE_SIZE // (1024 * 1024)
             messages.error(request, _("文件超过 %(mb)d MB，请拆分后导入。") % {"mb": limit})
             return HttpResponseRedirect(request.path)
-        return super().import_action(request, **kwargs)
+        if request.method == "POST" and upload is not None and self.has_import_permission(request):
+            job = self._start_import_job(request)
+            if job is not None:
+                return HttpResponseRedirect(self._import_job_url(job))
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None and "result" not in context and "confirm_form" not in context:
+            context["import_jobs"] = list(
+                self._import_jobs(request).filter(user=request.user)[:RECENT_JOBS]
+            )
+        return response
+
+    # --- background import jobs ---------------------------------------------------------
+    def _import_kinds(self, request) -> list[str]:
+        kinds = (kind_of_resource(rc) for rc in self.get_import_resource_classes(request))
+        return [kind for kind in kinds if kind]
+
+    def _import_jobs(self, request):
+        return ImportJob.objects.visible_to(request.user).filter(
+            kind__in=self._import_kinds(request)
+        )
+
+    def _import_job_url(self, job: ImportJob) -> str:
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return reverse(
+            "admin:{}_{}_import_job".format(*info), args=[job.pk], current_app=self.admin_site.name
+        )
+
+    def _start_import_job(self, request) -> ImportJob | None:
+        """A job for a valid upload above the threshold; None keeps the preview flow."""
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return None  # the preview flow shows the form's errors
+        upload = form.cleaned_data["import_file"]
+        data = upload.read()
+        upload.seek(0)
+        rows = count_data_rows(data, upload.name)
+        threshold = getattr(settings, "IMPORT_ASYNC_ROWS", IMPORT_ASYNC_ROWS_DEFAULT)
+        kind = kind_of_resource(self.choose_import_resource_class(form, request))
+        if rows is None or rows <= threshold or kind is None:
+            return None
+        job = job_create(user=request.user, kind=kind, upload=upload)
+        messages.info(
+            request,
+            _("文件共 %(rows)d 行，已交给后台处理：先检查，通过后再由您确认导入。")
+            % {"rows": rows},
+        )
+        return job
+
+    def _import_job_or_404(self, request, job_id: int) -> ImportJob:
+        if not self.has_import_permission(request):
+            raise Http404
+        return get_object_or_404(self._import_jobs(request).select_related("user"), pk=job_id)
+
+    def import_job_view(self, request, job_id: int):
+        job = self._import_job_or_404(request, job_id)
+        active = job.status in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
+        errors_page = Paginator(job.errors, JOB_ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("导入任务：%(name)s") % {"name": job.original_name},
+            "opts": self.model._meta,
+            "job": job,
+            "active": active,
+            "progress": job_progress(job) if active else None,
+            "errors_page": errors_page,
+            "can_confirm": (
+                job.status == ImportJobStatus.CHECKED
+                and job.user_id == request.user.pk
+                and bool(job.file)
+            ),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/import_job.html", context)
+
+    def import_job_confirm_view(self, request, job_id: int):
+        job = self._import_job_or_404(request, job_id)
+        try:
+            job_confirm(user=request.user, job=job)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已开始正式导入，本页会显示进度和结果。"))
+        return HttpResponseRedirect(self._import_job_url(job))
 
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing also when confirming: import-export's default keeps valid rows.
@@ -165,6 +266,16 @@ class ScopedImportExportAdmin(ImportExportMixin, ScopedHistoryAdmin):
                 self.admin_site.admin_view(self.template_view),
                 name="{}_{}_template".format(*info),
             ),
+            path(
+                "import-jobs/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="{}_{}_import_job".format(*info),
+            ),
+            path(
+                "import-jobs/<int:job_id>/confirm/",
+                self.admin_site.admin_view(require_POST(self.import_job_confirm_view)),
+                name="{}_{}_import_job_confirm".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -176,5 +287,5 @@ class ScopedImportExportAdmin(ImportExportMixin, ScopedHistoryAdmin):
             blank_template(resource),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="{resource.kind}-template.xlsx"'
+        response["Content-Disposition"] = f'attachment; filename="{resource.table}-template.xlsx"'
         return response

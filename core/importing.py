@@ -137,7 +137,9 @@ class PortalResource(resources.ModelResource):
     None means the deployer's full scope (commands run without --user).
     """
 
-    kind: str = ""
+    #: the data-dictionary table's name ("orgs", "members" …); not `kind`, which is a
+    #: column of the orgs table and would be shadowed by that field
+    table: str = ""
     #: the data dictionary's column descriptions, in file order
     columns: tuple[Column, ...] = ()
     #: run the model's CheckConstraints as queries for each row (Django's full_clean does
@@ -412,7 +414,7 @@ def run_import(
         rollback_on_validation_errors=True,
         raise_errors=False,
     )
-    report = ImportReport(kind=resource.kind, dry_run=dry_run, total=len(dataset))
+    report = ImportReport(kind=resource.table, dry_run=dry_run, total=len(dataset))
     report.errors = result.portal_errors  # collected once, in after_import()
     totals = result.totals
     report.new = totals.get(RowResult.IMPORT_TYPE_NEW, 0)

@@ -15,3 +15,24 @@ def clean_duplicate_history(minutes: int = 60 * 24 + 60) -> int:
     out = StringIO()
     call_command("clean_duplicate_history", "--auto", minutes=minutes, stdout=out)
     return sum(int(word) for word in out.getvalue().split() if word.isdigit())
+
+
+@shared_task(name="core.tasks.run_import_job", acks_late=True)
+def run_import_job(job_id: int) -> str | None:
+    """Run one import job (its check, or its confirmed import). Takes the id only; a job
+    that is not queued any more (already run, redelivered after a crash) is left alone,
+    which is what makes acks_late safe. The global task time limits apply; the soft one
+    fails the job with nothing written."""
+    from .jobs import job_run
+
+    job = job_run(job_id)
+    return job.status if job is not None else None
+
+
+@shared_task(name="core.tasks.purge_unconfirmed_import_files", acks_late=True)
+def purge_unconfirmed_import_files() -> int:
+    """Delete the uploaded files of import jobs checked but never confirmed (personal data
+    must not linger). Idempotent."""
+    from .jobs import job_purge_unconfirmed
+
+    return job_purge_unconfirmed()

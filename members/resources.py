@@ -85,7 +85,7 @@ class NameWidget(TextWidget):
 
 
 class MemberResource(PortalResource):
-    kind = "members"
+    table = "members"
     validate_constraints_per_row = False  # Member.clean() checks each of them in Python
     validate_unique_per_row = False
     columns = (

@@ -40,7 +40,7 @@ def with_parent_code(queryset):
 
 
 class OrganizationResource(PortalResource):
-    kind = "orgs"
+    table = "orgs"
     columns = (
         Column("组织代码", "是", "主键；1–32 位字母、数字或“-”；唯一"),
         Column("组织名称", "是", "不超过 100 个字符"),

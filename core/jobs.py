@@ -1,0 +1,277 @@
+"""Large imports as background jobs: check the file, show progress, import on confirm.
+
+A job goes queued → running → checked (a dry run without errors) → [confirm] → queued →
+running → done; any run with errors ends in failed, with nothing written. Both runs read the
+same stored file and call the same `run_import` as the admin's preview and `import_data`.
+
+The import runs inside one database transaction, so its progress cannot be read from the job
+row while it runs: it is published through Django's cache instead (shared between the web
+processes and the workers when REDIS_URL is set).
+
+The uploaded file holds personal data: it lives under MEDIA_ROOT only while a run still
+needs it and is deleted as soon as the job is done or failed (the row stays as the record).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orgs.scope import is_staff_member
+
+from .importing import ImportReport, run_import
+from .models import ImportJob, ImportJobStatus
+from .registry import get_kind, kind_names
+from .tables import TableReadError, decode_text, read_table
+
+logger = logging.getLogger(__name__)
+
+#: rows between two progress updates: frequent enough for a bar, cheap for the cache
+PROGRESS_EVERY = 500
+#: errors kept on the job row; error_count has the full number
+MAX_STORED_ERRORS = 1000
+#: a progress entry outlives any run (CELERY_TASK_TIME_LIMIT is 30 minutes)
+PROGRESS_TIMEOUT = 60 * 60
+#: a checked job nobody confirms loses its file after this long
+UNCONFIRMED_FILE_HOURS = 24
+
+
+def kind_of_resource(resource_class: type) -> str | None:
+    """The registered data-dictionary table imported with `resource_class`."""
+    name = getattr(resource_class, "table", "")
+    return name if name in kind_names() else None
+
+
+# --- row counting (the admin decides between the preview and a job) ---------------------
+
+
+def _is_blank_row(row: Any) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def count_data_rows(data: bytes, filename: str) -> int | None:
+    """Non-empty rows below the header, or None when the file cannot be read as a table
+    (the admin's preview then reports it, as it does today)."""
+    name = filename.lower()
+    try:
+        if name.endswith(".xlsx"):
+            from python_calamine import CalamineError, CalamineWorkbook
+
+            try:
+                sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+                rows = sheet.iter_rows()
+                counted = sum(1 for row in rows if not _is_blank_row(row))
+            except (CalamineError, ValueError, OSError):
+                return None
+        elif name.endswith(".csv"):
+            counted = sum(
+                1 for row in csv.reader(io.StringIO(decode_text(data))) if not _is_blank_row(row)
+            )
+        else:
+            return None
+    except (TableReadError, csv.Error):
+        return None
+    return max(counted - 1, 0)  # the header
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+def _progress_key(job_id: int) -> str:
+    return f"import-job:{job_id}:progress"
+
+
+def _publish_progress(job_id: int, done: int, total: int) -> None:
+    cache.set(_progress_key(job_id), (done, total), PROGRESS_TIMEOUT)
+
+
+def job_progress(job: ImportJob) -> Progress | None:
+    """Rows processed so far by the job's current run; None before the file has been read."""
+    if job.status not in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING):
+        return None
+    value = cache.get(_progress_key(job.pk))
+    if value is None:
+        return None
+    done, total = value
+    return Progress(done=done, total=total)
+
+
+def _count_rows(resource: Any, job_id: int, total: int) -> None:
+    """Publish progress from the resource's per-row hook, without subclassing each kind's
+    resource: the bound method is wrapped on this one instance only."""
+    import_row = resource.import_row
+    counter = {"done": 0}
+
+    def counting_import_row(row, instance_loader, **kwargs):
+        result = import_row(row, instance_loader, **kwargs)
+        counter["done"] += 1
+        if counter["done"] % PROGRESS_EVERY == 0:
+            _publish_progress(job_id, counter["done"], total)
+        return result
+
+    resource.import_row = counting_import_row
+
+
+# --- services -------------------------------------------------------------------------------
+
+
+def _enqueue(job: ImportJob) -> None:
+    from .tasks import run_import_job  # tasks import this module
+
+    job_id = job.pk
+    # After commit: a worker must find the row (and the file) when it starts.
+    transaction.on_commit(lambda: run_import_job.delay(job_id))
+
+
+def job_create(*, user: Any, kind: str, upload: Any) -> ImportJob:
+    """Store an uploaded file as a job of `kind` and queue its check run."""
+    if not is_staff_member(user):
+        raise PermissionDenied(_("只有组织部工作人员可以导入数据。"))
+    if kind not in kind_names():
+        raise ValidationError(_("未知的数据表：%(kind)s。") % {"kind": kind})
+    original_name = (getattr(upload, "name", "") or "upload")[-200:]
+    if hasattr(upload, "seek"):
+        upload.seek(0)  # the admin has already read it to count the rows
+    job = ImportJob(kind=kind, user=user, original_name=original_name)
+    job.file.save(original_name, upload, save=False)
+    job.save()
+    _enqueue(job)
+    return job
+
+
+def job_confirm(*, user: Any, job: ImportJob) -> ImportJob:
+    """Start the real import of a checked job's file, under the uploader's scope."""
+    if job.user_id != user.pk or not is_staff_member(user):
+        raise PermissionDenied(_("只有上传该文件的工作人员可以确认导入。"))
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(
+            pk=job.pk, status=ImportJobStatus.CHECKED, dry_run=True
+        ).update(
+            status=ImportJobStatus.QUEUED,
+            dry_run=False,
+            summary="",
+            errors=[],
+            error_count=0,
+            finished_at=None,
+        )
+        if not claimed:
+            # Confirmed twice (double click, second tab) or not checked: nothing to start.
+            raise ValidationError(_("该导入任务不处于“检查通过，待确认”状态，不能确认导入。"))
+        job.refresh_from_db()
+        _publish_progress(job.pk, 0, job.total_rows)
+        _enqueue(job)
+    return job
+
+
+def _finish(job: ImportJob, status: str, summary: str, errors: list[dict]) -> None:
+    job.status = status
+    job.summary = summary[:300]
+    job.errors = errors[:MAX_STORED_ERRORS]
+    job.error_count = len(errors)
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=["status", "summary", "errors", "error_count", "total_rows", "finished_at"]
+    )
+    if status in (ImportJobStatus.DONE, ImportJobStatus.FAILED):
+        # Personal data must not linger: the row is the record, the file goes.
+        _delete_file(job)
+    cache.delete(_progress_key(job.pk))
+
+
+def _delete_file(job: ImportJob) -> None:
+    if job.file:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+def _report_errors(report: ImportReport) -> list[dict]:
+    return [{"row": e.row, "column": e.column, "message": e.message} for e in report.errors]
+
+
+def _read_file(job: ImportJob) -> bytes:
+    if not job.file or not job.file.storage.exists(job.file.name):
+        raise FileNotFoundError(job.file.name)
+    with job.file.open("rb") as handle:
+        return handle.read()
+
+
+def job_run(job_id: int) -> ImportJob | None:
+    """Run a queued job once; a job in any other state is left as it is (idempotent)."""
+    # Claiming with a conditional UPDATE lets exactly one worker run a redelivered task.
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
+        status=ImportJobStatus.RUNNING
+    )
+    job = ImportJob.objects.select_related("user").filter(pk=job_id).first()
+    if not claimed or job is None:
+        return job
+    try:
+        data = _read_file(job)
+    except FileNotFoundError:
+        _finish(job, ImportJobStatus.FAILED, _("上传的文件已不存在，请重新上传。"), [])
+        return job
+    try:
+        dataset = read_table(data, job.original_name)
+        job.total_rows = len(dataset)
+        _publish_progress(job.pk, 0, job.total_rows)
+        resource = get_kind(job.kind).resource(user=job.user, source=job.original_name)
+        _count_rows(resource, job.pk, job.total_rows)
+        report = run_import(resource, dataset, dry_run=job.dry_run)
+    except TableReadError as exc:
+        _finish(job, ImportJobStatus.FAILED, str(exc), [])
+    except SoftTimeLimitExceeded:
+        # The import's transaction has been rolled back: nothing was written.
+        _finish(
+            job, ImportJobStatus.FAILED, _("导入超时，数据库未作任何修改。请拆分文件后重试。"), []
+        )
+    except Exception:
+        # Record the failure on the job instead of leaving it "running" for ever.
+        logger.exception("import job %s failed", job.pk)
+        _finish(job, ImportJobStatus.FAILED, _("导入时发生内部错误，数据库未作任何修改。"), [])
+    else:
+        if not report.ok:
+            status = ImportJobStatus.FAILED
+        elif job.dry_run:
+            status = ImportJobStatus.CHECKED
+        else:
+            status = ImportJobStatus.DONE
+        _finish(job, status, report.summary(), _report_errors(report))
+    return job
+
+
+def job_purge_unconfirmed(*, hours: int = UNCONFIRMED_FILE_HOURS) -> int:
+    """Delete the files of checked jobs nobody confirmed within `hours`; returns how many."""
+    cutoff = timezone.now() - datetime.timedelta(hours=hours)
+    stale = ImportJob.objects.filter(
+        status=ImportJobStatus.CHECKED, finished_at__lt=cutoff
+    ).exclude(file="")
+    count = 0
+    for job in stale:
+        _delete_file(job)
+        ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.CHECKED).update(
+            status=ImportJobStatus.FAILED,
+            summary=_("超过 %(hours)d 小时未确认，文件已删除，未导入。请重新上传。")
+            % {"hours": hours},
+        )
+        count += 1
+    return count
