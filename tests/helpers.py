@@ -90,3 +90,65 @@ def member_row(org: str, seq: int = 1, **overrides: str) -> dict[str, str]:
     }
     row.update(overrides)
     return row
+
+
+FUND_HEADERS = [
+    "经费编号", "年度", "组织代码", "经费类别", "资金来源", "预算金额（元）",
+    "已拨付金额（元）", "拨付日期", "摘要",
+]  # fmt: skip
+
+
+def fund_row(code: str, org: str, **overrides) -> dict:
+    row = {
+        "经费编号": code,
+        "年度": "2026",
+        "组织代码": org,
+        "经费类别": "工作经费",
+        "资金来源": "财政预算",
+        "预算金额（元）": "80000",
+        "已拨付金额（元）": "",
+        "拨付日期": "",
+        "摘要": "",
+    }
+    row.update(overrides)
+    return row
+
+
+SITE_HEADERS = [
+    "项目编号", "项目名称", "组织代码", "项目类型", "建设性质", "计划投资（万元）",
+    "已完成投资（万元）", "建筑面积（㎡）", "状态", "开工日期", "竣工日期", "功能配置",
+]  # fmt: skip
+
+
+def site_row(code: str, org: str, **overrides) -> dict:
+    row = {
+        "项目编号": code,
+        "项目名称": "村级组织活动场所新建",
+        "组织代码": org,
+        "项目类型": "村级组织活动场所",
+        "建设性质": "新建",
+        "计划投资（万元）": "60",
+        "已完成投资（万元）": "",
+        "建筑面积（㎡）": "300",
+        "状态": "规划设计",
+        "开工日期": "",
+        "竣工日期": "",
+        "功能配置": "党员活动室、会议室、办公室",
+    }
+    row.update(overrides)
+    return row
+
+
+ECONOMY_HEADERS = ["年度", "组织代码", "集体经济总收入（万元）", "经营性收入（万元）", "发展模式"]
+
+
+def economy_row(org: str, year: str = "2025", **overrides) -> dict:
+    row = {
+        "年度": year,
+        "组织代码": org,
+        "集体经济总收入（万元）": "12.5",
+        "经营性收入（万元）": "8",
+        "发展模式": "土地流转",
+    }
+    row.update(overrides)
+    return row

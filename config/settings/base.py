@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "orgs",
     "members",
+    "funding",
 ]
 
 MIDDLEWARE = [
@@ -182,10 +183,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.clean_duplicate_history",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Uploaded import files hold personal data: drop those checked but never confirmed.
+    "purge-unconfirmed-import-files": {
+        "task": "core.tasks.purge_unconfirmed_import_files",
+        "schedule": crontab(minute=15),
+    },
 }
 
 # The cache carries import-job progress from the worker to the web process, so with
 # Redis it must be shared; the embedded default runs jobs in-process (local memory).
+# Never call cache.clear(): it would flush the Redis database the broker uses too.
 if REDIS_URL:
     CACHES = {
         "default": {

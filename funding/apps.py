@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class FundingConfig(AppConfig):
+    name = "funding"
+    verbose_name = "经费与阵地"
+
+    def ready(self) -> None:
+        from core.registry import Kind, register_kind
+
+        from .resources import EconomyRecordResource, FundLineResource, VenueProjectResource
+
+        register_kind(Kind("funds", "党建经费", FundLineResource, org_prefix="organization__"))
+        register_kind(
+            Kind("sites", "阵地建设项目", VenueProjectResource, org_prefix="organization__")
+        )
+        register_kind(
+            Kind("economy", "村级集体经济", EconomyRecordResource, org_prefix="organization__")
+        )
