@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("orgs/", include("orgs.urls")),
     path("members/", include("members.urls")),
+    path("", include("funding.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""Portal pages: funds."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Portal pages: sites."""
+
+urlpatterns: list = []
