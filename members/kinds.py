@@ -2,6 +2,11 @@
 
 from core.registry import Kind, register_kind
 
+from .dues_resources import DuesResource
 from .resources import MemberResource
 
 register_kind(Kind("members", "党员", MemberResource, org_prefix="organization__", personal=True))
+# Dues rows carry ID numbers: masked in exports unless permitted, and every export logged.
+register_kind(
+    Kind("dues", "党费", DuesResource, org_prefix="member__organization__", personal=True)
+)

@@ -1,1 +1,181 @@
-"""Admin: dues."""
+"""Admin: dues records (scoped, import/export, history) and the dues brackets."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import GuardedHistoryAdmin, ScopedImportExportAdmin
+from core.exporting import log_export
+from core.models import ExportChannel
+from core.registry import get_kind
+from orgs.scope import covers_root, is_staff_member
+
+from ..dues_resources import DuesResource
+from ..models import DuesBracket, DuesRecord, Member
+from ..permissions import can_view_full_personal_data
+from ..services.dues import figures_for, month_start
+
+
+class DuesRecordForm(forms.ModelForm):
+    """Staff type the base, the payment and its date; the figures come from the rules."""
+
+    class Meta:
+        model = DuesRecord
+        fields = ["member", "month", "base", "amount_paid", "paid_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        member = cleaned.get("member") or getattr(self.instance, "member", None)
+        month = cleaned.get("month") or self.instance.month
+        if member is None or month is None or self.errors:
+            return cleaned
+        month = month_start(month)
+        cleaned["month"] = month
+        try:
+            self.figures = figures_for(
+                member=member,
+                month=month,
+                base=cleaned.get("base"),
+                amount_paid=cleaned.get("amount_paid"),
+                paid_on=cleaned.get("paid_on"),
+            )
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(key if key in self.fields else None, message)
+            return cleaned
+        duplicate = DuesRecord.objects.filter(member=member, month=month).exclude(
+            pk=self.instance.pk
+        )
+        if duplicate.exists():
+            self.add_error("month", _("该党员这个月已有党费记录，请修改那一条。"))
+        return cleaned
+
+
+@admin.register(DuesRecord)
+class DuesRecordAdmin(ScopedImportExportAdmin):
+    resource_classes = [DuesResource]
+    form = DuesRecordForm
+    org_path_attr = "member.organization.path"
+    list_display = [
+        "member_name",
+        "organization",
+        "month",
+        "basis",
+        "base",
+        "rate",
+        "amount_due",
+        "amount_paid",
+        "paid_on",
+    ]
+    list_filter = ["month", "basis"]
+    list_select_related = ["member", "member__organization"]
+    raw_id_fields = ["member"]
+    date_hierarchy = "month"
+    list_per_page = 100
+    ordering = ["-month", "member__organization__path", "member__name"]
+    history_list_display = ["month", "base", "amount_due", "amount_paid", "paid_on"]
+
+    @admin.display(description=_("党员"), ordering="member__name")
+    def member_name(self, obj: DuesRecord) -> str:
+        return obj.member.name
+
+    @admin.display(description=_("所在党组织"), ordering="member__organization__path")
+    def organization(self, obj: DuesRecord) -> str:
+        return obj.member.organization.name
+
+    def get_search_fields(self, request):
+        # Partial ID-number search only for those who may see the numbers in full.
+        if can_view_full_personal_data(request.user):
+            return ["member__name", "member__id_number"]
+        return ["member__name", "=member__id_number"]
+
+    def get_fields(self, request, obj=None):
+        computed = ["basis", "rate", "amount_due"]
+        if obj is None:
+            return ["member", "month", "base", "amount_paid", "paid_on"]
+        return ["member_name", "month", "base", "amount_paid", "paid_on", *computed]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The key (member, month) of an existing record does not change: a different
+        # month is a different record.
+        if obj is None:
+            return []
+        return ["member_name", "month", "basis", "rate", "amount_due"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "member":
+            kwargs["queryset"] = Member.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        for key, value in form.figures.as_dict().items():
+            setattr(obj, key, value)
+        obj._history_user = request.user
+        obj.save()
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        """Exports carry ID numbers (masked unless permitted) and are logged."""
+        dataset = super().get_data_for_export(request, queryset, **kwargs)
+        form = kwargs.get("export_form")
+        formats = self.get_export_formats()
+        file_format = formats[int(form.cleaned_data["format"])] if form else formats[0]
+        log_export(
+            get_kind("dues"),
+            user=request.user,
+            org=None,
+            rows=len(dataset),
+            unmasked=can_view_full_personal_data(request.user),
+            channel=ExportChannel.ADMIN,
+            fmt=file_format().get_extension(),
+        )
+        return dataset
+
+
+class DuesBracketForm(forms.ModelForm):
+    class Meta:
+        model = DuesBracket
+        fields = ["basis", "upper_limit", "rate", "fixed_amount", "max_fixed_amount"]
+
+    def clean(self):
+        cleaned = super().clean()
+        rate, fixed = cleaned.get("rate"), cleaned.get("fixed_amount")
+        if (rate is None) == (fixed is None):
+            raise ValidationError(_("“比例”和“定额”须填写且只填写其中一项。"))
+        maximum = cleaned.get("max_fixed_amount")
+        if maximum is not None and (fixed is None or maximum < fixed):
+            self.add_error("max_fixed_amount", _("须填写定额，且不小于定额。"))
+        if rate is not None and not 0 < rate <= 100:
+            self.add_error("rate", _("应在 0–100 之间。"))
+        return cleaned
+
+
+@admin.register(DuesBracket)
+class DuesBracketAdmin(GuardedHistoryAdmin):
+    """Portal-wide configuration: every staff member reads it, county staff change it."""
+
+    form = DuesBracketForm
+    list_display = ["basis", "upper_limit", "rate", "fixed_amount", "max_fixed_amount"]
+    list_filter = ["basis"]
+
+    def has_module_permission(self, request) -> bool:
+        return is_staff_member(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_staff_member(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return covers_root(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return covers_root(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return covers_root(request.user)
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)

@@ -1,3 +1,169 @@
-"""Portal pages: dues."""
+"""Portal pages: dues (党费) — the collection overview and a branch's monthly sheet."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orgs.models import Organization
+from orgs.scope import can_edit_path, get_visible_or_404
+
+from ..forms_dues import DuesSheetForm, OrgMonthForm
+from ..selectors import active_member_counts, dues_collection
+from ..services.dues import (
+    DuesSheetError,
+    add_months,
+    arrears,
+    arrears_window,
+    collection_by_organization,
+    fill_in_full,
+    lapse_window,
+    load_brackets,
+    month_sheet,
+    month_start,
+    save_month_sheet,
+    sheet_totals,
+    six_month_flags,
+)
+
+#: rows of the arrears and six-month lists shown on the overview (the counts are exact)
+LIST_LIMIT = 30
+
+
+def _sheet_url(org: Organization, month: datetime.date) -> str:
+    return reverse("members:dues_sheet", args=[org.code, month.year, month.month])
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    organizations = list(
+        Organization.objects.visible_to(request.user)
+        .order_by("path")
+        .only("id", "code", "name", "path", "depth", "numchild")
+    )
+    if not organizations:
+        return render(request, "members/dues/overview.html", {"organizations": []})
+    form = OrgMonthForm(request.GET or None, organizations=organizations)
+    today = timezone.localdate()
+    by_code = {o.code: o for o in organizations}
+    org, month = organizations[0], month_start(today)
+    if form.is_bound and form.is_valid():
+        org = by_code.get(form.cleaned_data["org"]) or org
+        month = form.cleaned_data["month"] or month
+    subtree = [o for o in organizations if o.path.startswith(org.path)]
+    counts = active_member_counts(o.id for o in subtree)
+    flags = six_month_flags(org, today)
+    owed = arrears(org, today)
+    flagged_by_org = Counter(f.member.organization_id for f in flags)
+    owing_by_org = Counter(a.member.organization_id for a in owed)
+    context = {
+        "organizations": organizations,
+        "form": form,
+        "org": org,
+        "month": month,
+        "previous_month": add_months(month, -1),
+        "next_month": add_months(month, 1) if month < month_start(today) else None,
+        "collection": dues_collection(org, month, month),
+        "rows": [
+            (
+                row,
+                _sheet_url(row.organization, month),
+                owing_by_org[row.organization.pk],
+                flagged_by_org[row.organization.pk],
+            )
+            for row in collection_by_organization(subtree, counts, month)
+        ],
+        "members": sum(counts.values()),
+        "flags": flags[:LIST_LIMIT],
+        "flag_count": len(flags),
+        "lapse_window": lapse_window(today),
+        "arrears": owed[:LIST_LIMIT],
+        "arrear_count": len(owed),
+        "arrears_window": arrears_window(today),
+        "list_limit": LIST_LIMIT,
+    }
+    return render(request, "members/dues/overview.html", context)
+
+
+@login_required
+def sheet(request: HttpRequest, code: str, year: int, month: int) -> HttpResponse:
+    org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
+    if not 1 <= month <= 12 or not 1921 <= year <= 9999:
+        raise Http404
+    first = datetime.date(year, month, 1)
+    today = timezone.localdate()
+    may_write = can_edit_path(request.user, org.path)
+    is_future = first > month_start(today)
+    if request.method == "POST" and not may_write:
+        raise PermissionDenied
+    lines = month_sheet(org, first)
+    problems = []
+    if request.method == "POST" and not is_future:
+        form = DuesSheetForm(request.POST, lines=lines)
+        if form.is_valid():
+            entries = form.entries()
+            if "fill" in request.POST:
+                filled = fill_in_full(lines, entries, today=today, brackets=load_brackets())
+                form = DuesSheetForm(lines=lines, initial=DuesSheetForm.initial_from(filled))
+                messages.info(
+                    request,
+                    _(
+                        "已将未足额缴纳的党员填为按应缴金额足额缴纳、日期为今天，请核对后点击“保存整张登记表”。"
+                    ),
+                )
+            else:
+                try:
+                    result = save_month_sheet(
+                        user=request.user, organization=org, month=first, rows=entries
+                    )
+                except DuesSheetError as exc:
+                    problems = exc.problems
+                    for problem in problems:
+                        target = (
+                            form.field_for(problem.member.pk, problem.field)
+                            if problem.member is not None
+                            else None
+                        )
+                        form.add_error(target, problem.message if target else str(problem))
+                else:
+                    messages.success(
+                        request,
+                        _("已保存：新增 %(new)d 条，修改 %(changed)d 条，未变 %(same)d 条。")
+                        % {
+                            "new": result.created,
+                            "changed": result.updated,
+                            "same": result.unchanged,
+                        },
+                    )
+                    return redirect(_sheet_url(org, first))
+    else:
+        form = DuesSheetForm(lines=lines)
+    context = {
+        "org": org,
+        "month": first,
+        "form": form,
+        "rows": form.rows(),
+        "totals": sheet_totals(lines),
+        "problems": problems,
+        "can_save": may_write and not is_future,
+        "is_future": is_future,
+        "previous_url": _sheet_url(org, add_months(first, -1)),
+        "next_url": _sheet_url(org, add_months(first, 1)) if first < month_start(today) else None,
+        "overview_url": reverse("members:dues") + f"?org={org.code}&month={first:%Y-%m}",
+    }
+    return render(request, "members/dues/sheet.html", context)
+
+
+urlpatterns = [
+    path("dues/", overview, name="dues"),
+    path("dues/<str:code>/<int:year>-<int:month>/", sheet, name="dues_sheet"),
+]
