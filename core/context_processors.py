@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from orgs.scope import is_staff_member
+from orgs.scope import has_role, is_staff_member
 
 
 def portal(request) -> dict[str, Any]:
@@ -15,8 +15,11 @@ def portal(request) -> dict[str, Any]:
     context: dict[str, Any] = {"portal_title": settings.PORTAL_TITLE, "nav_items": []}
     if user is None or not user.is_authenticated:
         return context
+    staff = is_staff_member(user)
     items = [(_("工作台"), reverse("home")), (_("组织体系"), reverse("orgs:tree"))]
-    if is_staff_member(user):
+    if has_role(user):
+        items.append((_("党员"), reverse("members:list")))
+    if staff:
         items.append((_("后台管理"), reverse("admin:index")))
     current = request.path
     context["nav_items"] = [
@@ -27,6 +30,8 @@ def portal(request) -> dict[str, Any]:
         }
         for label, url in items
     ]
+    # Staff-only links in shared templates (e.g. the members sub-navigation).
+    context["user_is_staff_member"] = staff
     context["user_roles"] = [
         f"{a.get_role_display()} · {a.organization.name}"
         for a in user.assignments.select_related("organization").order_by("role")

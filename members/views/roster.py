@@ -1,3 +1,193 @@
-"""Portal pages: roster."""
+"""Portal pages of the member roster: list, detail, create/edit, export and the export log."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exporting import FORMATS, export_file
+from core.models import ExportChannel, ExportLog
+from core.registry import get_kind
+from orgs.models import Organization
+from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
+from orgs.selectors import visible_ancestors
+
+from ..filters import MemberFilterForm, filter_members, visible_org_options
+from ..forms import MemberForm
+from ..models import Member
+from ..permissions import can_view_full_personal_data
+from ..services.roster import member_create, member_history, member_update
+
+PAGE_SIZE = 50
+SORTABLE_COLUMNS = ("name", "org", "age", "joined")
+
+
+def _filter_form(request: HttpRequest) -> MemberFilterForm:
+    return MemberFilterForm(
+        request.GET,
+        organizations=visible_org_options(request.user),
+        partial_id_search=can_view_full_personal_data(request.user),
+    )
+
+
+def _sort_links(querystring: QueryDict, current: str) -> dict[str, dict[str, str]]:
+    """For each sortable column: the URL that sorts by it (toggling the direction when it
+    is the current sort) and its aria-sort state."""
+    links = {}
+    for column in SORTABLE_COLUMNS:
+        params = querystring.copy()
+        params["sort"] = f"-{column}" if current == column else column
+        state = {column: "ascending", f"-{column}": "descending"}.get(current, "none")
+        links[column] = {"url": f"?{params.urlencode()}", "aria_sort": state}
+    return links
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    filters = form.filter_kwargs()
+    members = filter_members(
+        Member.objects.visible_to(request.user).select_related("organization"), **filters
+    )
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    export_params = querystring.copy()
+    export_params.pop("sort", None)
+    return render(
+        request,
+        "members/roster/list.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": querystring,
+            "export_query": export_params.urlencode(),
+            "export_org": form.org_option,
+            "sorting": _sort_links(querystring, filters["sort"]),
+            "show_full": can_view_full_personal_data(request.user),
+            "can_create": is_staff_member(request.user),
+        },
+    )
+
+
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
+    history, more_history = member_history(member=member, user=request.user)
+    return render(
+        request,
+        "members/roster/detail.html",
+        {
+            "member": member,
+            "ancestors": visible_ancestors(request.user, member.organization),
+            "show_full": can_view_full_personal_data(request.user),
+            "can_edit": can_edit_path(request.user, member.organization.path),
+            "history": history,
+            "more_history": more_history,
+        },
+    )
+
+
+def _save_form(request: HttpRequest, form: MemberForm, save: Any) -> Member | None:
+    """Run the service on a valid form; its refusals become form errors."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(
+            user=request.user,
+            member=form.save(commit=False),
+            reason=form.cleaned_data.get("change_reason", ""),
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+    except PermissionDenied as exc:
+        form.add_error("organization", str(exc))
+    return None
+
+
+@login_required
+def member_create_view(request: HttpRequest) -> HttpResponse:
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    initial = {}
+    if code := request.GET.get("org"):
+        initial["organization"] = (
+            Organization.objects.editable_by(request.user).filter(code=code).first()
+        )
+    form = MemberForm(request.POST or None, user=request.user, initial=initial)
+    member = _save_form(request, form, member_create)
+    if member is not None:
+        messages.success(request, _("已新增党员“%(name)s”。") % {"name": member.name})
+        return redirect(member)
+    return render(request, "members/roster/form.html", {"form": form, "member": None})
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
+    if not can_edit_path(request.user, member.organization.path):
+        raise PermissionDenied
+    form = MemberForm(request.POST or None, user=request.user, instance=member)
+    saved = _save_form(request, form, member_update)
+    if saved is not None:
+        messages.success(request, _("已保存“%(name)s”的修改。") % {"name": saved.name})
+        return redirect(saved)
+    if request.method == "POST":
+        # Validation changed the instance; the heading shows the stored name and place.
+        member.refresh_from_db()
+    return render(request, "members/roster/form.html", {"form": form, "member": member})
+
+
+@login_required
+def member_export(request: HttpRequest) -> HttpResponse:
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS or not has_role(request.user):
+        raise Http404
+    form = _filter_form(request)
+    if "org" in form.errors:
+        # An organisation outside the user's scope: never confirm that it exists.
+        raise Http404
+    option = form.org_option
+    org = Organization.objects.visible_to(request.user).get(code=option.code) if option else None
+    content, _rows = export_file(
+        "members", fmt, user=request.user, org=org, channel=ExportChannel.PAGE
+    )
+    filename = f"members-{option.code if option else 'all'}-{timezone.localdate():%Y%m%d}.{fmt}"
+    response = HttpResponse(content, content_type=FORMATS[fmt]().get_content_type())
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def export_log(request: HttpRequest) -> HttpResponse:
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    logs = ExportLog.objects.visible_to(request.user).select_related("user", "organization")
+    page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for log in page.object_list:
+        try:
+            kind_label = get_kind(log.kind).label
+        except KeyError:
+            kind_label = log.kind
+        rows.append((log, kind_label))
+    return render(request, "members/roster/export_log.html", {"page": page, "rows": rows})
+
+
+urlpatterns = [
+    path("", member_list, name="list"),
+    path("<int:pk>/", member_detail, name="detail"),
+    path("new/", member_create_view, name="create"),
+    path("<int:pk>/edit/", member_edit, name="edit"),
+    path("export/", member_export, name="export"),
+    path("export-log/", export_log, name="export_log"),
+]
