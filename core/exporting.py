@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,9 +18,15 @@ from .registry import Kind, get_kind
 FORMATS = {"xlsx": XLSX, "csv": CSV}
 
 
-def export_queryset(kind_name: str, *, user: Any = None, org: Organization | None = None):
+def export_queryset(
+    kind_name: str,
+    *,
+    user: Any = None,
+    org: Organization | None = None,
+    narrow: Callable[[Any], Any] | None = None,
+):
     """Rows of `kind_name` that `user` may read (None: everything), limited to `org`'s
-    subtree when given."""
+    subtree when given; `narrow` may add a page's filters to the scoped queryset."""
     kind = get_kind(kind_name)
     model = kind.resource._meta.model
     qs = model._default_manager.all()
@@ -29,6 +36,8 @@ def export_queryset(kind_name: str, *, user: Any = None, org: Organization | Non
         if user is not None and not can_see_path(user, org.path):
             raise PermissionDenied(_("组织“%(code)s”不在您的管辖范围内。") % {"code": org.code})
         qs = qs.filter(**{f"{kind.org_prefix}path__startswith": org.path})
+    if narrow is not None:
+        qs = narrow(qs)  # applied to the scoped queryset: it can only take rows away
     return qs
 
 
@@ -40,6 +49,8 @@ def export_file(
     org: Organization | None = None,
     unmasked: bool = False,
     channel: str = ExportChannel.COMMAND,
+    narrow: Callable[[Any], Any] | None = None,
+    conditions: str = "",
 ) -> tuple[bytes, int]:
     """The export file's content and its number of data rows.
 
@@ -49,7 +60,8 @@ def export_file(
     kind = get_kind(kind_name)
     options = {"unmasked": unmasked} if kind.personal else {}
     resource = kind.resource(user=user, **options)
-    dataset = resource.export(queryset=export_queryset(kind_name, user=user, org=org))
+    queryset = export_queryset(kind_name, user=user, org=org, narrow=narrow)
+    dataset = resource.export(queryset=queryset)
     content = FORMATS[fmt]().export_data(dataset)
     if isinstance(content, str):
         content = content.encode("utf-8")
@@ -62,6 +74,7 @@ def export_file(
             unmasked=getattr(resource, "unmasked", False),
             channel=channel,
             fmt=fmt,
+            conditions=conditions,
         )
     return content, len(dataset)
 
@@ -75,6 +88,7 @@ def log_export(
     unmasked: bool,
     channel: str,
     fmt: str,
+    conditions: str = "",
 ) -> ExportLog:
     """Record an export of personal data (who, when, which scope, how many rows)."""
     if org is not None:
@@ -87,6 +101,8 @@ def log_export(
         )
     else:
         label = _("全部")
+    if conditions:
+        label = f"{label}；{conditions}"
     return ExportLog.objects.create(
         user=user,
         kind=kind.name,

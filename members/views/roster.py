@@ -158,13 +158,32 @@ def member_export(request: HttpRequest) -> HttpResponse:
         raise Http404
     option = form.org_option
     org = Organization.objects.visible_to(request.user).get(code=option.code) if option else None
+    filters = form.filter_kwargs()
     content, _rows = export_file(
-        "members", fmt, user=request.user, org=org, channel=ExportChannel.PAGE
+        "members",
+        fmt,
+        user=request.user,
+        org=org,
+        channel=ExportChannel.PAGE,
+        narrow=lambda queryset: filter_members(queryset, **filters),
+        conditions=_describe_filters(form),
     )
     filename = f"members-{option.code if option else 'all'}-{timezone.localdate():%Y%m%d}.{fmt}"
     response = HttpResponse(content, content_type=FORMATS[fmt]().get_content_type())
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _describe_filters(form) -> str:
+    """The page's filters in words, for the export log ("性别：女；学历：大学本科")."""
+    parts = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name in ("org", "sort") or value in (None, ""):
+            continue
+        choices = dict(getattr(field, "choices", ()) or ())
+        parts.append(f"{field.label}：{choices.get(value, value)}")
+    return "；".join(parts)
 
 
 @login_required

@@ -55,13 +55,23 @@ def test_staff_export_their_scope_masked_and_the_export_is_logged(client, bob, r
 
 def test_the_organisation_filter_limits_the_export_and_names_the_file(client, bob, roster, tree):
     client.force_login(bob)
-    response = client.get(URL, {"format": "xlsx", "org": "A1", "gender": "F"})
+    response = client.get(URL, {"format": "xlsx", "org": "A1"})
     assert [row["姓名"] for row in xlsx_rows(response)] == ["张一"]
     assert "members-A1-" in response["Content-Disposition"]
     log = ExportLog.objects.get()
     assert log.organization == tree["A1"]
     assert log.rows == 1
     assert "甲一村支部" in log.scope_label
+
+
+def test_the_other_filters_narrow_the_export_and_are_logged(client, bob, roster, tree):
+    make_member(tree["A2"], seq=34, name="周三", female=True)
+    client.force_login(bob)
+    response = client.get(URL, {"format": "xlsx", "gender": "F"})
+    assert [row["姓名"] for row in xlsx_rows(response)] == ["周三"]
+    log = ExportLog.objects.get()
+    assert log.rows == 1
+    assert "性别：女" in log.scope_label
 
 
 def test_holders_of_the_permission_export_full_numbers_and_it_is_logged(client, bob, roster):
@@ -112,7 +122,7 @@ def test_the_list_page_links_the_export_with_its_filters(client, bob, roster):
     content = client.get(reverse("members:list"), {"org": "A1", "sort": "age"}).content.decode()
     assert f"{URL}?org=A1" in content
     assert "format=xlsx" in content
-    assert "不按其他筛选条件" in content
+    assert "符合当前筛选条件" in content
 
 
 # --- the export log page -----------------------------------------------------------------
