@@ -219,3 +219,16 @@ def test_the_admin_register_shows_both_ends_and_changes_nothing(client, bob, cha
     )
     client.force_login(sam)
     assert client.get(changelist).status_code in (302, 403)
+
+
+def test_the_member_page_links_staff_to_the_transfer_form(client, bob, sam, tree):
+    from django.urls import reverse
+
+    from tests.factories import make_member
+
+    member = make_member(tree["A1"], seq=77)
+    url = reverse("members:transfer_create", args=[member.pk])
+    client.force_login(bob)
+    assert url in client.get(member.get_absolute_url()).content.decode()
+    client.force_login(sam)
+    assert url not in client.get(member.get_absolute_url()).content.decode()
