@@ -19,6 +19,9 @@ def portal(request) -> dict[str, Any]:
     items = [(_("工作台"), reverse("home")), (_("组织体系"), reverse("orgs:tree"))]
     if has_role(user):
         items.append((_("党员"), reverse("members:list")))
+        items.append((_("党建经费"), reverse("funding:index")))
+        items.append((_("阵地建设"), reverse("funding:sites")))
+        items.append((_("集体经济"), reverse("funding:economy")))
     if staff:
         items.append((_("后台管理"), reverse("admin:index")))
     current = request.path

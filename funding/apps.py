@@ -9,6 +9,7 @@ class FundingConfig(AppConfig):
         from core.registry import Kind, register_kind
 
         from .resources import EconomyRecordResource, FundLineResource, VenueProjectResource
+        from .warnings import register_org_warnings
 
         register_kind(Kind("funds", "党建经费", FundLineResource, org_prefix="organization__"))
         register_kind(
@@ -17,3 +18,4 @@ class FundingConfig(AppConfig):
         register_kind(
             Kind("economy", "村级集体经济", EconomyRecordResource, org_prefix="organization__")
         )
+        register_org_warnings()

@@ -184,6 +184,8 @@ class FundLineResource(PortalResource):
 
 # --- sites -------------------------------------------------------------------------
 ROOMS = "功能配置"
+# Sub-paths of /sites/: a project with such a code could not be opened.
+RESERVED_SITE_CODES = frozenset({"new", "export"})
 
 
 class RoomsWidget(widgets.Widget):
@@ -298,6 +300,10 @@ class VenueProjectResource(PortalResource):
         return queryset.select_related("organization").order_by("organization__path", "code")
 
     def clean_row(self, instance: VenueProject, row, errors) -> None:
+        if instance.code in RESERVED_SITE_CODES:
+            errors.setdefault("项目编号", []).append(
+                _("“%(code)s”是系统保留字，请换一个项目编号。") % {"code": instance.code}
+            )
         if instance.completed_investment is None:
             instance.completed_investment = Decimal("0")
         before = getattr(instance, "_import_snapshot", {}).get("stage")

@@ -8,20 +8,15 @@ a database filter on indexed columns where possible: the list must answer quickl
 from __future__ import annotations
 
 import datetime
-import html
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from orgs.models import Organization
+from core.forms import FastSelect, OrgOption, org_choices
 
 from .choices import ETHNIC_GROUPS, AgeBand, Category, Education, Gender, Job, MemberStatus
 from .models.member import MemberQuerySet
@@ -53,24 +48,6 @@ MASKED_VISIBLE_SUFFIX = 4
 
 YES, NO = "yes", "no"
 YES_NO_CHOICES = [("", _("全部")), (YES, _("是")), (NO, _("否"))]
-
-
-@dataclass(frozen=True)
-class OrgOption:
-    code: str
-    name: str
-    path: str
-    depth: int
-
-
-def visible_org_options(user: Any) -> list[OrgOption]:
-    """The organisations the user may filter by, in tree order (one query)."""
-    rows = (
-        Organization.objects.visible_to(user)
-        .order_by("path")
-        .values_list("code", "name", "path", "depth")
-    )
-    return [OrgOption(*row) for row in rows]
 
 
 def id_number_condition(text: str, *, partial: bool) -> Q | None:
@@ -137,33 +114,6 @@ def filter_members(
     return queryset.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 
-class FastSelect(forms.Select):
-    """A select whose options are rendered in Python. Django renders every option through
-    a template (tens of microseconds each); a county's organisation select alone holds about
-    2,000 options, which made that rendering most of the page's time."""
-
-    def __init__(self, attrs=None, options=()):
-        super().__init__(attrs)
-        # (value, label) pairs, used as given: no normalisation of thousands of choices
-        self.option_pairs = list(options)
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
-        selected = "" if value is None else str(value)
-        # html.escape rather than format_html per option: the same escaping, a third of
-        # the time.
-        options = "".join(
-            '<option value="{}"{}>{}</option>'.format(
-                html.escape(str(option)),
-                " selected" if str(option) == selected else "",
-                html.escape(str(label)),
-            )
-            for option, label in self.option_pairs
-        )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))  # noqa: S308
-
-
 def _all(choices) -> list[tuple[str, Any]]:
     return [("", _("全部")), *choices]
 
@@ -196,15 +146,10 @@ class MemberFilterForm(forms.Form):
         # Always bound: every field is optional, so no parameters means the defaults.
         super().__init__(data if data is not None else {})
         self.organizations = {option.code: option for option in organizations}
-        top = min((option.depth for option in organizations), default=1)
-        # Full-width spaces show the tree in the select without extra markup.
-        self.fields["org"].widget.option_pairs = [
-            ("", _("全部（我的管辖范围）")),
-            *((o.code, "\u3000" * (o.depth - top) + o.name) for o in organizations),
-        ]
+        self.fields["org"].widget.choices = org_choices(organizations, _("全部（我的管辖范围）"))
         for form_field in self.fields.values():
             if isinstance(form_field, forms.ChoiceField):
-                form_field.widget = FastSelect(options=form_field.choices)
+                form_field.widget = FastSelect(choices=form_field.choices)
         self.partial_id_search = partial_id_search
         self.fields["q"].help_text = (
             _("可输入姓名，或身份证号码的任意部分。")

@@ -7,6 +7,7 @@ the birth date and the 17th is odd for men, even for women.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ def normalise_id_number(value: str) -> str:
     return value.strip().upper()
 
 
+@functools.lru_cache(maxsize=65536)
 def validate_id_number(value: str) -> str:
     """The normalised number, or InvalidIdNumber naming what is wrong."""
     number = normalise_id_number(value)

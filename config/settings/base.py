@@ -219,3 +219,13 @@ PORTAL_TITLE = "基层党建管理平台"
 # to the branch (the portal never changes a member's status by itself).
 MOBILE_LOST_CONTACT_MONTHS = env.int("MOBILE_LOST_CONTACT_MONTHS", default=6)
 DUES_LAPSE_MONTHS = env.int("DUES_LAPSE_MONTHS", default=6)
+# Venue-project files (images/PDF), checked by funding.services.sites.attachment_errors.
+ATTACHMENT_MAX_SIZE = env.int("ATTACHMENT_MAX_SIZE", default=10 * 1024 * 1024)
+# Village collective economy, in 万元: 空壳村 at or below WEAK, strong villages over STRONG.
+# Strings so the Decimal is exact (funding.economy_selectors.thresholds).
+ECONOMY_WEAK_THRESHOLD_WAN = env.str("ECONOMY_WEAK_THRESHOLD_WAN", default="0")
+ECONOMY_STRONG_THRESHOLD_WAN = env.str("ECONOMY_STRONG_THRESHOLD_WAN", default="5")
+# Money budgeted but not disbursed (funding.services.standards): (months of the budget
+# year elapsed, minimum execution rate %) — 50 % once the third quarter is over, all of it
+# once the year is over.
+FUND_EXECUTION_CHECKPOINTS = [(9, 50), (12, 100)]

@@ -171,7 +171,8 @@ class StageChange(models.Model):
         ordering = ["pk"]  # the order the changes were recorded in
 
     def __str__(self) -> str:
-        return f"{self.project.code}: {self.from_stage or '—'} → {self.to_stage}"
+        before = self.get_from_stage_display() if self.from_stage else "—"
+        return f"{self.project.code}：{before} → {self.get_to_stage_display()}"
 
     @property
     def is_backwards(self) -> bool:

@@ -39,15 +39,17 @@ def stage_move_errors(
     elif on > timezone.localdate():
         errors["on"] = [_("不能晚于今天。")]
     else:
-        last = project.stage_changes.order_by("-pk").first()
+        # The first record of a project (from_stage empty) is dated when it was entered,
+        # which says nothing about when work happened: only real moves bound the date.
+        last = project.stage_changes.exclude(from_stage="").order_by("-pk").first()
         if last and not backwards and on < last.changed_on:
-            errors["on"] = [
+            errors.setdefault("on", []).append(
                 _("不能早于上一次状态变更（%(day)s）。") % {"day": last.changed_on.isoformat()}
-            ]
+            )
         if to_stage in STAGES_FINISHED and project.started_on and on < project.started_on:
-            errors["on"] = [
+            errors.setdefault("on", []).append(
                 _("竣工日期不能早于开工日期 %(day)s。") % {"day": project.started_on.isoformat()}
-            ]
+            )
     return errors
 
 

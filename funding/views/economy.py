@@ -1,3 +1,92 @@
-"""Portal pages: economy."""
+"""Portal page of the village collective economy (村级集体经济) for a subtree and year."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+
+from core.exporting import FORMATS, export_file
+from core.forms import visible_org_options
+from core.models import ExportChannel
+from orgs.models import Organization
+from orgs.scope import get_visible_or_404, has_role
+
+from ..economy_selectors import economy_figures, economy_rows, economy_years, missing_villages
+from ..forms_economy import EconomyFilterForm
+
+PAGE_SIZE = 50
+#: villages without a record listed on the page; the count always covers all of them
+MISSING_SHOWN = 200
+SORTABLE_COLUMNS = ("org", "income", "change")
+
+
+def _sort_links(querystring: QueryDict, current: str) -> dict[str, dict[str, str]]:
+    links = {}
+    for column in SORTABLE_COLUMNS:
+        params = querystring.copy()
+        params["sort"] = f"-{column}" if current == column else column
+        state = {column: "ascending", f"-{column}": "descending"}.get(current, "none")
+        links[column] = {"url": f"?{params.urlencode()}", "aria_sort": state}
+    return links
+
+
+@login_required
+def economy(request: HttpRequest) -> HttpResponse:
+    form = EconomyFilterForm(request.GET, organizations=visible_org_options(request.user))
+    option = form.org_option
+    if option is None:
+        return render(request, "funding/economy/index.html", {"form": form, "org": None})
+    # The option comes from the user's visible organisations.
+    org = Organization.objects.get(code=option.code)
+    years = economy_years(org)
+    year = form.year_or(years[0] if years else None)
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    querystring["org"], querystring["year"] = org.code, str(year)
+    page = Paginator(economy_rows(org=org, year=year, sort=form.sort_key), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "funding/economy/index.html",
+        {
+            "form": form,
+            "org": org,
+            "year": year,
+            "years": years,
+            "figures": economy_figures(org=org, year=year),
+            "page": page,
+            "querystring": querystring,
+            "sorting": _sort_links(querystring, form.sort_key),
+            "missing": list(missing_villages(org=org, year=year)[:MISSING_SHOWN]),
+            "missing_shown": MISSING_SHOWN,
+        },
+    )
+
+
+@login_required
+def economy_export(request: HttpRequest) -> HttpResponse:
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS or not has_role(request.user):
+        raise Http404
+    org = None
+    if code := request.GET.get("org"):
+        # Outside the user's scope: never confirm that it exists.
+        org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
+    content, _rows = export_file(
+        "economy", fmt, user=request.user, org=org, channel=ExportChannel.PAGE
+    )
+    filename = f"economy-{org.code if org else 'all'}-{timezone.localdate():%Y%m%d}.{fmt}"
+    response = HttpResponse(content, content_type=FORMATS[fmt]().get_content_type())
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+urlpatterns = [
+    path("economy/", economy, name="economy"),
+    path("economy/export/", economy_export, name="economy_export"),
+]

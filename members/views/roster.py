@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exporting import FORMATS, export_file
+from core.forms import visible_org_options
 from core.models import ExportChannel, ExportLog
 from core.registry import get_kind
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
 from orgs.selectors import visible_ancestors
 
-from ..filters import MemberFilterForm, filter_members, visible_org_options
+from ..filters import MemberFilterForm, filter_members
 from ..forms import MemberForm
 from ..models import Member
 from ..permissions import can_view_full_personal_data

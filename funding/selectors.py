@@ -1,0 +1,192 @@
+"""Fund figures for the rest of the portal: one place, a constant number of queries.
+
+The funding page, the dashboard and the PDF bulletin call these, so their numbers cannot
+disagree. Every function takes an organisation and a year and sums the lines of the
+organisation's whole subtree (one indexed path-prefix condition); none walks the tree in
+Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+
+from orgs.models import Organization
+
+from .choices import FundCategory, FundSource
+from .models import FundLine
+from .models.funds import FundLineQuerySet
+
+ZERO = Decimal("0.00")
+
+
+def execution_rate(budget: Decimal, disbursed: Decimal) -> Decimal | None:
+    """Disbursed as a percentage of budget, one decimal; None when nothing is budgeted
+    (0 % would claim a failure where there is nothing to pay out)."""
+    if not budget:
+        return None
+    return (disbursed / budget * 100).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class FundTotals:
+    budget: Decimal = ZERO
+    disbursed: Decimal = ZERO
+    lines: int = 0
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget - self.disbursed
+
+    @property
+    def rate(self) -> Decimal | None:
+        return execution_rate(self.budget, self.disbursed)
+
+    def __add__(self, other: FundTotals) -> FundTotals:
+        return FundTotals(
+            self.budget + other.budget, self.disbursed + other.disbursed, self.lines + other.lines
+        )
+
+    def __sub__(self, other: FundTotals) -> FundTotals:
+        return FundTotals(
+            self.budget - other.budget, self.disbursed - other.disbursed, self.lines - other.lines
+        )
+
+
+@dataclass(frozen=True)
+class GroupTotals:
+    """One row of a breakdown: a category, a source or a child organisation."""
+
+    key: str
+    label: str
+    totals: FundTotals
+    org: Organization | None = None
+
+
+_SUMS = {
+    "budget": Coalesce(Sum("budget"), ZERO),
+    "disbursed": Coalesce(Sum("disbursed"), ZERO),
+    "lines": Count("id"),
+}
+
+
+def _totals(row: dict) -> FundTotals:
+    return FundTotals(Decimal(row["budget"]), Decimal(row["disbursed"]), row["lines"])
+
+
+def subtree_lines(org: Organization, year: int) -> FundLineQuerySet:
+    """The year's lines of `org` and everything under it."""
+    return FundLine.objects.in_subtree(org).filter(year=year)
+
+
+def fund_totals(org: Organization, year: int) -> FundTotals:
+    """Budget, disbursed and number of lines of the subtree for the year (one query)."""
+    return _totals(subtree_lines(org, year).aggregate(**_SUMS))
+
+
+def _grouped(org: Organization, year: int, field: str, choices) -> list[GroupTotals]:
+    rows = subtree_lines(org, year).values(field).annotate(**_SUMS).order_by()
+    found = {row[field]: _totals(row) for row in rows}
+    return [
+        GroupTotals(value, str(label), found.get(value, FundTotals())) for value, label in choices
+    ]
+
+
+def totals_by_category(org: Organization, year: int) -> list[GroupTotals]:
+    """Every category, zeros included, in the data dictionary's order (one query)."""
+    return _grouped(org, year, "category", FundCategory.choices)
+
+
+def totals_by_source(org: Organization, year: int) -> list[GroupTotals]:
+    """Every source, zeros included, in the data dictionary's order (one query)."""
+    return _grouped(org, year, "source", FundSource.choices)
+
+
+def children_of(org: Organization) -> QuerySet[Organization]:
+    return Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+
+
+def totals_by_child(org: Organization, year: int) -> list[GroupTotals]:
+    """Each child's whole subtree, in tree order, children without lines included (two
+    queries: the lines grouped by the child's path prefix, and the children)."""
+    prefix_len = (org.depth + 1) * Organization.steplen
+    rows = (
+        subtree_lines(org, year)
+        .filter(organization__depth__gt=org.depth)
+        .annotate(prefix=Substr("organization__path", 1, prefix_len))
+        .values("prefix")
+        .annotate(**_SUMS)
+        .order_by()
+    )
+    by_prefix = {row["prefix"]: _totals(row) for row in rows}
+    children = children_of(org).only("id", "path", "depth", "numchild", "code", "name", "level")
+    return [
+        GroupTotals(child.code, child.name, by_prefix.get(child.path, FundTotals()), org=child)
+        for child in children
+    ]
+
+
+def own_totals(org: Organization, year: int) -> FundTotals:
+    """The lines of `org` itself, not of its subtree (one query)."""
+    return _totals(FundLine.objects.filter(organization=org, year=year).aggregate(**_SUMS))
+
+
+def lines_of(org: Organization, year: int | None = None) -> FundLineQuerySet:
+    """The lines of one organisation itself (all years when `year` is None)."""
+    lines = FundLine.objects.filter(organization=org).select_related("organization")
+    if year is not None:
+        lines = lines.filter(year=year)
+    return lines.order_by("-year", "category", "code")
+
+
+def fund_years(org: Organization, *, include: int | None = None) -> list[int]:
+    """The years with lines in the subtree, newest first, plus the current year and
+    `include` (so a year selector always offers them) (one query)."""
+    years = set(
+        FundLine.objects.in_subtree(org).values_list("year", flat=True).distinct().order_by()
+    )
+    years.add(timezone.localdate().year)
+    if include is not None:
+        years.add(include)
+    return sorted(years, reverse=True)
+
+
+@dataclass(frozen=True)
+class FundOverview:
+    totals: FundTotals
+    by_category: list[GroupTotals]
+    by_source: list[GroupTotals]
+    by_child: list[GroupTotals]
+    #: the lines of the organisation itself (neither a child's nor below)
+    own: FundTotals
+
+
+def fund_overview(org: Organization, year: int) -> FundOverview:
+    """Everything the funding page shows of a subtree and year, in three queries: the
+    lines grouped by category and source (totals, both breakdowns), and totals_by_child.
+    The same figures as the single functions above, which the dashboard may call alone."""
+    rows = list(subtree_lines(org, year).values("category", "source").annotate(**_SUMS).order_by())
+    totals, categories, sources = FundTotals(), {}, {}
+    for row in rows:
+        figures = _totals(row)
+        totals += figures
+        categories[row["category"]] = categories.get(row["category"], FundTotals()) + figures
+        sources[row["source"]] = sources.get(row["source"], FundTotals()) + figures
+    children = totals_by_child(org, year)
+    return FundOverview(
+        totals=totals,
+        by_category=[
+            GroupTotals(value, str(label), categories.get(value, FundTotals()))
+            for value, label in FundCategory.choices
+        ],
+        by_source=[
+            GroupTotals(value, str(label), sources.get(value, FundTotals()))
+            for value, label in FundSource.choices
+        ],
+        by_child=children,
+        own=totals - sum((c.totals for c in children), FundTotals()),
+    )

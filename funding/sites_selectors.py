@@ -1,0 +1,252 @@
+"""Venue-project figures and the project list's filtering: one place, constant queries.
+
+The sites pages, the dashboard and the bulletin call these, so their numbers agree. A
+project's *year* is the year it started (开工日期); a project not started yet (调研论证,
+规划设计) counts in the year it was entered. So "2025" means the projects that broke
+ground in 2025 plus those still being prepared that were entered in 2025.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from orgs.models import Organization
+
+from .choices import STAGE_ORDER, ProjectStage, Room
+from .models import VenueProject
+from .models.sites import VenueProjectQuerySet
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+DEFAULT_SORT = "org"
+
+# The whitelist of sorts: the public key (in the URL) → ORDER BY. Each ends with a unique
+# column so that pagination is stable.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "org": ("organization__path", "code"),
+    "-org": ("-organization__path", "code"),
+    "code": ("code",),
+    "-code": ("-code",),
+    "name": ("name", "code"),
+    "-name": ("-name", "code"),
+    "stage": ("stage_rank", "organization__path", "code"),
+    "-stage": ("-stage_rank", "organization__path", "code"),
+    "rate": ("done_rate", "code"),
+    "-rate": ("-done_rate", "code"),
+    "started": (F("started_on").asc(nulls_last=True), "code"),
+    "-started": (F("started_on").desc(nulls_last=True), "code"),
+}
+
+
+def stage_rank() -> Case:
+    """The stage's position in the flow, so that sorting follows the flow, not the code."""
+    return Case(
+        *(When(stage=stage, then=Value(index)) for index, stage in enumerate(STAGE_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def done_rate() -> ExpressionWrapper:
+    return ExpressionWrapper(
+        F("completed_investment") * 100 / F("planned_investment"),
+        output_field=DecimalField(max_digits=14, decimal_places=4),
+    )
+
+
+def project_year_q(year: int) -> Q:
+    """Projects of `year`: started in it, or not started yet and entered in it."""
+    return Q(started_on__year=year) | Q(started_on__isnull=True, created_at__year=year)
+
+
+def projects_in(*, org: Organization | None, year: int | None) -> VenueProjectQuerySet:
+    """Every project of `org`'s subtree (None: unrestricted; the caller scopes) and year."""
+    projects = VenueProject.objects.all()
+    if org is not None:
+        projects = projects.in_subtree(org)
+    if year is not None:
+        projects = projects.filter(project_year_q(year))
+    return projects
+
+
+def filter_projects(
+    queryset: VenueProjectQuerySet,
+    *,
+    q: str = "",
+    project_type: str = "",
+    stage: str = "",
+    org_path: str = "",
+    year: int | None = None,
+) -> VenueProjectQuerySet:
+    """`queryset` (already scoped to the user) narrowed by the list's filters."""
+    if q:
+        queryset = queryset.filter(Q(name__contains=q) | Q(code__icontains=q))
+    if project_type:
+        queryset = queryset.filter(project_type=project_type)
+    if stage:
+        queryset = queryset.filter(stage=stage)
+    if org_path:
+        queryset = queryset.filter(organization__path__startswith=org_path)
+    if year is not None:
+        queryset = queryset.filter(project_year_q(year))
+    return queryset
+
+
+def sort_projects(queryset: VenueProjectQuerySet, sort: str) -> VenueProjectQuerySet:
+    return queryset.annotate(stage_rank=stage_rank(), done_rate=done_rate()).order_by(
+        *SORTS.get(sort, SORTS[DEFAULT_SORT])
+    )
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SiteFigures:
+    total: int
+    by_stage: list[StageCount]
+    planned: Decimal
+    completed: Decimal
+    over_plan: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Investment done as a share of the plan, in per cent (None without a plan)."""
+        if not self.planned:
+            return None
+        return (self.completed / self.planned * 100).quantize(Decimal("0.1"))
+
+    def count_of(self, stage: str) -> int:
+        return next((s.count for s in self.by_stage if s.stage == stage), 0)
+
+
+def figures_of(projects: QuerySet) -> SiteFigures:
+    """Counts by stage, investment planned/done and over-plan projects (one query)."""
+    aggregates: dict[str, Any] = {
+        f"stage_{stage}": Count("pk", filter=Q(stage=stage)) for stage in STAGE_ORDER
+    }
+    row = projects.order_by().aggregate(
+        total=Count("pk"),
+        planned=Coalesce(Sum("planned_investment"), ZERO, output_field=DecimalField()),
+        completed=Coalesce(Sum("completed_investment"), ZERO, output_field=DecimalField()),
+        over_plan=Count("pk", filter=Q(completed_investment__gt=F("planned_investment"))),
+        **aggregates,
+    )
+    return SiteFigures(
+        total=row["total"],
+        by_stage=[
+            StageCount(stage, str(ProjectStage(stage).label), row[f"stage_{stage}"])
+            for stage in STAGE_ORDER
+        ],
+        # SQLite sums decimals as floats: back to the cent.
+        planned=Decimal(row["planned"]).quantize(CENT),
+        completed=Decimal(row["completed"]).quantize(CENT),
+        over_plan=row["over_plan"],
+    )
+
+
+def site_figures(*, org: Organization, year: int | None = None) -> SiteFigures:
+    """Figures of `org`'s subtree for `year` (every year when None); one query."""
+    return figures_of(projects_in(org=org, year=year))
+
+
+def project_years(projects: QuerySet) -> list[int]:
+    """The years that have projects, newest first (two small queries), for year filters."""
+    started = projects.filter(started_on__isnull=False).dates("started_on", "year")
+    entered = projects.filter(started_on__isnull=True).datetimes("created_at", "year")
+    return sorted({d.year for d in started} | {d.year for d in entered}, reverse=True)
+
+
+# --- history ---------------------------------------------------------------------------
+HISTORY_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: Any
+    user: Any
+    action: str
+    reason: str
+    changes: list[FieldChange]
+
+
+def _display(field_name: str, value: Any, org_names: dict[int, str]) -> str:
+    if value in (None, "", []):
+        return "—"
+    field = VenueProject._meta.get_field(field_name)
+    if field_name == "organization":
+        return org_names.get(value, "—")
+    if field_name == "rooms":
+        return "、".join(str(Room(code).label) for code in value if code in Room.values)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def project_history(
+    *, project: VenueProject, user: Any, limit: int = HISTORY_LIMIT
+) -> tuple[list[HistoryEntry], bool]:
+    """The newest `limit` history records of `project`, each with the fields it changed,
+    and whether older records exist (two queries)."""
+    records = list(
+        project.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    org_ids = {record.organization_id for record in records}
+    org_names = dict(
+        Organization.objects.visible_to(user).filter(pk__in=org_ids).values_list("pk", "name")
+    )
+    order = {f.name: i for i, f in enumerate(VenueProject._meta.fields)}
+    entries = []
+    for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
+        changes = []
+        if older is not None and newer.history_type == "~":
+            delta = newer.diff_against(older)
+            for change in sorted(delta.changes, key=lambda c: order.get(c.field, 0)):
+                changes.append(
+                    FieldChange(
+                        label=str(VenueProject._meta.get_field(change.field).verbose_name),
+                        old=_display(change.field, change.old, org_names),
+                        new=_display(change.field, change.new, org_names),
+                    )
+                )
+        entries.append(
+            HistoryEntry(
+                when=newer.history_date,
+                user=newer.history_user,
+                action=newer.get_history_type_display(),
+                reason=newer.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries, len(records) > limit
