@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.exporting import FORMATS, export_file
 from core.forms import visible_org_options
 from core.models import ExportChannel, ExportLog
+from core.pagination import SingleScanPaginator
 from core.registry import get_kind
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
@@ -59,7 +60,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
     members = filter_members(
         Member.objects.visible_to(request.user).select_related("organization"), **filters
     )
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A search scans the table (no index answers "name contains"): count it in the same scan.
+    paginator_class = SingleScanPaginator if filters["q"] else Paginator
+    page = paginator_class(members, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
     export_params = querystring.copy()
