@@ -6,11 +6,13 @@ VENV = .venv
 PY = $(VENV)/bin/python
 PYTEST_ARGS ?=
 RUNSERVER_ADDR ?= 127.0.0.1:8000
+# Benchmarks empty the member and funding tables: a separate database, never the real one.
+BENCH_DATABASE_URL ?= postgres://portal:portal@127.0.0.1:5432/portal_bench
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help venv venv-test run test lint format clean reset-db
+.PHONY: help venv venv-test run test lint format bench clean reset-db
 
 help: ## 显示本帮助
 	@echo "基层党建管理平台 — 可用命令:"
@@ -20,6 +22,7 @@ help: ## 显示本帮助
 	@echo "                  (可用 PYTEST_ARGS=\"...\" 传递额外的 pytest 参数, 例如 PYTEST_ARGS=\"-m 'not e2e'\")"
 	@echo "  make lint       ruff 代码检查 + 格式检查 (不修改文件)"
 	@echo "  make format     ruff 自动格式化 + 自动修复"
+	@echo "  make bench      性能基准 (PostgreSQL 独立数据库 BENCH_DATABASE_URL, 见 benchmarks/README.md)"
 	@echo "  make venv       创建虚拟环境 $(VENV) 并安装运行依赖"
 	@echo "  make venv-test  创建虚拟环境并安装测试依赖"
 	@echo "  make reset-db   删除本地 SQLite 数据库 (db.sqlite3*) 和上传文件目录 media/"
@@ -85,6 +88,13 @@ lint: $(VENV)/.installed-test
 format: $(VENV)/.installed-test
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+
+bench: $(VENV)/.installed-test
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/members_import.py --rounds 2
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/members_export.py --rounds 2
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/member_list.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/funding_page.py
 
 # ---------------------------------------------------------------- cleanup
 

@@ -6,8 +6,9 @@ class FundingConfig(AppConfig):
     verbose_name = "经费与阵地"
 
     def ready(self) -> None:
-        from core.registry import Kind, register_kind
+        from core.registry import Kind, register_demo, register_kind
 
+        from .demo import load_demo_funding
         from .resources import EconomyRecordResource, FundLineResource, VenueProjectResource
         from .warnings import register_org_warnings
 
@@ -19,3 +20,4 @@ class FundingConfig(AppConfig):
             Kind("economy", "村级集体经济", EconomyRecordResource, org_prefix="organization__")
         )
         register_org_warnings()
+        register_demo("funding", load_demo_funding)

@@ -208,6 +208,21 @@ class MemberFilterForm(forms.Form):
             "today": today,
         }
 
+    PRIMARY = ("q", "org", "status")
+
+    @property
+    def primary_fields(self) -> list:
+        return [self[name] for name in self.PRIMARY]
+
+    @property
+    def detail_fields(self) -> list:
+        """The rarer filters, folded away on the page (a phone shows three fields, not 11)."""
+        return [self[n] for n in self.fields if n not in self.PRIMARY and n != "sort"]
+
+    @property
+    def has_detail_filters(self) -> bool:
+        return any(self.data.get(field.name) for field in self.detail_fields)
+
     @property
     def is_filtered(self) -> bool:
         """Whether the user asked for anything but the defaults (current members), valid

@@ -350,3 +350,11 @@ def test_the_number_of_queries_is_the_same_for_one_and_thirty_rows(client, bob, 
     for seq in range(29):
         make_member(tree["A2"], seq=301 + seq)
     assert _list_queries(client, bob) == one
+
+
+def test_rare_filters_are_folded_away_unless_used(client, bob, tree):
+    client.force_login(bob)
+    closed = client.get(URL).content.decode()
+    assert '<details class="filters__more">' in closed
+    opened = client.get(URL, {"education": "bachelor"}).content.decode()
+    assert '<details class="filters__more" open>' in opened
