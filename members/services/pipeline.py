@@ -237,7 +237,11 @@ def case_advance(
     """
     _require_editable(user, case.organization)
     # Lock the row: two staff advancing the same case at once must not create two members.
-    case = DevelopmentCase.objects.select_for_update().select_related("member").get(pk=case.pk)
+    case = (
+        DevelopmentCase.objects.select_for_update(of=("self",))
+        .select_related("member")
+        .get(pk=case.pk)
+    )
     expected = next_stage(case)
     if expected is None:
         raise ValidationError(

@@ -54,7 +54,11 @@ def transfer_request(
 ) -> Transfer:
     """Start a transfer inside the county (to_organization) or record one out of it
     (destination). Only staff who may edit the member's organisation may do this."""
-    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    member = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=member.pk)
+    )
     if not can_edit_path(user, member.organization.path):
         raise PermissionDenied(_("只有转出党组织的工作人员才能办理转出。"))
     destination = (destination or "").strip()
@@ -116,7 +120,7 @@ def transfer_request(
 
 def _pending_for_receiver(user: Any, transfer: Transfer) -> Transfer:
     transfer = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("member", "to_organization", "from_organization")
         .get(pk=transfer.pk)
     )
