@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.uploads import upload_errors
+
 from ..choices import STAGE_ORDER, STAGES_FINISHED, STAGES_STARTED, ProjectStage
-from ..models import AttachmentKind, StageChange, VenueAttachment, VenueProject
+from ..models import StageChange, VenueAttachment, VenueProject
 
 
 def stage_label(stage: str) -> str:
@@ -96,40 +97,8 @@ def stage_move(
 
 
 # --- attachments ---------------------------------------------------------------------
-SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"\xff\xd8\xff", "image/jpeg", AttachmentKind.IMAGE),
-    (b"\x89PNG\r\n\x1a\n", "image/png", AttachmentKind.IMAGE),
-    (b"%PDF-", "application/pdf", AttachmentKind.PDF),
-)
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    """(content type, kind) from the file's first bytes, whatever its name says."""
-    for signature, content_type, kind in SIGNATURES:
-        if head.startswith(signature):
-            return content_type, kind
-    return None
-
-
-def attachment_errors(upload: Any) -> tuple[list[str], tuple[str, str] | None]:
-    limit = getattr(settings, "ATTACHMENT_MAX_SIZE", 10 * 1024 * 1024)
-    if upload.size > limit:
-        return [
-            _("文件超过 %(mb)d MB（现为 %(size).1f MB）。")
-            % {"mb": limit // (1024 * 1024), "size": upload.size / (1024 * 1024)}
-        ], None
-    if upload.size == 0:
-        return [_("文件是空的。")], None
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    found = sniff(head)
-    if found is None:
-        return [
-            _("“%(name)s”不是 JPEG、PNG 图片或 PDF 文件（按文件内容判断，不看扩展名）。")
-            % {"name": upload.name}
-        ], None
-    return [], found
+# Content sniffing and the size limit are shared with other evidence files (core.uploads).
+attachment_errors = upload_errors
 
 
 @transaction.atomic
