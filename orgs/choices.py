@@ -50,3 +50,28 @@ class TermStatus(models.TextChoices):
     NORMAL = "normal", _("正常")
     EXPIRING = "expiring", _("即将到期")
     EXPIRED = "expired", _("已到期")
+
+
+class MeetingKind(models.TextChoices):
+    """Organisation life (组织生活, "三会一课" and the rest; DOMAIN.md)."""
+
+    BRANCH_ASSEMBLY = "branch_assembly", _("支部党员大会")
+    COMMITTEE_MEETING = "committee_meeting", _("支委会")
+    GROUP_MEETING = "group_meeting", _("党小组会")
+    PARTY_LECTURE = "party_lecture", _("党课")
+    THEME_DAY = "theme_day", _("主题党日")
+    LIFE_MEETING = "life_meeting", _("组织生活会")
+    MEMBER_EVALUATION = "member_evaluation", _("民主评议党员")
+
+
+# Default expected frequency (months per period, times per period), DOMAIN.md; staff change
+# them in MeetingRequirement.
+MEETING_DEFAULTS: dict[str, tuple[int, int]] = {
+    MeetingKind.BRANCH_ASSEMBLY: (3, 1),
+    MeetingKind.COMMITTEE_MEETING: (1, 1),
+    MeetingKind.GROUP_MEETING: (1, 1),
+    MeetingKind.PARTY_LECTURE: (3, 1),
+    MeetingKind.THEME_DAY: (1, 1),
+    MeetingKind.LIFE_MEETING: (12, 1),
+    MeetingKind.MEMBER_EVALUATION: (12, 1),
+}

@@ -185,3 +185,7 @@ class Organization(MP_Node):
                 if not f.primary_key and f.name not in TREE_FIELDS
             ]
         super().save(*args, **kwargs)
+
+
+# Organisation life lives in its own module; Django finds models through this one.
+from .life import MeetingRequirement, OrgLifeAttachment, OrgLifeRecord  # noqa: E402, F401

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "orgs",
     "members",
     "funding",
+    "assessments",
 ]
 
 MIDDLEWARE = [

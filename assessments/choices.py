@@ -1,0 +1,48 @@
+"""Vocabularies of assessment: health-rule thresholds, the weak-and-lax register."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ThresholdKey(models.TextChoices):
+    """The figures of the health rules (DOMAIN.md, Organisations); configuration."""
+
+    MIN_VILLAGE_MEMBERS = "min_village_members", _("村（社区）党员少于此数即提示")
+    YOUNG_AGE = "young_age", _("“无青年党员”的年龄线（周岁）")
+    MAX_BRANCH_MEMBERS = "max_branch_members", _("党支部党员超过此数即提示")
+    MIN_FULL_MEMBERS = "min_full_members", _("党支部正式党员少于此数即提示")
+    TERM_EXPIRING_MONTHS = "term_expiring_months", _("任期届满前此月数内提示换届")
+
+
+THRESHOLD_DEFAULTS: dict[str, int] = {
+    ThresholdKey.MIN_VILLAGE_MEMBERS: 10,
+    ThresholdKey.YOUNG_AGE: 40,
+    ThresholdKey.MAX_BRANCH_MEMBERS: 50,
+    ThresholdKey.MIN_FULL_MEMBERS: 3,
+    ThresholdKey.TERM_EXPIRING_MONTHS: 6,
+}
+
+
+class WeakLaxSituation(models.TextChoices):
+    """The standard situations of a weak-and-lax (软弱涣散) organisation."""
+
+    LEADERSHIP_DISUNITED = "disunited", _("班子不团结、内耗严重，工作无法正常开展")
+    SECRETARY_UNFIT = "secretary_unfit", _("书记长期缺职、不胜任现职或工作不在状态")
+    ORGANISATION_INACTIVE = "inactive", _("组织软弱、不作为，党员管理松散")
+    INTERFERENCE = "interference", _("宗族宗教、黑恶势力等干扰渗透")
+    ELECTION_DISPUTES = "election_disputes", _("换届选举等矛盾纠纷突出")
+    WEAK_ECONOMY = "weak_economy", _("集体经济薄弱、发展思路不清")
+    LIFE_IRREGULAR = "life_irregular", _("组织生活不正常，“三会一课”等制度不落实")
+    AFFAIRS_CHAOTIC = "affairs_chaotic", _("村务、财务管理混乱")
+    PUBLIC_ORDER = "public_order", _("社会治安问题和信访矛盾集中")
+    POOR_SERVICE = "poor_service", _("服务群众意识淡薄，群众反映强烈")
+
+
+class WeakLaxStatus(models.TextChoices):
+    RECTIFYING = "rectifying", _("整顿中")
+    CLOSED = "closed", _("已销号")
+    REVIEW = "review", _("回头看")
+
+
+# While an entry is in one of these states the organisation is flagged 软弱涣散.
+FLAGGED_STATUSES = (WeakLaxStatus.RECTIFYING,)
