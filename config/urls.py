@@ -15,5 +15,6 @@ urlpatterns = [
     path("orgs/", include("orgs.urls")),
     path("members/", include("members.urls")),
     path("", include("funding.urls")),
+    path("health/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

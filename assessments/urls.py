@@ -1,0 +1,5 @@
+from .views import health, register
+
+app_name = "assessments"
+
+urlpatterns = [*health.urlpatterns, *register.urlpatterns]

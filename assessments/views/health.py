@@ -1,0 +1,3 @@
+"""Portal pages: health."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Portal pages: register."""
+
+urlpatterns: list = []
