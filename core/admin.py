@@ -40,6 +40,19 @@ class ScopedAdminMixin:
     """
 
     org_path_attr = "organization.path"
+    #: fields shown masked unless the user holds `masked_fields_permission`: the changelist
+    #: must not filter on them from the URL (?phone__startswith=139…), or a guess could be
+    #: confirmed one digit at a time
+    masked_fields: tuple[str, ...] = ()
+    masked_fields_permission = ""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        field = lookup.split("__", 1)[0]
+        if field in self.masked_fields and not (
+            request is not None and request.user.has_perm(self.masked_fields_permission)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def obj_path(self, obj: Any) -> str | None:
         value = obj

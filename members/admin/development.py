@@ -16,6 +16,7 @@ from core.admin import GuardedHistoryAdmin, ScopedHistoryAdmin
 from orgs.scope import covers_root, is_staff_member
 
 from ..models import DevelopmentCase, DevelopmentRule
+from ..models.member import FULL_VIEW_PERMISSION
 from ..permissions import can_view_full_personal_data
 from ..services.pipeline import rule_update, validate_rule_value
 from .roster import MaskingContextHelper
@@ -49,6 +50,8 @@ EDITABLE_FIELDS = (
 
 @admin.register(DevelopmentCase)
 class DevelopmentCaseAdmin(ScopedHistoryAdmin):
+    masked_fields = ("id_number", "phone")
+    masked_fields_permission = FULL_VIEW_PERMISSION
     list_display = [
         "name",
         "masked_id_number_display",

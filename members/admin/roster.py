@@ -15,6 +15,7 @@ from orgs.models import Organization
 from orgs.scope import is_staff_member
 
 from ..models import Member
+from ..models.member import FULL_VIEW_PERMISSION
 from ..permissions import can_view_full_personal_data
 from ..resources import MemberResource
 from ..services.roster import mask_personal_value, member_create, member_update
@@ -59,6 +60,14 @@ class MaskingContextHelper(HistoricalRecordContextHelper):
 
 @admin.register(Member)
 class MemberAdmin(ScopedImportExportAdmin):
+    masked_fields = ("id_number", "phone")
+    masked_fields_permission = FULL_VIEW_PERMISSION
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A member record is kept for life: leaving is a status (出党, 去世, 已转出 …) with a
+        # date. Only a superuser removes a record entered by mistake.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
     resource_classes = [MemberResource]
     list_display = [
         "name",

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from orgs.models import Organization
 from orgs.scope import can_edit_path, covers_root
 
-from ..choices import Category, Gender
+from ..choices import Category, Gender, MemberStatus
 from ..defaults import DEVELOPMENT_RULES
 from ..identity import (
     InvalidIdNumber,
@@ -420,6 +420,18 @@ def _create_member(case: DevelopmentCase, *, user: Any, joined_on: datetime.date
 
 
 def _confirm_member(member: Member, *, user: Any, confirmed_on: datetime.date) -> None:
+    # The member may have moved since admission: 转正 changes their record, so the user must
+    # be able to edit it where it is now, and it must still be current.
+    if not can_edit_path(user, member.organization.path):
+        raise PermissionDenied(
+            _("该党员已转至“%(org)s”，不在您的管辖范围内，请由该组织办理转正。")
+            % {"org": member.organization.name}
+        )
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError(
+            _("该党员的党籍状态为“%(status)s”，不能转正。")
+            % {"status": member.get_status_display()}
+        )
     member.category = Category.FULL
     member.confirmed_on = confirmed_on
     _validate_member(member)

@@ -25,6 +25,7 @@ from orgs.selectors import visible_ancestors
 
 from ..filters import MemberFilterForm, filter_members
 from ..forms import MemberForm
+from ..identity import mask_id_number
 from ..models import Member
 from ..permissions import can_view_full_personal_data
 from ..services.roster import member_create, member_history, member_update
@@ -186,7 +187,11 @@ def _describe_filters(form) -> str:
         if name in ("org", "sort") or value in (None, ""):
             continue
         choices = dict(getattr(field, "choices", ()) or ())
-        parts.append(f"{field.label}：{choices.get(value, value)}")
+        shown = choices.get(value, value)
+        if name == "q" and any(ch.isdigit() for ch in str(value)):
+            # The log is read by other staff: never a full ID number from a search.
+            shown = mask_id_number(str(value)) if len(str(value)) > 8 else str(value)
+        parts.append(f"{field.label}：{shown}")
     return "；".join(parts)
 
 
