@@ -253,6 +253,9 @@ class DecimalWidget(widgets.Widget):
             raise ValueError(_("“%(value)s”不是数字。") % {"value": text}) from None
         if not number.is_finite():
             raise ValueError(_("“%(value)s”不是数字。") % {"value": text})
+        if number.adjusted() >= 12:
+            # Far beyond any amount here, and beyond what quantize() can represent.
+            raise ValueError(_("“%(value)s”数值过大。") % {"value": text})
         if number != number.quantize(Decimal(1).scaleb(-self.places)):
             raise ValueError(_("最多 %(n)d 位小数。") % {"n": self.places})
         if self.min_value is not None:

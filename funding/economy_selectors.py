@@ -14,7 +14,7 @@ The economy page, the dashboard and the bulletin call these, so their numbers ag
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import (
@@ -62,7 +62,7 @@ SORTS: dict[str, tuple] = {
 
 def wan(value) -> Decimal:
     """An amount in 万元 to the cent: SQLite sums decimals as floats (71.0200000000000)."""
-    return Decimal(value).quantize(CENT)
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,9 @@ class EconomyFigures:
     def change_rate(self) -> Decimal | None:
         if self.change is None or not self.previous_total:
             return None
-        return (self.change / self.previous_total * 100).quantize(Decimal("0.1"))
+        return (self.change / self.previous_total * 100).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
 
 
 def economy_figures(*, org: Organization, year: int) -> EconomyFigures:

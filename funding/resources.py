@@ -155,6 +155,25 @@ class FundLineResource(PortalResource):
                 return
         instance._import_total = total
         instance._import_paid_on = paid_on
+        before = getattr(instance, "_import_snapshot", None)
+        if before and instance.disbursed:
+            # Instalments were paid to this organisation for this year: as on the page and
+            # in the admin, neither changes once money has gone out.
+            for attname, column in (("year", "年度"), ("organization_id", "组织代码")):
+                if before[attname] != getattr(instance, attname) and column not in errors:
+                    errors.setdefault(column, []).append(
+                        _("该经费已拨付 %(done)s 元，不能再修改年度或组织。")
+                        % {"done": instance.disbursed}
+                    )
+        if (
+            paid_on is not None
+            and instance.year
+            and paid_on.year < instance.year - 1
+            and PAID_ON not in errors
+        ):
+            errors.setdefault(PAID_ON, []).append(
+                _("拨付日期不能早于经费年度的上一年（%(year)d 年）。") % {"year": instance.year - 1}
+            )
         if total is None or instance.budget is None:
             return
         problem = disbursed_total_error(instance, total, instance.budget)

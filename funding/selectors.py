@@ -9,7 +9,7 @@ Python.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr
@@ -29,7 +29,7 @@ def execution_rate(budget: Decimal, disbursed: Decimal) -> Decimal | None:
     (0 % would claim a failure where there is nothing to pay out)."""
     if not budget:
         return None
-    return (disbursed / budget * 100).quantize(Decimal("0.1"))
+    return (disbursed / budget * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ ground in 2025 plus those still being prepared that were entered in 2025.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import (
@@ -134,7 +134,9 @@ class SiteFigures:
         """Investment done as a share of the plan, in per cent (None without a plan)."""
         if not self.planned:
             return None
-        return (self.completed / self.planned * 100).quantize(Decimal("0.1"))
+        return (self.completed / self.planned * 100).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
 
     def count_of(self, stage: str) -> int:
         return next((s.count for s in self.by_stage if s.stage == stage), 0)
@@ -159,8 +161,8 @@ def figures_of(projects: QuerySet) -> SiteFigures:
             for stage in STAGE_ORDER
         ],
         # SQLite sums decimals as floats: back to the cent.
-        planned=Decimal(row["planned"]).quantize(CENT),
-        completed=Decimal(row["completed"]).quantize(CENT),
+        planned=Decimal(row["planned"]).quantize(CENT, rounding=ROUND_HALF_UP),
+        completed=Decimal(row["completed"]).quantize(CENT, rounding=ROUND_HALF_UP),
         over_plan=row["over_plan"],
     )
 

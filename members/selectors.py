@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.db.models.functions import Substr
@@ -166,5 +166,5 @@ def dues_collection(
     ).aggregate(due=Sum("amount_due"), paid=Sum("amount_paid"))
     due = totals["due"] or Decimal("0")
     paid = totals["paid"] or Decimal("0")
-    rate = (paid / due * 100).quantize(Decimal("0.1")) if due else None
+    rate = (paid / due * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if due else None
     return {"due": due, "paid": paid, "rate": rate}

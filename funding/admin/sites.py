@@ -70,6 +70,7 @@ class VenueAttachmentInline(ReadOnlyInline):
 @admin.register(VenueProject)
 class VenueProjectAdmin(ScopedImportExportAdmin):
     resource_classes = [VenueProjectResource]
+
     inlines = [StageChangeInline, VenueAttachmentInline]
     list_display = [
         "code",
@@ -106,6 +107,11 @@ class VenueProjectAdmin(ScopedImportExportAdmin):
     history_list_display = ["stage", "planned_investment", "completed_investment"]
 
     @admin.display(description=_("超计划"), boolean=True)
+    def revert_disabled(self, request, obj=None) -> bool:
+        # Restoring an old version would move the stage without a recorded change or the
+        # reason a step back needs; stage moves go through the project's page.
+        return True
+
     def over_plan_flag(self, obj: VenueProject) -> bool:
         return obj.over_plan
 

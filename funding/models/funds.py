@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +20,7 @@ from ..choices import FundCategory, FundSource
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 MONEY = {"max_digits": 14, "decimal_places": 2}
+PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
 class FundLineQuerySet(ScopedQuerySet):
@@ -85,6 +86,19 @@ class FundLine(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.organization.name} {self.year}"
 
+    def save(self, *args, **kwargs) -> None:
+        """An update never writes `disbursed` from memory: only the instalment services set
+        it (with update_fields). A form, an import or a restored old version could
+        otherwise put back a stale total that no longer matches the instalments."""
+        if self.pk and not self._state.adding and kwargs.get("update_fields") is None:
+            current = FundLine.objects.filter(pk=self.pk).values_list("disbursed", flat=True)
+            self.disbursed = current.first() or Decimal("0")
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key
+            ]
+            kwargs["update_fields"].remove("disbursed")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("funding:line", args=[self.code])
 
@@ -105,7 +119,7 @@ class FundLine(models.Model):
     def execution_rate(self) -> Decimal | None:
         if not self.budget:
             return None
-        return (self.disbursed / self.budget * 100).quantize(Decimal("0.1"))
+        return (self.disbursed / self.budget * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 class DisbursementQuerySet(ScopedQuerySet):
@@ -217,12 +231,22 @@ class FundingStandard(models.Model):
 
     year = models.PositiveSmallIntegerField(_("起始年度"), unique=True, validators=YEAR_VALIDATORS)
     county_budget_rate = models.DecimalField(
-        _("县级党建经费占上年财政收入比例（%）"), max_digits=5, decimal_places=2
+        _("县级党建经费占上年财政收入比例（%）"),
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT_VALIDATORS,
     )
-    village_work_fund = models.DecimalField(_("村级组织工作经费标准（元/年）"), **MONEY)
-    community_work_fund = models.DecimalField(_("社区工作经费标准（元/年）"), **MONEY)
+    village_work_fund = models.DecimalField(
+        _("村级组织工作经费标准（元/年）"), **MONEY, validators=[MinValueValidator(Decimal("0"))]
+    )
+    community_work_fund = models.DecimalField(
+        _("社区工作经费标准（元/年）"), **MONEY, validators=[MinValueValidator(Decimal("0"))]
+    )
     organ_activity_rate = models.DecimalField(
-        _("机关党组织活动经费占工资总额比例（%）"), max_digits=5, decimal_places=2
+        _("机关党组织活动经费占工资总额比例（%）"),
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT_VALIDATORS,
     )
 
     history = HistoricalRecords()

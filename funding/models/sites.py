@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -123,7 +123,9 @@ class VenueProject(models.Model):
     def investment_rate(self) -> Decimal | None:
         if not self.planned_investment:
             return None
-        return (self.completed_investment / self.planned_investment * 100).quantize(Decimal("0.1"))
+        return (self.completed_investment / self.planned_investment * 100).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
 
     @property
     def over_plan(self) -> bool:

@@ -98,9 +98,12 @@ def apply_disbursed_total(
 ) -> Disbursement | None:
     """Bring the line's instalments up to the total given in an import file: one
     instalment for the difference (the file states totals, the portal keeps instalments)."""
+    fund = _locked(fund)  # the total may have moved since the file's row was read
     difference = total - fund.disbursed
     if difference <= 0:
         return None
+    if total > fund.budget:
+        raise ValidationError(disbursed_total_error(fund, total, fund.budget))
     instalment = Disbursement(
         fund=fund, amount=difference, paid_on=paid_on, note=reason, recorded_by=user
     )

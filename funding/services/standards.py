@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any
 
@@ -231,12 +231,12 @@ def payroll_record(*, user: Any, organization: Organization, year: int, amount: 
 
 def money(value: Decimal) -> str:
     # Like the pages (zh-hans formats group no digits): 80000.00.
-    return f"{value.quantize(Decimal('0.01')):.2f}"
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}"
 
 
 def percent(value: Decimal) -> str:
     """5.00 → "5", 2.50 → "2.5": rates as staff write them."""
-    text = f"{value.quantize(Decimal('0.01')):f}"
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -459,7 +459,7 @@ def _county_findings(
                 "budget": money(budget),
                 "previous": year - 1,
                 "revenue": money(revenue),
-                "share": f"{share.quantize(Decimal('0.01'))}",
+                "share": f"{share.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}",
                 "rate": percent(rate),
                 "required": money(required),
             }
@@ -477,7 +477,9 @@ def _execution_findings(org: Organization, year: int, today: datetime.date) -> l
     # into thousands, and per-row model instances and gettext calls cost most of the page.
     rows = (
         FundLine.objects.in_subtree(org)
-        .filter(year=year, budget__gt=0, disbursed__lt=F("budget") * rate / 100)
+        .alias(disbursed_100=F("disbursed") * 100)
+        # No division in SQL: on SQLite a whole-number budget would divide as integers.
+        .filter(year=year, budget__gt=0, disbursed_100__lt=F("budget") * rate)
         .order_by("organization__path", "code")
         .values_list(
             "code",
