@@ -1,3 +1,185 @@
-"""Portal pages: health."""
+"""Portal pages: the health findings of the user's scope (组织健康体检) and their export."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from orgs.models import Organization
+from orgs.scope import get_visible_or_404
+
+from ..health import (
+    RULE_LABELS,
+    RULE_ORDER,
+    SEVERITY_LABELS,
+    AreaCount,
+    Finding,
+    counts_by_child,
+    filter_findings,
+    findings_for,
+    scope_tops,
+    sort_key,
+)
+
+PAGE_SIZE = 100
+EXPORT_HEADERS = ["组织代码", "组织名称", "规则", "说明", "严重程度"]
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# A spreadsheet runs a cell beginning with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+@dataclass
+class Area:
+    """One top organisation of the selection and the counts of its children."""
+
+    top: Organization
+    rows: list[AreaCount] = field(default_factory=list)
+
+
+@dataclass
+class Selection:
+    tops: list[Organization]
+    findings: list[Finding]
+    areas: list[Area]
+    rule: str
+    severity: str
+    chosen: Organization | None
+
+
+def _select(request: HttpRequest) -> Selection:
+    """The organisations asked about (a visible ?org=CODE, else the user's scope), their
+    findings and the counts per child; the filters are validated against the vocabularies."""
+    code = request.GET.get("org", "").strip()
+    chosen = (
+        get_visible_or_404(Organization.objects.all(), request.user, code=code) if code else None
+    )
+    tops = [chosen] if chosen else scope_tops(request.user)
+    findings: list[Finding] = []
+    for top in tops:
+        findings += findings_for(top)
+    # The children of every top in one query (a county's townships).
+    children = Q(pk__in=[])
+    for top in tops:
+        children |= Q(path__startswith=top.path, depth=top.depth + 1)
+    by_parent: dict[str, list[Organization]] = {}
+    for child in Organization.objects.filter(children).only("id", "path", "depth", "code", "name"):
+        by_parent.setdefault(child.parent_path, []).append(child)
+    areas = [
+        Area(top=t, rows=counts_by_child(t, by_parent.get(t.path, []), findings)) for t in tops
+    ]
+    rule = request.GET.get("rule", "")
+    severity = request.GET.get("severity", "")
+    return Selection(
+        tops=tops,
+        findings=sorted(findings, key=sort_key),
+        areas=areas,
+        rule=rule if rule in RULE_LABELS else "",
+        severity=severity if severity in SEVERITY_LABELS else "",
+        chosen=chosen,
+    )
+
+
+@login_required
+@require_safe
+def health(request: HttpRequest) -> HttpResponse:
+    selection = _select(request)
+    shown = filter_findings(selection.findings, rule=selection.rule, severity=selection.severity)
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    per_rule = Counter(f.rule for f in selection.findings)
+    per_severity = Counter(f.severity for f in selection.findings)
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    export_query = QueryDict(mutable=True)
+    for key in ("org", "rule", "severity"):
+        if request.GET.get(key):
+            export_query[key] = request.GET[key]
+    context = {
+        "selection": selection,
+        "page": page,
+        "shown_count": len(shown),
+        "rule_counts": [
+            (rule, RULE_LABELS[rule], per_rule[rule])
+            for rule in sorted(per_rule, key=lambda r: RULE_ORDER.get(r, len(RULE_ORDER)))
+            if rule in RULE_LABELS
+        ],
+        "severity_counts": [
+            (value, label, per_severity[value]) for value, label in SEVERITY_LABELS.items()
+        ],
+        "rule_choices": list(RULE_LABELS.items()),
+        "severity_choices": list(SEVERITY_LABELS.items()),
+        "querystring": querystring,
+        "export_query": export_query.urlencode(),
+    }
+    return render(request, "assessments/health/index.html", context)
+
+
+def _cell(value: str) -> str:
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _export_rows(findings: list[Finding]) -> list[list[str]]:
+    return [
+        [_cell(f.code), _cell(f.name), _cell(f.rule_label), _cell(f.message), f.severity_label]
+        for f in findings
+    ]
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_HEADERS)
+    writer.writerows(rows)
+    # A BOM makes Excel open the UTF-8 file with the right encoding.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("组织健康体检")
+    sheet.append(EXPORT_HEADERS)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@login_required
+@require_safe
+def health_export(request: HttpRequest) -> HttpResponse:
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    selection = _select(request)
+    shown = filter_findings(selection.findings, rule=selection.rule, severity=selection.severity)
+    rows = _export_rows(shown)
+    content = _csv(rows) if fmt == "csv" else _xlsx(rows)
+    label = selection.chosen.code if selection.chosen else "scope"
+    filename = f"health-{label}-{timezone.localdate():%Y%m%d}.{fmt}"
+    response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+urlpatterns = [
+    path("", health, name="health"),
+    path("export/", health_export, name="health_export"),
+]
