@@ -22,6 +22,7 @@ def portal(request) -> dict[str, Any]:
         items.append((_("党建经费"), reverse("funding:index")))
         items.append((_("阵地建设"), reverse("funding:sites")))
         items.append((_("集体经济"), reverse("funding:economy")))
+        items.append((_("组织生活"), reverse("orgs:life_overview")))
         items.append((_("组织体检"), reverse("assessments:health")))
     if staff:
         items.append((_("后台管理"), reverse("admin:index")))

@@ -64,3 +64,6 @@ class OrganizationAdmin(ScopedImportExportAdmin):
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
         place_organization(obj, form.cleaned_data.get("parent"), created=not change)
+
+
+from . import life_admin  # noqa: E402,F401  (registers the organisation life admin)

@@ -8,6 +8,8 @@ class OrgsConfig(AppConfig):
     def ready(self) -> None:
         from core.registry import Kind, register_kind
 
+        from .life_resources import OrgLifeRecordResource
         from .resources import OrganizationResource
 
         register_kind(Kind("orgs", "党组织", OrganizationResource, org_prefix=""))
+        register_kind(Kind("life", "组织生活", OrgLifeRecordResource, org_prefix="organization__"))

@@ -23,6 +23,9 @@ code_validator = RegexValidator(
 )
 mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请填写 11 位大陆手机号码。"))
 
+# Sub-paths of /orgs/ that are pages, not organisation codes.
+RESERVED_CODES = frozenset({"life"})
+
 # Tree bookkeeping that only treebeard's own queryset updates may write (see save()).
 TREE_FIELDS = ("path", "depth", "numchild")
 
@@ -129,6 +132,8 @@ class Organization(MP_Node):
         if not self.term_years:
             self.term_years = default_term_years(self.kind, self.level)
         errors: dict[str, str] = {}
+        if self.code in RESERVED_CODES:
+            errors["code"] = _("“%(code)s”是系统保留字，请换一个组织代码。") % {"code": self.code}
         if self.term_years not in (3, 5):
             errors["term_years"] = _("任期年限只能是 3 或 5 年。")
         today = timezone.localdate()

@@ -236,3 +236,8 @@ class TestCommand:
             call_command("import_data", "orgs", str(path))
         with pytest.raises(CommandError, match="用户不存在"):
             call_command("import_data", "orgs", str(path), "--user", "nobody")
+
+
+def test_a_code_that_names_a_page_is_refused(tree):
+    report = do_import([org_row("life", "A")])
+    assert messages(report) == ["第2行 [组织代码] “life”是系统保留字，请换一个组织代码。"]

@@ -1,0 +1,117 @@
+"""Admin of organisation life: records (scoped, import/export) and the meeting
+requirements (portal-wide configuration, changed by county staff only)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+
+from core.admin import GuardedHistoryAdmin, ScopedImportExportAdmin
+
+from .life_resources import OrgLifeRecordResource
+from .life_services import life_record_delete, life_record_errors
+from .models import MeetingRequirement, Organization, OrgLifeAttachment, OrgLifeRecord
+from .scope import covers_root, is_staff_member
+
+
+class OrgLifeRecordForm(forms.ModelForm):
+    class Meta:
+        model = OrgLifeRecord
+        fields = ["organization", "kind", "held_on", "topic", "expected", "present", "minutes"]
+
+    def clean(self):
+        data = super().clean()
+        # The same rules as the entry page and the import (orgs.life_services).
+        problems = life_record_errors(
+            kind=data.get("kind", ""),
+            held_on=data.get("held_on"),
+            topic=data.get("topic", ""),
+            expected=data.get("expected"),
+            present=data.get("present"),
+        )
+        for field_name, messages in problems.items():
+            if field_name not in self.errors:
+                for message in messages:
+                    self.add_error(field_name, message)
+        return data
+
+
+class OrgLifeAttachmentInline(admin.TabularInline):
+    """Files are added on the portal page (content checked there); here they are listed."""
+
+    model = OrgLifeAttachment
+    extra = 0
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting here would leave the stored file behind; the portal page removes both.
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_staff_member(request.user)
+
+
+@admin.register(OrgLifeRecord)
+class OrgLifeRecordAdmin(ScopedImportExportAdmin):
+    resource_classes = [OrgLifeRecordResource]
+    form = OrgLifeRecordForm
+    inlines = [OrgLifeAttachmentInline]
+    list_display = ["held_on", "kind", "topic", "organization", "present", "expected"]
+    list_filter = ["kind", "held_on"]
+    search_fields = ["topic", "organization__name", "organization__code"]
+    date_hierarchy = "held_on"
+    list_select_related = ["organization"]
+    history_list_display = ["kind", "held_on", "topic", "present"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organization":
+            kwargs["queryset"] = Organization.objects.editable_by(request.user).order_by("path")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        if not change and obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    # Through the service, so that the stored files go with the rows.
+    def delete_model(self, request, obj):
+        life_record_delete(user=request.user, record=obj)
+
+    def delete_queryset(self, request, queryset):
+        for record in queryset.select_related("organization"):
+            life_record_delete(user=request.user, record=record)
+
+
+@admin.register(MeetingRequirement)
+class MeetingRequirementAdmin(GuardedHistoryAdmin):
+    """Portal-wide configuration: every staff member reads it, county staff change it."""
+
+    list_display = ["kind", "period_months", "times_per_period"]
+    ordering = ["period_months", "kind"]
+
+    def has_module_permission(self, request) -> bool:
+        return is_staff_member(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_staff_member(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return covers_root(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return covers_root(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return covers_root(request.user)
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,137 @@
+"""Forms of the organisation life pages. They parse and present; the rules (dates, head
+counts, files) live in orgs.life_services and come back as field errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
+
+from .choices import MeetingKind
+from .life_selectors import QUARTERS, current_quarter
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NUMBER = {"inputmode": "numeric", "pattern": "[0-9]*", "min": "0"}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several photos at once (Django's documented pattern); a list, possibly empty."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class LifeRecordForm(forms.Form):
+    kind = forms.ChoiceField(label=_lazy("会议类型"), choices=MeetingKind.choices)
+    held_on = forms.DateField(label=_lazy("召开日期"), widget=DATE)
+    topic = forms.CharField(
+        label=_lazy("主题"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    expected = forms.IntegerField(
+        label=_lazy("应到人数"),
+        widget=forms.NumberInput(attrs=NUMBER),
+        help_text=_lazy("已按本组织现有党员数预填，可修改。"),
+    )
+    present = forms.IntegerField(label=_lazy("实到人数"), widget=forms.NumberInput(attrs=NUMBER))
+    minutes = forms.CharField(
+        label=_lazy("会议记录"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    files = MultipleFileField(
+        label=_lazy("照片或扫描件"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf", "multiple": True}),
+        help_text=_lazy("可一次选多张；手机上可直接拍照。JPEG、PNG 图片或 PDF。"),
+    )
+
+    def __init__(self, *args: Any, attachments=(), editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+        if editing:
+            self.fields["expected"].help_text = ""  # prefilled only when entering a new one
+        self.attachments = list(attachments)
+        if self.attachments:
+            self.fields["remove"] = forms.TypedMultipleChoiceField(
+                label=_lazy("删除已有附件"),
+                required=False,
+                coerce=int,
+                choices=[(a.pk, a.original_name) for a in self.attachments],
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "held_on": data["held_on"],
+            "topic": data["topic"],
+            "expected": data["expected"],
+            "present": data["present"],
+            "minutes": data.get("minutes", ""),
+            "files": data.get("files") or [],
+        }
+
+
+class QuarterForm(forms.Form):
+    """?year=&quarter= of the required-vs-recorded tables; defaults to this quarter."""
+
+    year = forms.TypedChoiceField(label=_lazy("年度"), coerce=int, required=False)
+    quarter = forms.TypedChoiceField(
+        label=_lazy("季度"),
+        coerce=int,
+        required=False,
+        choices=[(q, _lazy("第%(q)d季度") % {"q": q}) for q in QUARTERS],
+    )
+
+    def __init__(self, data=None) -> None:
+        super().__init__(data or None)
+        this_year, this_quarter = current_quarter()
+        self.default = (this_year, this_quarter)
+        self.fields["year"].choices = [(y, y) for y in range(this_year, this_year - 6, -1)]
+
+    def period(self) -> tuple[int, int]:
+        if not self.is_bound or not self.is_valid():
+            return self.default
+        year = self.cleaned_data.get("year") or self.default[0]
+        quarter = self.cleaned_data.get("quarter") or self.default[1]
+        return year, quarter
+
+
+class LifeFilterForm(forms.Form):
+    """The record list's filters (kind and year); invalid values are ignored."""
+
+    kind = forms.ChoiceField(
+        label=_lazy("会议类型"),
+        required=False,
+        choices=[("", _lazy("全部")), *MeetingKind.choices],
+    )
+    held_year = forms.TypedChoiceField(
+        label=_lazy("召开年度"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, data=None, *, years: list[int]) -> None:
+        super().__init__(data or None)
+        self.fields["held_year"].choices = [("", _lazy("全部")), *((y, y) for y in years)]
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_bound or not self.is_valid():
+            return {"kind": "", "held_year": None}
+        return {
+            "kind": self.cleaned_data.get("kind") or "",
+            "held_year": self.cleaned_data.get("held_year"),
+        }

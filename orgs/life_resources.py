@@ -1,0 +1,94 @@
+"""Import/export of organisation life records (the "life" data-dictionary table).
+
+A row is keyed by (组织代码, 会议类型, 召开日期, 主题): the same meeting imported twice is
+updated, not duplicated. Rows are checked by the same rules as the entry page
+(orgs.life_services.life_record_errors). Photos are not part of the file; they are added
+on the record's page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.importing import Column, KeyedInstanceLoader, PortalResource, dictionary_field
+from core.widgets import ChoiceWidget, DateWidget, IntegerWidget, OrganizationCodeWidget, TextWidget
+
+from .choices import MeetingKind
+from .life_services import TOPIC_MAX, life_record_errors
+from .models import OrgLifeRecord
+from .resources import labels
+
+#: service field name -> column, for the rule messages of life_record_errors
+COLUMNS_OF_FIELDS = {
+    "kind": "会议类型",
+    "held_on": "召开日期",
+    "topic": "主题",
+    "expected": "应到人数",
+    "present": "实到人数",
+}
+
+
+class OrgLifeRecordResource(PortalResource):
+    table = "life"
+    columns = (
+        Column("组织代码", "是", "召开会议的组织，须在您的管辖范围内；与后三列一起为主键"),
+        Column("会议类型", "是", "从可选值中选择", labels(MeetingKind.choices)),
+        Column("召开日期", "是", "YYYY-MM-DD；不能晚于今天"),
+        Column("主题", "是", f"不超过 {TOPIC_MAX} 个字符"),
+        Column("应到人数", "是", "≥ 1 的整数"),
+        Column("实到人数", "是", "0 ≤ 实到 ≤ 应到；不超过应到人数一半时不能表决"),
+        Column("会议记录", "否", "会议内容摘要"),
+    )
+
+    organization = dictionary_field("组织代码", "organization", None)
+    kind = dictionary_field("会议类型", "kind", ChoiceWidget(MeetingKind.choices, required=True))
+    held_on = dictionary_field("召开日期", "held_on", DateWidget(required=True, not_future=True))
+    topic = dictionary_field("主题", "topic", TextWidget(required=True, max_length=TOPIC_MAX))
+    expected = dictionary_field("应到人数", "expected", IntegerWidget(required=True))
+    present = dictionary_field("实到人数", "present", IntegerWidget(required=True))
+    minutes = dictionary_field("会议记录", "minutes", TextWidget())
+
+    # clean_row checks what the CheckConstraints check, without a query per row.
+    validate_constraints_per_row = False
+
+    class Meta:
+        model = OrgLifeRecord
+        import_id_fields = ("organization", "kind", "held_on", "topic")
+        instance_loader_class = KeyedInstanceLoader
+        fields = ("organization", "kind", "held_on", "topic", "expected", "present", "minutes")
+        export_order = fields
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+        skip_diff = True
+
+    def __init__(self, user: Any = None, source: str = "", **kwargs: Any):
+        super().__init__(user=user, source=source, **kwargs)
+        self.fields["organization"].widget = OrganizationCodeWidget(lambda: self.user)
+
+    def validation_exclude(self):
+        return ("organization", "recorded_by")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organization")
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("organization").order_by(
+            "organization__path", "-held_on", "kind", "pk"
+        )
+
+    def clean_row(self, instance: OrgLifeRecord, row, errors) -> None:
+        problems = life_record_errors(
+            kind=instance.kind,
+            held_on=instance.held_on,
+            topic=instance.topic,
+            expected=instance.expected,
+            present=instance.present,
+        )
+        for field_name, messages in problems.items():
+            column = COLUMNS_OF_FIELDS[field_name]
+            if column not in errors:  # a cell that could not be read is reported once
+                errors.setdefault(column, []).extend(messages)
+        if instance.pk is None and instance.recorded_by_id is None:
+            instance.recorded_by = self.user

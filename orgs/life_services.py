@@ -1,0 +1,245 @@
+"""Organisation life records (组织生活): who may record them, the rules, and the writes.
+
+Staff with write scope record for any organisation of their subtrees. A secretary records
+for the organisation they hold the `secretary` role on (and its subtree) — organisation life
+records only: the secretary role grants nothing else. Leaders read only.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from core.uploads import upload_errors
+
+from .choices import MeetingKind
+from .models import Organization, OrgLifeAttachment, OrgLifeRecord
+from .scope import can_edit_path, path_allowed
+
+RECORDER_ROLES: tuple[str, ...] = (Role.STAFF, Role.SECRETARY)
+TOPIC_MAX = 200
+#: PositiveSmallIntegerField's ceiling; no branch comes near it
+HEADCOUNT_MAX = 32767
+MAX_FILES = 20
+
+
+def can_record_life(user: Any, organization: Organization) -> bool:
+    """Staff with write scope on the organisation, or a secretary of it or an ancestor."""
+    return path_allowed(user, organization.path, RECORDER_ROLES)
+
+
+def can_change_life_record(user: Any, record: OrgLifeRecord) -> bool:
+    """Staff of the organisation, or the secretary who recorded it (while still its
+    secretary)."""
+    path = record.organization.path
+    if can_edit_path(user, path):
+        return True
+    return (
+        record.recorded_by_id is not None
+        and record.recorded_by_id == getattr(user, "pk", None)
+        and path_allowed(user, path, (Role.SECRETARY,))
+    )
+
+
+def life_record_errors(
+    *,
+    kind: str,
+    held_on: datetime.date | None,
+    topic: str,
+    expected: int | None,
+    present: int | None,
+    files: Sequence[Any] = (),
+    today: datetime.date | None = None,
+) -> dict[str, list[str]]:
+    """Chinese messages per field for values that break the rules (empty when fine)."""
+    errors: dict[str, list[str]] = {}
+    today = today or timezone.localdate()
+    if kind not in MeetingKind.values:
+        errors["kind"] = [
+            _("会议类型：请从以下选择：%(allowed)s。")
+            % {"allowed": "、".join(str(label) for label in MeetingKind.labels)}
+        ]
+    if held_on is None:
+        errors["held_on"] = [_("召开日期：必填，格式为 YYYY-MM-DD。")]
+    elif held_on > today:
+        errors["held_on"] = [
+            _("召开日期不能晚于今天（%(today)s）。") % {"today": today.isoformat()}
+        ]
+    topic = (topic or "").strip()
+    if not topic:
+        errors["topic"] = [_("主题：必填，请写明会议主题。")]
+    elif len(topic) > TOPIC_MAX:
+        errors["topic"] = [
+            _("主题不能超过 %(max)d 个字符（现为 %(len)d 个）。")
+            % {"max": TOPIC_MAX, "len": len(topic)}
+        ]
+    if expected is None:
+        errors["expected"] = [_("应到人数：必填。")]
+    elif expected < 1:
+        errors["expected"] = [_("应到人数至少为 1。")]
+    elif expected > HEADCOUNT_MAX:
+        errors["expected"] = [_("应到人数不能超过 %(max)d。") % {"max": HEADCOUNT_MAX}]
+    if present is None:
+        errors["present"] = [_("实到人数：必填。")]
+    elif present < 0:
+        errors["present"] = [_("实到人数不能小于 0。")]
+    elif expected is not None and "expected" not in errors and present > expected:
+        errors["present"] = [
+            _("实到人数（%(present)d）不能多于应到人数（%(expected)d）。")
+            % {"present": present, "expected": expected}
+        ]
+    files = list(files)
+    if len(files) > MAX_FILES:
+        errors["files"] = [_("照片或文件一次最多 %(n)d 个。") % {"n": MAX_FILES}]
+    else:
+        for upload in files:
+            problems, _found = upload_errors(upload)
+            errors.setdefault("files", []).extend(
+                _("照片或文件“%(name)s”：%(problem)s") % {"name": upload.name, "problem": p}
+                for p in problems
+            )
+        if not errors.get("files"):
+            errors.pop("files", None)
+    return errors
+
+
+def _attach(user: Any, record: OrgLifeRecord, uploads: Iterable[Any], saved: list) -> None:
+    for upload in uploads:
+        _errors, (content_type, _kind) = upload_errors(upload)
+        attachment = OrgLifeAttachment(
+            record=record,
+            original_name=(upload.name or "")[-200:],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+        )
+        attachment.file.save("upload", upload, save=False)
+        saved.append(attachment.file)
+        attachment.save()
+
+
+def _delete_stored(files: Iterable[Any]) -> None:
+    for stored in files:
+        stored.storage.delete(stored.name)
+
+
+def _guarded_write(write) -> Any:
+    """Run `write(saved)` in a transaction; if it fails, delete the files it stored, so a
+    failed write leaves neither rows nor files behind."""
+    saved: list = []
+    try:
+        with transaction.atomic():
+            return write(saved)
+    except BaseException:
+        _delete_stored(saved)
+        raise
+
+
+def life_record_create(
+    *,
+    user: Any,
+    organization: Organization,
+    kind: str,
+    held_on: datetime.date | None,
+    topic: str,
+    expected: int | None,
+    present: int | None,
+    minutes: str = "",
+    files: Sequence[Any] = (),
+) -> OrgLifeRecord:
+    """Record a meeting with its photos/scans, all or nothing."""
+    if not can_record_life(user, organization):
+        raise PermissionDenied(_("您不能为该组织录入组织生活记录。"))
+    files = list(files)
+    errors = life_record_errors(
+        kind=kind, held_on=held_on, topic=topic, expected=expected, present=present, files=files
+    )
+    if errors:
+        raise ValidationError(errors)
+
+    def write(saved: list) -> OrgLifeRecord:
+        record = OrgLifeRecord(
+            organization=organization,
+            kind=kind,
+            held_on=held_on,
+            topic=topic.strip(),
+            expected=expected,
+            present=present,
+            minutes=(minutes or "").strip(),
+            recorded_by=user,
+        )
+        record._history_user = user
+        record.save()
+        _attach(user, record, files, saved)
+        return record
+
+    return _guarded_write(write)
+
+
+def life_record_update(
+    *,
+    user: Any,
+    record: OrgLifeRecord,
+    kind: str,
+    held_on: datetime.date | None,
+    topic: str,
+    expected: int | None,
+    present: int | None,
+    minutes: str = "",
+    files: Sequence[Any] = (),
+    remove: Iterable[int] = (),
+) -> OrgLifeRecord:
+    """Change a record, add files and remove the attachments listed in `remove`."""
+    if not can_change_life_record(user, record):
+        raise PermissionDenied(_("您不能修改这条组织生活记录。"))
+    files = list(files)
+    errors = life_record_errors(
+        kind=kind, held_on=held_on, topic=topic, expected=expected, present=present, files=files
+    )
+    if errors:
+        raise ValidationError(errors)
+    remove_ids = set(remove)
+
+    def write(saved: list) -> OrgLifeRecord:
+        locked = OrgLifeRecord.objects.select_for_update().get(pk=record.pk)
+        locked.kind = kind
+        locked.held_on = held_on
+        locked.topic = topic.strip()
+        locked.expected = expected
+        locked.present = present
+        locked.minutes = (minutes or "").strip()
+        locked._history_user = user
+        gone = list(locked.attachments.filter(pk__in=remove_ids))
+        if gone:
+            locked._change_reason = _("删除附件：%(names)s") % {
+                "names": "、".join(a.original_name for a in gone)
+            }
+        elif files:
+            locked._change_reason = _("新增附件 %(n)d 个") % {"n": len(files)}
+        locked.save()
+        stored = [(a.file.storage, a.file.name) for a in gone]
+        for attachment in gone:
+            attachment.delete()
+        # Files of removed attachments go once the rows are gone for good.
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in stored])
+        _attach(user, locked, files, saved)
+        return locked
+
+    return _guarded_write(write)
+
+
+@transaction.atomic
+def life_record_delete(*, user: Any, record: OrgLifeRecord) -> None:
+    if not can_change_life_record(user, record):
+        raise PermissionDenied(_("您不能删除这条组织生活记录。"))
+    stored = [(a.file.storage, a.file.name) for a in record.attachments.all()]
+    record._history_user = user
+    record.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in stored])

@@ -1,0 +1,292 @@
+"""Portal pages of organisation life (组织生活): an organisation's records with its
+required-vs-recorded table, the phone-friendly entry form, a record with its files and
+history, edit/delete, the scoped file download, and the overview of the user's scope."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .figures import member_counts
+from .life_forms import LifeFilterForm, LifeRecordForm, QuarterForm
+from .life_selectors import (
+    holds_meetings,
+    life_summary,
+    life_summary_for_user,
+    record_history,
+    record_years,
+)
+from .life_services import (
+    can_change_life_record,
+    can_record_life,
+    life_record_create,
+    life_record_delete,
+    life_record_update,
+)
+from .models import Organization, OrgLifeAttachment, OrgLifeRecord
+from .scope import get_visible_or_404
+from .selectors import visible_ancestors
+
+PAGE_SIZE = 30
+OVERVIEW_PAGE_SIZE = 50
+DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024  # as core.uploads.upload_errors
+
+
+def _org_or_404(request: HttpRequest, code: str) -> Organization:
+    return get_visible_or_404(Organization.objects.all(), request.user, code=code)
+
+
+def _record_or_404(request: HttpRequest, code: str, pk: int) -> OrgLifeRecord:
+    return get_visible_or_404(
+        OrgLifeRecord.objects.select_related("organization", "recorded_by"),
+        request.user,
+        pk=pk,
+        organization__code=code,
+    )
+
+
+def _changeable_record(request: HttpRequest, code: str, pk: int) -> OrgLifeRecord:
+    """The record if the user may change it; 404 outside their scope, 403 read-only."""
+    record = _record_or_404(request, code, pk)
+    if not can_change_life_record(request.user, record):
+        raise PermissionDenied
+    return record
+
+
+def _apply_errors(form: LifeRecordForm, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+def _max_upload_mb() -> int:
+    return getattr(settings, "ATTACHMENT_MAX_SIZE", DEFAULT_MAX_UPLOAD) // (1024 * 1024)
+
+
+@login_required
+def life_overview(request: HttpRequest) -> HttpResponse:
+    quarter_form = QuarterForm(request.GET)
+    year, quarter = quarter_form.period()
+    summaries = life_summary_for_user(request.user, year, quarter)
+    lacking = [s for s in summaries if s.shortfalls]
+    page = Paginator(lacking, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "orgs/life/overview.html",
+        {
+            "quarter_form": quarter_form,
+            "year": year,
+            "quarter": quarter,
+            "page": page,
+            "querystring": querystring,
+            "measured": len(summaries),
+            "lacking": len(lacking),
+        },
+    )
+
+
+@login_required
+def life_list(request: HttpRequest, code: str) -> HttpResponse:
+    org = _org_or_404(request, code)
+    # The organisation and everything under it: a 党总支 sees its branches' records too.
+    records = OrgLifeRecord.objects.visible_to(request.user).filter(
+        organization__path__startswith=org.path
+    )
+    filter_form = LifeFilterForm(request.GET, years=record_years(records))
+    filters = filter_form.filters()
+    if filters["kind"]:
+        records = records.filter(kind=filters["kind"])
+    if filters["held_year"]:
+        records = records.filter(held_on__year=filters["held_year"])
+    page = Paginator(
+        records.select_related("organization").order_by("-held_on", "-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    quarter_form = QuarterForm(request.GET)
+    year, quarter = quarter_form.period()
+    summaries = life_summary(org, year, quarter)
+    own = next((s for s in summaries if s.organization.pk == org.pk), None)
+    below = [s for s in summaries if s.organization.pk != org.pk and s.shortfalls]
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "orgs/life/list.html",
+        {
+            "org": org,
+            "ancestors": visible_ancestors(request.user, org),
+            "page": page,
+            "querystring": querystring,
+            "filter_form": filter_form,
+            "quarter_form": quarter_form,
+            "year": year,
+            "quarter": quarter,
+            "own": own,
+            "below": below,
+            "holds_meetings": holds_meetings(org),
+            "show_org": org.numchild > 0,
+            "can_record": can_record_life(request.user, org),
+        },
+    )
+
+
+@login_required
+def life_new(request: HttpRequest, code: str) -> HttpResponse:
+    org = _org_or_404(request, code)
+    if not can_record_life(request.user, org):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = LifeRecordForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                record = life_record_create(
+                    user=request.user, organization=org, **form.service_kwargs()
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("已录入%(kind)s“%(topic)s”（%(day)s）。")
+                    % {
+                        "kind": record.get_kind_display(),
+                        "topic": record.topic,
+                        "day": record.held_on.isoformat(),
+                    },
+                )
+                return redirect("orgs:life", code=org.code)
+    else:
+        form = LifeRecordForm(initial={"expected": member_counts([org.pk]).get(org.pk) or None})
+    return render(
+        request,
+        "orgs/life/form.html",
+        {
+            "org": org,
+            "ancestors": visible_ancestors(request.user, org),
+            "form": form,
+            "record": None,
+            "max_upload_mb": _max_upload_mb(),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def life_record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    record = _record_or_404(request, code, pk)
+    history, more_history = record_history(record)
+    return render(
+        request,
+        "orgs/life/detail.html",
+        {
+            "record": record,
+            "org": record.organization,
+            "ancestors": visible_ancestors(request.user, record.organization),
+            "attachments": list(record.attachments.select_related("uploaded_by")),
+            "history": history,
+            "more_history": more_history,
+            "can_change": can_change_life_record(request.user, record),
+        },
+    )
+
+
+@login_required
+def life_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    record = _changeable_record(request, code, pk)
+    attachments = list(record.attachments.all())
+    if request.method == "POST":
+        form = LifeRecordForm(request.POST, request.FILES, attachments=attachments, editing=True)
+        if form.is_valid():
+            try:
+                life_record_update(
+                    user=request.user,
+                    record=record,
+                    remove=form.cleaned_data.get("remove") or [],
+                    **form.service_kwargs(),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("已保存修改。"))
+                return redirect("orgs:life_record", code=code, pk=record.pk)
+    else:
+        form = LifeRecordForm(
+            attachments=attachments,
+            editing=True,
+            initial={
+                "kind": record.kind,
+                "held_on": record.held_on,
+                "topic": record.topic,
+                "expected": record.expected,
+                "present": record.present,
+                "minutes": record.minutes,
+            },
+        )
+    return render(
+        request,
+        "orgs/life/form.html",
+        {
+            "org": record.organization,
+            "ancestors": visible_ancestors(request.user, record.organization),
+            "form": form,
+            "record": record,
+            "max_upload_mb": _max_upload_mb(),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def life_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    record = _changeable_record(request, code, pk)
+    if request.method == "POST":
+        life_record_delete(user=request.user, record=record)
+        messages.success(
+            request,
+            _("已删除%(kind)s“%(topic)s”。")
+            % {"kind": record.get_kind_display(), "topic": record.topic},
+        )
+        return redirect("orgs:life", code=code)
+    return render(
+        request,
+        "orgs/life/delete.html",
+        {
+            "record": record,
+            "org": record.organization,
+            "ancestors": visible_ancestors(request.user, record.organization),
+            "files": record.attachments.count(),
+        },
+    )
+
+
+@login_required
+def life_file(request: HttpRequest, code: str, pk: int, file_pk: int) -> FileResponse:
+    """The only way to a record's file: scope checked, type as sniffed on upload."""
+    attachment = get_visible_or_404(
+        OrgLifeAttachment.objects.all(),
+        request.user,
+        pk=file_pk,
+        record_id=pk,
+        record__organization__code=code,
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=request.GET.get("download") == "1",
+        filename=attachment.original_name,
+    )
+    # Never let a browser guess another type than the one sniffed on upload.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
