@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = "考核评价"
+
+    def ready(self) -> None:
+        from core.registry import register_demo
+
+        from .demo import load_demo_register
+
+        register_demo("register", load_demo_register)

@@ -24,19 +24,18 @@ def portal(request) -> dict[str, Any]:
         items.append((_("集体经济"), reverse("funding:economy")))
         items.append((_("组织生活"), reverse("orgs:life_overview")))
         items.append((_("组织体检"), reverse("assessments:health")))
+        items.append((_("整顿台账"), reverse("assessments:register")))
     if staff:
         items.append((_("后台管理"), reverse("admin:index")))
     current = request.path
-    context["nav_items"] = [
-        {
-            "label": label,
-            "url": url,
-            "active": current == url or (url != "/" and current.startswith(url)),
-        }
-        for label, url in items
+    # The longest matching URL is the active one (/health/weak-lax/ is not also /health/).
+    matches = [
+        url for _label, url in items if current == url or (url != "/" and current.startswith(url))
     ]
-    # Staff-only links in shared templates (e.g. the members sub-navigation).
-    context["user_is_staff_member"] = staff
+    active = max(matches, key=len, default=None)
+    context["nav_items"] = [
+        {"label": label, "url": url, "active": url == active} for label, url in items
+    ]
     context["user_roles"] = [
         f"{a.get_role_display()} · {a.organization.name}"
         for a in user.assignments.select_related("organization").order_by("role")

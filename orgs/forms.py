@@ -51,7 +51,8 @@ class OrganizationForm(forms.ModelForm):
         current_parent = None
         if instance.pk:
             # A version restored from history carries its old tree position: use today's.
-            instance.refresh_from_db(fields=["path", "depth", "numchild"])
+            # Likewise the 软弱涣散 flag, which only the register changes.
+            instance.refresh_from_db(fields=["path", "depth", "numchild", "is_weak_and_lax"])
             # The code orders siblings in the tree and joins import files: fixed once created.
             self.fields["code"].disabled = True
             choices = choices.exclude(path__startswith=instance.path)
@@ -62,6 +63,10 @@ class OrganizationForm(forms.ModelForm):
             choices = choices | Organization.objects.filter(pk=current_parent.pk)
         self.fields["parent"].queryset = choices.order_by("path")
         self.fields["term_years"].required = False
+        # The flag follows the weak-and-lax register (assessments.register.sync_flag).
+        weak = self.fields["is_weak_and_lax"]
+        weak.disabled = True
+        weak.help_text = _("由整顿台账决定：登记软弱涣散整顿台账即标记，销号后取消。")
         self._current_parent = current_parent
 
     def clean(self) -> dict[str, Any]:

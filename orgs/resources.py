@@ -25,6 +25,7 @@ from .scope import can_edit_path
 from .terms import default_term_years
 
 PARENT_COLUMN = "上级组织代码"
+WEAK_LAX_COLUMN = "是否软弱涣散"
 
 
 def labels(choices) -> tuple[str, ...]:
@@ -56,7 +57,12 @@ class OrganizationResource(PortalResource):
         Column("本届任期开始日期", "否", "上次换届日期，YYYY-MM-DD"),
         Column("任期年限", "否", "3 或 5；留空按类别和层级取默认值（村级 5 年）", ("3", "5")),
         Column("是否示范点", "否", "是或否，留空为否", ("是", "否")),
-        Column("是否软弱涣散", "否", "是或否，留空为否", ("是", "否")),
+        Column(
+            WEAK_LAX_COLUMN,
+            "否",
+            "由软弱涣散整顿台账决定，导入不修改：可留空；填写时须与台账一致（有整顿中的台账为是）",
+            ("是", "否"),
+        ),
     )
 
     code = dictionary_field(
@@ -82,7 +88,7 @@ class OrganizationResource(PortalResource):
     )
     term_years = dictionary_field("任期年限", "term_years", IntegerWidget(allowed=(3, 5)))
     is_demonstration = dictionary_field("是否示范点", "is_demonstration", YesNoWidget())
-    is_weak_and_lax = dictionary_field("是否软弱涣散", "is_weak_and_lax", YesNoWidget())
+    is_weak_and_lax = dictionary_field(WEAK_LAX_COLUMN, "is_weak_and_lax", YesNoWidget())
 
     class Meta:
         model = Organization
@@ -131,10 +137,35 @@ class OrganizationResource(PortalResource):
         if not instance.term_years and instance.kind and instance.level:
             # A blank 任期年限 means the default; set it now so that re-imports compare equal.
             instance.term_years = default_term_years(instance.kind, instance.level)
+        self.check_weak_and_lax(instance, row, errors)
         instance._import_parent = self.resolve_parent(instance, row)
         if not errors.get("行政层级"):
             instance.validate_parent(instance._import_parent)
             instance.validate_children_levels()
+
+    def check_weak_and_lax(self, instance: Organization, row, errors) -> None:
+        """是否软弱涣散 follows the weak-and-lax register (assessments.register): a file
+        may repeat the flag (export, edit, import) but never change it. The stored flag
+        is the register's, so no query per row."""
+        snapshot = getattr(instance, "_import_snapshot", None) or {}
+        registered = bool(snapshot.get("is_weak_and_lax", False))
+        stated = instance.is_weak_and_lax
+        instance.is_weak_and_lax = registered
+        if WEAK_LAX_COLUMN in errors or not cell_text(row.get(WEAK_LAX_COLUMN)):
+            return
+        if stated and not registered:
+            message = _(
+                "该组织没有整顿中的软弱涣散整顿台账：请先在“软弱涣散整顿台账”中登记"
+                "（登记后自动标记），或将本列留空。"
+            )
+        elif registered and not stated:
+            message = _(
+                "该组织有整顿中的软弱涣散整顿台账：请在台账中销号（销号后自动取消标记），"
+                "或将本列留空。"
+            )
+        else:
+            return
+        errors.setdefault(WEAK_LAX_COLUMN, []).append(message)
 
     def resolve_parent(self, instance: Organization, row) -> Organization | None:
         """The organisation named in 上级组织代码, checked against existence and scope."""
