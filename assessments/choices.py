@@ -12,6 +12,7 @@ class ThresholdKey(models.TextChoices):
     MAX_BRANCH_MEMBERS = "max_branch_members", _("党支部党员超过此数即提示")
     MIN_FULL_MEMBERS = "min_full_members", _("党支部正式党员少于此数即提示")
     TERM_EXPIRING_MONTHS = "term_expiring_months", _("任期届满前此月数内提示换届")
+    STANDARD_PASS_SCORE = "standard_pass_score", _("标准化规范化达标分数线")
 
 
 THRESHOLD_DEFAULTS: dict[str, int] = {
@@ -20,7 +21,23 @@ THRESHOLD_DEFAULTS: dict[str, int] = {
     ThresholdKey.MAX_BRANCH_MEMBERS: 50,
     ThresholdKey.MIN_FULL_MEMBERS: 3,
     ThresholdKey.TERM_EXPIRING_MONTHS: 6,
+    ThresholdKey.STANDARD_PASS_SCORE: 80,
 }
+
+# 标准化规范化 score sheet (DOMAIN.md, Assessment): (code, name, points); configuration
+# (StandardDimension), these are the defaults, 100 points in all.
+STANDARD_DIMENSIONS: tuple[tuple[str, str, int], ...] = (
+    ("setup", "组织设置", 15),
+    ("leadership", "班子建设", 15),
+    ("members", "党员队伍", 15),
+    ("life", "组织生活", 20),
+    ("venue", "阵地建设", 10),
+    ("records", "台账资料", 15),
+    ("support", "基础保障", 10),
+)
+
+# Star grade by total score (DOMAIN.md): the lowest score of each grade.
+STAR_BANDS: tuple[tuple[int, int], ...] = ((90, 5), (80, 4), (70, 3), (60, 2), (0, 1))
 
 
 class WeakLaxSituation(models.TextChoices):

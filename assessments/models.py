@@ -95,3 +95,73 @@ class WeakLaxEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization.name} {self.year}（{self.get_status_display()}）"
+
+
+class StandardDimension(models.Model):
+    """One dimension of the yearly 标准化规范化 score sheet (configuration)."""
+
+    code = models.SlugField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=30)
+    max_points = models.PositiveSmallIntegerField(
+        _("满分"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("标准化规范化评分项")
+        verbose_name_plural = _("标准化规范化评分项")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.max_points} 分）"
+
+
+class StandardScoreSheetQuerySet(ScopedQuerySet):
+    scope_prefix = "organization__"
+
+
+class StandardScoreSheet(models.Model):
+    """A branch's 标准化规范化 score for a year, entered by staff. `scores` maps dimension
+    codes to points; `total` is their sum, kept by the service that saves the sheet."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("党组织"),
+        on_delete=models.PROTECT,
+        related_name="standard_score_sheets",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    scores = models.JSONField(_("各项得分"), default=dict)
+    total = models.DecimalField(_("总分"), max_digits=5, decimal_places=1)
+    comment = models.TextField(_("评价意见"), blank=True)
+    assessed_on = models.DateField(_("评定日期"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评定人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = StandardScoreSheetQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("标准化规范化评分")
+        verbose_name_plural = _("标准化规范化评分")
+        ordering = ["-year", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="standard_once_a_year"),
+            models.CheckConstraint(
+                condition=Q(total__gte=0) & Q(total__lte=100), name="standard_total_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization.name} {self.year}：{self.total} 分"

@@ -19,6 +19,7 @@ THRESHOLD_BOUNDS: dict[str, tuple[int, int]] = {
     ThresholdKey.MAX_BRANCH_MEMBERS: (3, 1000),
     ThresholdKey.MIN_FULL_MEMBERS: (1, 50),
     ThresholdKey.TERM_EXPIRING_MONTHS: (1, 24),
+    ThresholdKey.STANDARD_PASS_SCORE: (50, 100),
 }
 
 
