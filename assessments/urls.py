@@ -1,5 +1,5 @@
-from .views import health, register
+from .views import health, register, standards
 
 app_name = "assessments"
 
-urlpatterns = [*health.urlpatterns, *register.urlpatterns]
+urlpatterns = [*health.urlpatterns, *register.urlpatterns, *standards.urlpatterns]

@@ -1,0 +1,120 @@
+"""Forms of the 标准化规范化 pages: the year/subtree selector and the score sheet.
+
+The sheet's rules live in `assessments.standards`; the form only reads the inputs and
+shows the service's messages beside the dimension they name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
+
+from core.forms import FastSelect, OrgOption, org_choices
+from orgs.models import Organization
+
+from .models import StandardDimension, StandardScoreSheet
+from .standards import score_sheet_save, sheet_points
+
+
+def field_name(code: str) -> str:
+    return f"score_{code}"
+
+
+class StandardsFilterForm(forms.Form):
+    """The page's GET parameters; invalid values are reported and ignored."""
+
+    org = forms.ChoiceField(label=_lazy("党组织（含下级）"), required=False)
+    year = forms.TypedChoiceField(label=_lazy("年度"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data=None, *, organizations: list[OrgOption], years: list[int]):
+        super().__init__(data if data is not None else {})
+        self.organizations = {option.code: option for option in organizations}
+        self.fields["org"].choices = org_choices(organizations)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        for field in self.fields.values():
+            field.widget = FastSelect(choices=field.choices)
+        self.is_valid()
+
+    @property
+    def chosen_year(self) -> int | None:
+        return self.cleaned_data.get("year")
+
+
+class ScoreSheetForm(forms.Form):
+    """One number input per configured dimension, with its maximum."""
+
+    assessed_on = forms.DateField(
+        label=_lazy("评定日期"),
+        required=False,  # the service says it is missing, in the same words as elsewhere
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _lazy("评定日期格式应为 年-月-日，如 2025-01-31。")},
+    )
+    comment = forms.CharField(label=_lazy("评价意见"), required=False, widget=forms.Textarea)
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        user: Any,
+        organization: Organization,
+        year: int,
+        dimensions: list[StandardDimension],
+        sheet: StandardScoreSheet | None,
+    ):
+        points = sheet_points(sheet)
+        initial: dict[str, Any] = {
+            "assessed_on": sheet.assessed_on if sheet else timezone.localdate(),
+            "comment": sheet.comment if sheet else "",
+        }
+        super().__init__(data, initial=initial)
+        self.user, self.organization, self.year = user, organization, year
+        self.dimensions = dimensions
+        for dimension in dimensions:
+            name = field_name(dimension.code)
+            # A text field: the service names the dimension when the value is not a number.
+            self.fields[name] = forms.CharField(
+                label=dimension.name,
+                required=False,
+                help_text=_lazy("满分 %(max)d 分，最多一位小数") % {"max": dimension.max_points},
+                widget=forms.NumberInput(
+                    attrs={"min": 0, "max": dimension.max_points, "step": "0.1"}
+                ),
+            )
+            if dimension.code in points:
+                self.initial[name] = points[dimension.code]
+        self.order_fields([field_name(d.code) for d in dimensions] + ["assessed_on", "comment"])
+
+    @property
+    def score_fields(self):
+        return [self[field_name(d.code)] for d in self.dimensions]
+
+    def save(self) -> StandardScoreSheet | None:
+        """The saved sheet, or None with the errors on the form (nothing saved)."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        scores = {
+            d.code: data.get(field_name(d.code), "")
+            for d in self.dimensions
+            if data.get(field_name(d.code), "") != ""
+        }
+        try:
+            return score_sheet_save(
+                user=self.user,
+                organization=self.organization,
+                year=self.year,
+                scores=scores,
+                comment=data.get("comment", ""),
+                assessed_on=data.get("assessed_on"),
+            )
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                target = field_name(key) if field_name(key) in self.fields else key
+                if target not in self.fields or key == NON_FIELD_ERRORS:
+                    target = None
+                for message in messages:
+                    self.add_error(target, message)
+            return None
