@@ -165,3 +165,12 @@ class StandardScoreSheet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization.name} {self.year}：{self.total} 分"
+
+
+# The responsibility lists live in their own module; Django finds models through this one.
+from .checklist_models import (  # noqa: E402, F401
+    ChecklistItem,
+    ChecklistTemplate,
+    ResponsibilityList,
+    TemplateItem,
+)

@@ -184,6 +184,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.clean_duplicate_history",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The quarter's responsibility lists, on its first day (idempotent: a rerun adds none).
+    "issue-quarter-checklists": {
+        "task": "assessments.tasks.issue_quarter_checklists",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year="1,4,7,10"),
+    },
     # Uploaded import files hold personal data: drop those checked but never confirmed.
     "purge-unconfirmed-import-files": {
         "task": "core.tasks.purge_unconfirmed_import_files",
@@ -230,3 +235,5 @@ ECONOMY_STRONG_THRESHOLD_WAN = env.str("ECONOMY_STRONG_THRESHOLD_WAN", default="
 # year elapsed, minimum execution rate %) — 50 % once the third quarter is over, all of it
 # once the year is over.
 FUND_EXECUTION_CHECKPOINTS = [(9, 50), (12, 100)]
+# Secretaries' quarterly lists are due this many days after the quarter ends.
+CHECKLIST_DEADLINE_DAYS = env.int("CHECKLIST_DEADLINE_DAYS", default=10)
