@@ -19,7 +19,14 @@ from simple_history.models import HistoricalRecords
 from orgs.models import Organization
 from orgs.scope import ScopedQuerySet
 
-from .choices import ChecklistLevel, Indicator, ItemCategory, ItemStatus, ListStatus
+from .choices import (
+    ChecklistLevel,
+    Indicator,
+    ItemCategory,
+    ItemStatus,
+    ListStatus,
+    RectificationStatus,
+)
 
 YEAR = [MinValueValidator(2000), MaxValueValidator(2100)]
 POINTS = {"max_digits": 5, "decimal_places": 1}
@@ -241,3 +248,93 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.content}"
+
+
+def evidence_path(instance: ChecklistEvidence, filename: str) -> str:
+    import uuid
+
+    from core.uploads import EXTENSIONS
+
+    extension = EXTENSIONS.get(instance.content_type, "bin")
+    return f"checklists/{instance.item.checklist_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class ChecklistEvidenceQuerySet(ScopedQuerySet):
+    scope_prefix = "item__checklist__organization__"
+
+
+class ChecklistEvidence(models.Model):
+    """A photo or PDF attached to an item as evidence; served through a scoped view."""
+
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("条目"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("文件"), upload_to=evidence_path)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ChecklistEvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class RectificationQuerySet(ScopedQuerySet):
+    scope_prefix = "item__checklist__organization__"
+
+
+class Rectification(models.Model):
+    """What fell short on an item (整改): a deadline, a responsible person, the report."""
+
+    item = models.OneToOneField(
+        ChecklistItem,
+        verbose_name=_("条目"),
+        on_delete=models.CASCADE,
+        related_name="rectification",
+    )
+    requirement = models.TextField(_("整改要求"))
+    responsible_person = models.CharField(_("责任人"), max_length=30)
+    deadline = models.DateField(_("整改期限"))
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=RectificationStatus.choices,
+        default=RectificationStatus.OPEN,
+    )
+    report = models.TextField(_("整改情况"), blank=True)
+    reported_at = models.DateTimeField(_("报告时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    objects = RectificationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("整改事项")
+        verbose_name_plural = _("整改事项")
+        ordering = ["deadline", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item}（{self.get_status_display()}）"

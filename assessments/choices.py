@@ -106,3 +106,9 @@ class ItemStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("未开展")
     IN_PROGRESS = "in_progress", _("推进中")
     DONE = "done", _("已完成")
+
+
+class RectificationStatus(models.TextChoices):
+    OPEN = "open", _("整改中")
+    REPORTED = "reported", _("已报告整改情况")
+    CLOSED = "closed", _("已整改销号")

@@ -169,8 +169,10 @@ class StandardScoreSheet(models.Model):
 
 # The responsibility lists live in their own module; Django finds models through this one.
 from .checklist_models import (  # noqa: E402, F401
+    ChecklistEvidence,
     ChecklistItem,
     ChecklistTemplate,
+    Rectification,
     ResponsibilityList,
     TemplateItem,
 )

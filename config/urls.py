@@ -16,5 +16,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("", include("funding.urls")),
     path("health/", include("assessments.urls")),
+    path("checklists/", include("assessments.checklist_urls")),
     path("admin/", admin.site.urls),
 ]

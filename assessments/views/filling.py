@@ -1,0 +1,3 @@
+"""Portal pages: the secretary's quarterly lists (filling and submitting)."""
+
+urlpatterns: list = []

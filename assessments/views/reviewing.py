@@ -1,0 +1,3 @@
+"""Portal pages: reviewing and scoring lists, rectification."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Portal pages: templates and issuing (staff)."""
+
+urlpatterns: list = []
