@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
 from .issuing import issue_current_quarter
+from .reminders import send_reminders
 
 
 @shared_task(acks_late=True)
@@ -17,3 +19,10 @@ def issue_quarter_checklists() -> dict[str, int]:
         "existing": result.existing,
         "without_secretary": len(result.without_secretary),
     }
+
+
+@shared_task(acks_late=True)
+def send_checklist_reminders() -> dict[str, int]:
+    """Daily (beat): the lists' reminders. Idempotent, so a redelivered run notifies
+    nobody twice."""
+    return send_reminders(today=timezone.localdate()).created

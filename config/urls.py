@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("health/", include("assessments.urls")),
     path("checklists/", include("assessments.checklist_urls")),
+    path("notifications/", include("core.urls_notifications")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ def portal(request) -> dict[str, Any]:
         items.append((_("党建经费"), reverse("funding:index")))
         items.append((_("阵地建设"), reverse("funding:sites")))
         items.append((_("集体经济"), reverse("funding:economy")))
+        items.append((_("责任清单"), reverse("checklists:mine")))
         items.append((_("组织生活"), reverse("orgs:life_overview")))
         items.append((_("组织体检"), reverse("assessments:health")))
         items.append((_("整顿台账"), reverse("assessments:register")))
@@ -41,3 +42,13 @@ def portal(request) -> dict[str, Any]:
         for a in user.assignments.select_related("organization").order_by("role")
     ] or ([_("系统管理员")] if user.is_superuser else [])
     return context
+
+
+def notifications(request) -> dict[str, Any]:
+    """The bell's unread count: one query for a signed-in user, none for anyone else."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"unread_notifications": 0}
+    from .notifications import unread_count
+
+    return {"unread_notifications": unread_count(user=user)}

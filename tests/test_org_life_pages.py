@@ -208,7 +208,7 @@ def test_the_overview_lists_shortfalls_in_scope_with_bounded_queries(
 ):
     year, quarter = current_quarter()
     client = login(client, bob)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("orgs:life_overview"))
     html = response.content.decode()
     assert "甲一村支部" in html
@@ -228,7 +228,7 @@ def test_the_list_page_has_bounded_queries(client, tree, bob, django_assert_max_
             present=2,
         )
     client = login(client, bob)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("orgs:life", args=["A"]))
     assert response.content.decode().count("未过半数") == 30  # one page
 

@@ -1,3 +1,3 @@
 """Admin classes of the assessments app, one module per area."""
 
-from . import health, register, standards  # noqa: F401
+from . import checklists, health, register, standards  # noqa: F401

@@ -1,3 +1,272 @@
-"""Portal pages: templates and issuing (staff)."""
+"""Portal pages: issuing the quarter's lists (staff) and maintaining the templates
+(county staff)."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.roles import Role
+from orgs.models import Organization
+from orgs.scope import is_staff_member, scope_paths
+
+from ..checklist_models import ChecklistTemplate, TemplateItem
+from ..checklist_templates import (
+    can_maintain_templates,
+    item_delete,
+    next_position,
+    template_copy,
+    template_create,
+    template_for_editing,
+    template_in_use,
+)
+from ..forms_templates import IssueForm, TemplateCreateForm, TemplateItemForm
+from ..issuing import FULL_MARKS, IssueResult, Quarter, current_templates, issue_checklists
+
+
+def _staff_tops(user) -> list[Organization | None]:
+    """Where the user issues: the tops of their staff subtrees; [None] (the whole portal)
+    for a superuser; [] for anyone who is not staff."""
+    paths = scope_paths(user, (Role.STAFF,))
+    if paths is None:
+        return [None]
+    return list(Organization.objects.filter(path__in=paths).order_by("path"))
+
+
+def _templates_with_totals(templates) -> list[ChecklistTemplate]:
+    for template in templates:
+        # SQLite sums decimals as numbers: show one decimal place like the items do.
+        template.total = Decimal(template.total_points or 0).quantize(Decimal("0.1"))
+        template.complete = template.total == FULL_MARKS
+    return templates
+
+
+def _current_with_totals(year: int) -> list[ChecklistTemplate]:
+    chosen = current_templates(year)
+    annotated = ChecklistTemplate.objects.filter(pk__in=[t.pk for t in chosen.values()]).annotate(
+        total_points=Sum("items__points")
+    )
+    return _templates_with_totals(sorted(annotated, key=lambda t: t.level))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def issue(request: HttpRequest) -> HttpResponse:
+    tops = _staff_tops(request.user)
+    if not tops:
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = IssueForm(request.POST or None, initial={"quarter": str(Quarter.of(today))})
+    results: list[IssueResult] = []
+    if request.method == "POST" and form.is_valid():
+        quarter = form.cleaned_data["quarter"]
+        results = [issue_checklists(quarter=quarter, org=top, user=request.user) for top in tops]
+        created = sum(len(r.created) for r in results)
+        messages.success(
+            request,
+            _("%(quarter)s：新下发 %(created)d 份清单，已存在 %(existing)d 份。")
+            % {
+                "quarter": quarter,
+                "created": created,
+                "existing": sum(r.existing for r in results),
+            },
+        )
+    year = form.cleaned_data["quarter"].year if results else today.year
+    return render(
+        request,
+        "assessments/templates_issue/issue.html",
+        {
+            "form": form,
+            "tops": tops,
+            "templates": _current_with_totals(year),
+            "year": year,
+            "without_secretary": [o for r in results for o in r.without_secretary],
+            "invalid_templates": {t for r in results for t in r.invalid_templates},
+            "issued": bool(results),
+        },
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+
+
+def _require_maintainer(request: HttpRequest) -> None:
+    if not can_maintain_templates(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_safe
+def templates(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    rows = list(
+        ChecklistTemplate.objects.annotate(
+            total_points=Sum("items__points"),
+            item_count=Count("items", distinct=True),
+        )
+        .order_by("-year", "level", "-version")
+        .select_related("copied_from")
+    )
+    used = set(ChecklistTemplate.objects.filter(lists__isnull=False).values_list("pk", flat=True))
+    current = {t.pk for t in current_templates(timezone.localdate().year).values()}
+    for template in _templates_with_totals(rows):
+        template.in_use = template.pk in used
+        template.is_current = template.pk in current
+    years: dict[int, list[ChecklistTemplate]] = {}
+    for template in rows:
+        years.setdefault(template.year, []).append(template)
+    return render(
+        request,
+        "assessments/templates_issue/templates.html",
+        {
+            "years": years,
+            "can_maintain": can_maintain_templates(request.user),
+            "create_form": TemplateCreateForm(
+                initial={"year": timezone.localdate().year, "copy_current": True}
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def template_new(request: HttpRequest) -> HttpResponse:
+    _require_maintainer(request)
+    form = TemplateCreateForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("checklists:templates")
+    data = form.cleaned_data
+    source = current_templates(data["year"]).get(data["level"]) if data["copy_current"] else None
+    if source is not None:
+        template = template_copy(
+            user=request.user, source=source, year=data["year"], name=data["name"]
+        )
+    else:
+        template = template_create(
+            user=request.user, level=data["level"], year=data["year"], name=data["name"]
+        )
+    messages.success(request, _("已新建模板“%(name)s”。") % {"name": template})
+    return redirect("checklists:template", pk=template.pk)
+
+
+@login_required
+@require_safe
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_staff(request)
+    template = get_object_or_404(ChecklistTemplate.objects.select_related("copied_from"), pk=pk)
+    items = list(template.items.order_by("position"))
+    total = sum((item.points for item in items), Decimal("0"))
+    in_use = template_in_use(template)
+    return render(
+        request,
+        "assessments/templates_issue/template.html",
+        {
+            "template": template,
+            "items": items,
+            "total": total,
+            "complete": total == FULL_MARKS,
+            "in_use": in_use,
+            "issued_count": template.lists.count() if in_use else 0,
+            "can_maintain": can_maintain_templates(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Edit": a template already issued from is copied to a new version first."""
+    _require_maintainer(request)
+    template = get_object_or_404(ChecklistTemplate, pk=pk)
+    editable = template_for_editing(user=request.user, template=template)
+    if editable.pk != template.pk:
+        messages.success(
+            request,
+            _("已有清单按第 %(old)d 版下发，已复制为第 %(new)d 版，请修改新版本。")
+            % {"old": template.version, "new": editable.version},
+        )
+    return redirect("checklists:template", pk=editable.pk)
+
+
+def _editable_or_redirect(request: HttpRequest, template: ChecklistTemplate) -> bool:
+    if template_in_use(template):
+        messages.error(
+            request, _("已有清单按此模板下发，不能直接修改；请先“复制为新版本”，再修改新版本。")
+        )
+        return False
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def item_form(request: HttpRequest, pk: int, item_pk: int | None = None) -> HttpResponse:
+    _require_maintainer(request)
+    template = get_object_or_404(ChecklistTemplate, pk=pk)
+    if not _editable_or_redirect(request, template):
+        return redirect("checklists:template", pk=pk)
+    item = (
+        get_object_or_404(TemplateItem, pk=item_pk, template=template)
+        if item_pk
+        else TemplateItem(template=template, position=next_position(template))
+    )
+    form = TemplateItemForm(
+        request.POST or None, instance=item, template=template, user=request.user
+    )
+    if request.method == "POST" and form.save() is not None:
+        messages.success(request, _("已保存第 %(n)d 项。") % {"n": form.instance.position})
+        return redirect("checklists:template", pk=pk)
+    return render(
+        request,
+        "assessments/templates_issue/item_form.html",
+        {"template": template, "form": form, "item": item if item_pk else None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    _require_maintainer(request)
+    template = get_object_or_404(ChecklistTemplate, pk=pk)
+    item = get_object_or_404(TemplateItem, pk=item_pk, template=template)
+    if not _editable_or_redirect(request, template):
+        return redirect("checklists:template", pk=pk)
+    if request.method == "POST":
+        item_delete(user=request.user, item=item)
+        messages.success(request, _("已删除第 %(n)d 项。") % {"n": item.position})
+        return redirect("checklists:template", pk=pk)
+    return render(
+        request,
+        "assessments/templates_issue/item_delete.html",
+        {"template": template, "item": item},
+    )
+
+
+urlpatterns = [
+    path("issue/", issue, name="issue"),
+    path("templates/", templates, name="templates"),
+    path("templates/new/", template_new, name="template_new"),
+    path("templates/<int:pk>/", template_detail, name="template"),
+    path("templates/<int:pk>/edit/", template_edit, name="template_edit"),
+    path("templates/<int:pk>/items/new/", item_form, name="template_item_new"),
+    path("templates/<int:pk>/items/<int:item_pk>/", item_form, name="template_item"),
+    path(
+        "templates/<int:pk>/items/<int:item_pk>/delete/", item_remove, name="template_item_delete"
+    ),
+]

@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
+                "core.context_processors.notifications",
             ],
         },
     },
@@ -189,6 +190,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.issue_quarter_checklists",
         "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year="1,4,7,10"),
     },
+    # Reminders of the responsibility lists (idempotent: each event notifies once).
+    "send-checklist-reminders": {
+        "task": "assessments.tasks.send_checklist_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # Uploaded import files hold personal data: drop those checked but never confirmed.
     "purge-unconfirmed-import-files": {
         "task": "core.tasks.purge_unconfirmed_import_files",
@@ -235,5 +241,7 @@ ECONOMY_STRONG_THRESHOLD_WAN = env.str("ECONOMY_STRONG_THRESHOLD_WAN", default="
 # year elapsed, minimum execution rate %) — 50 % once the third quarter is over, all of it
 # once the year is over.
 FUND_EXECUTION_CHECKPOINTS = [(9, 50), (12, 100)]
+# Notifications are also e-mailed only when a mail server is configured.
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
 # Secretaries' quarterly lists are due this many days after the quarter ends.
 CHECKLIST_DEADLINE_DAYS = env.int("CHECKLIST_DEADLINE_DAYS", default=10)

@@ -72,10 +72,10 @@ def test_the_list_query_count_does_not_grow_with_cases(
     for seq in range(30):
         new_case(bob, tree["A1" if seq % 2 else "A2"], seq=seq + 1, applied_on=ago(seq))
     client.force_login(bob)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("members:cases"))
     assert response.content.decode().count("/members/development/") >= 30
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         client.get(reverse("members:cases"), {"state": "stalled"})
 
 

@@ -1,0 +1,191 @@
+"""Figures of the quarterly responsibility lists for a subtree and a quarter: the one
+place the dashboard, the bulletin and any export read them from (issue 5).
+
+Every function costs a constant number of queries, whatever the size of the tree: the
+subtree is one `path LIKE 'xxxx%'`, the sums and averages are computed in the database.
+
+Definitions:
+- issued: lists of the quarter for organisations of the subtree;
+- submitted: lists currently 已提交 or 已审核 (a list sent back is not submitted);
+- submission rate: submitted ÷ issued; on-time rate: submitted on or before the deadline
+  ÷ issued (a list not submitted is not on time);
+- average score: of approved lists;
+- township ranking: each township's average of its villages' approved scores;
+- items most often failed: items (grouped by their content) scored below the
+  rectification threshold share of their points, or marked for rectification.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet
+
+from orgs.choices import OrgLevel
+from orgs.models import Organization
+
+from .checklist_models import ChecklistItem, ResponsibilityList
+from .choices import ListStatus
+from .issuing import Quarter
+from .reviewing import rectify_below_percent
+
+SUBMITTED = (ListStatus.SUBMITTED, ListStatus.APPROVED)
+TENTH = Decimal("0.1")
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(TENTH, ROUND_HALF_UP)
+
+
+def _round(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(TENTH, ROUND_HALF_UP)
+
+
+def lists_of(*, org: Organization, quarter: Quarter) -> QuerySet[ResponsibilityList]:
+    """The quarter's lists of `org`'s subtree (the caller has checked that it is visible)."""
+    return ResponsibilityList.objects.filter(
+        organization__path__startswith=org.path, year=quarter.year, quarter=quarter.number
+    )
+
+
+@dataclass(frozen=True)
+class QuarterFigures:
+    issued: int
+    submitted: int
+    on_time: int
+    approved: int
+    average_score: Decimal | None
+
+    @property
+    def submission_rate(self) -> Decimal | None:
+        return _rate(self.submitted, self.issued)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return _rate(self.on_time, self.issued)
+
+
+def quarter_figures(*, org: Organization, quarter: Quarter) -> QuarterFigures:
+    """Issued, submitted, on time, approved and the average approved score: one query."""
+    submitted = Q(status__in=SUBMITTED)
+    approved = Q(status=ListStatus.APPROVED)
+    row = lists_of(org=org, quarter=quarter).aggregate(
+        issued=Count("pk"),
+        submitted=Count("pk", filter=submitted),
+        on_time=Count("pk", filter=submitted & Q(submitted_at__date__lte=F("deadline"))),
+        approved=Count("pk", filter=approved),
+        average=Avg("total_score", filter=approved & Q(total_score__isnull=False)),
+    )
+    return QuarterFigures(
+        issued=row["issued"],
+        submitted=row["submitted"],
+        on_time=row["on_time"],
+        approved=row["approved"],
+        average_score=_round(row["average"]),
+    )
+
+
+@dataclass(frozen=True)
+class RankedOrganization:
+    rank: int
+    organization_id: int
+    code: str
+    name: str
+    score: Decimal | None
+    #: for townships: how many of their villages' lists were approved
+    scored_lists: int = 1
+
+
+def _ranked(rows: list[tuple[int, str, str, Decimal | None, int]]) -> list[RankedOrganization]:
+    """Highest score first; equal scores share a rank (1, 2, 2, 4), listed by code;
+    unscored last."""
+    rows = sorted(rows, key=lambda r: (r[3] is None, -(r[3] or 0), r[1]))
+    ranked: list[RankedOrganization] = []
+    for index, (pk, code, name, score, count) in enumerate(rows):
+        if ranked and score is not None and ranked[-1].score == score:
+            rank = ranked[-1].rank
+        else:
+            rank = index + 1
+        ranked.append(RankedOrganization(rank, pk, code, name, score, count))
+    return ranked
+
+
+def organization_ranking(*, org: Organization, quarter: Quarter) -> list[RankedOrganization]:
+    """Organisations of the subtree with an approved list, by score: one query."""
+    rows = (
+        lists_of(org=org, quarter=quarter)
+        .filter(status=ListStatus.APPROVED, total_score__isnull=False)
+        .values_list("organization_id", "organization__code", "organization__name", "total_score")
+    )
+    return _ranked([(pk, code, name, score, 1) for pk, code, name, score in rows])
+
+
+def township_ranking(*, org: Organization, quarter: Quarter) -> list[RankedOrganization]:
+    """Townships of the subtree by the average of their villages' approved scores; a
+    township none of whose villages was scored yet comes last. Two queries: townships,
+    then the villages' scores (matched to their township by tree path prefix)."""
+    townships = list(
+        Organization.objects.filter(path__startswith=org.path, level=OrgLevel.TOWNSHIP).values_list(
+            "pk", "code", "name", "path"
+        )
+    )
+    by_path = {path: pk for pk, _code, _name, path in townships}
+    lengths = sorted({len(path) for path in by_path})
+    scores: dict[int, list[Decimal]] = {pk: [] for pk in by_path.values()}
+    village_scores = (
+        lists_of(org=org, quarter=quarter)
+        .filter(
+            status=ListStatus.APPROVED,
+            total_score__isnull=False,
+            organization__level=OrgLevel.VILLAGE,
+        )
+        .values_list("organization__path", "total_score")
+    )
+    for path, score in village_scores:
+        for length in lengths:
+            township = by_path.get(path[:length])
+            if township is not None and length < len(path):
+                scores[township].append(score)
+                break
+    rows = [
+        (
+            pk,
+            code,
+            name,
+            _round(sum(scores[pk]) / len(scores[pk])) if scores[pk] else None,
+            len(scores[pk]),
+        )
+        for pk, code, name, _path in townships
+    ]
+    return _ranked(rows)
+
+
+@dataclass(frozen=True)
+class FailedItem:
+    content: str
+    count: int
+
+
+def most_failed_items(*, org: Organization, quarter: Quarter, limit: int = 10) -> list[FailedItem]:
+    """The items most often short: scored below the rectification threshold share of
+    their points, or marked for rectification by the reviewer. One query."""
+    threshold = ExpressionWrapper(
+        F("points") * rectify_below_percent() / Decimal(100),
+        output_field=DecimalField(max_digits=7, decimal_places=3),
+    )
+    rows = (
+        ChecklistItem.objects.filter(
+            checklist__organization__path__startswith=org.path,
+            checklist__year=quarter.year,
+            checklist__quarter=quarter.number,
+        )
+        .alias(threshold=threshold)
+        .filter(Q(score__lt=F("threshold")) | Q(needs_rectification=True))
+        .values("content")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "content")[:limit]
+    )
+    return [FailedItem(row["content"], row["count"]) for row in rows]

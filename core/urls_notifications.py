@@ -1,0 +1,13 @@
+"""/notifications/: the bell's page."""
+
+from django.urls import path
+
+from . import views_notifications as views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/read/", views.notification_read, name="read"),
+    path("read-all/", views.notification_read_all, name="read_all"),
+]

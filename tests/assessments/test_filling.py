@@ -1,0 +1,251 @@
+"""Filling in and submitting a list (assessments.filling): who, what, and all or nothing."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from assessments.checklist_models import ChecklistEvidence, ResponsibilityList
+from assessments.filling import can_fill, checklist_submit, items_save
+from assessments.issuing import Quarter, issue_checklists
+from orgs.models import OrgLifeRecord
+from tests.factories import make_user
+
+YEAR = timezone.localdate().year
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n%test\n"
+
+
+def png(name="photo.png"):
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+@pytest.fixture
+def lists(tree, sam):
+    issue_checklists(quarter=Quarter(YEAR, 1))
+    return {
+        c.organization.code: c for c in ResponsibilityList.objects.select_related("organization")
+    }
+
+
+@pytest.fixture
+def a1(lists):
+    return lists["A1"]
+
+
+def first(checklist, position=1):
+    return checklist.items.get(position=position)
+
+
+def save(user, checklist, changes=None, files=None, revision=None, **kwargs):
+    return items_save(
+        user=user,
+        checklist=checklist,
+        changes=changes or {},
+        files=files or {},
+        expected_revision=checklist.revision if revision is None else revision,
+        **kwargs,
+    )
+
+
+def test_only_the_secretary_of_the_organisation_or_an_ancestor_fills(lists, sam, bob, alice, leo):
+    assert can_fill(sam, lists["A1"])
+    assert not can_fill(sam, lists["A2"])
+    # Staff review; they never report for a branch, not even their own township's.
+    assert not can_fill(bob, lists["A1"])
+    assert not can_fill(alice, lists["A"])
+    assert not can_fill(leo, lists["A1"])
+    township_secretary = make_user("tina", lists["A"].organization, "secretary")
+    assert can_fill(township_secretary, lists["A1"])
+
+
+def test_staff_cannot_save_a_secretarys_list(a1, bob):
+    item = first(a1)
+    with pytest.raises(PermissionDenied):
+        save(bob, a1, {item.pk: {"status": "in_progress", "account": "x"}})
+    assert first(a1).status == "not_started"
+
+
+def test_a_draft_is_saved_with_history_and_a_new_revision(a1, sam):
+    item = first(a1)
+    saved = save(sam, a1, {item.pk: {"status": "done", "account": "  召开支部党员大会 1 次。 "}})
+    item.refresh_from_db()
+    assert (item.status, item.account) == ("done", "召开支部党员大会 1 次。")
+    assert saved.revision == a1.revision + 1
+    assert item.history.first().history_user == sam
+    assert saved.history.first().history_user == sam
+    assert saved.status == "draft"
+
+
+def test_done_without_an_account_is_refused_and_nothing_is_saved(a1, sam):
+    one, two = first(a1, 1), first(a1, 2)
+    with pytest.raises(ValidationError) as caught:
+        save(
+            sam,
+            a1,
+            {one.pk: {"status": "in_progress", "account": "开展中"}, two.pk: {"status": "done"}},
+            files={one.pk: [png()]},
+        )
+    assert caught.value.message_dict == {
+        f"{two.pk}.account": ["第 2 项标为“已完成”，请填写落实情况。"]
+    }
+    one.refresh_from_db()
+    assert one.status == "not_started"
+    assert not ChecklistEvidence.objects.exists()
+    a1.refresh_from_db()
+    assert a1.revision == 0
+
+
+def test_an_old_revision_is_a_conflict(a1, sam):
+    item = first(a1)
+    save(sam, a1, {item.pk: {"status": "in_progress", "account": "第一次"}})
+    with pytest.raises(ValidationError) as caught:
+        save(sam, a1, {item.pk: {"status": "in_progress", "account": "旧页面"}}, revision=0)
+    assert caught.value.messages == ["清单已在别处修改，请刷新后再保存。"]
+    item.refresh_from_db()
+    assert item.account == "第一次"
+
+
+def test_evidence_is_stored_and_a_renamed_program_refused_with_nothing_left(a1, sam):
+    item = first(a1)
+    fake = SimpleUploadedFile("照片.jpg", b"MZ\x90\x00" + b"\x00" * 64)
+    with pytest.raises(ValidationError) as caught:
+        save(sam, a1, files={item.pk: [png(), fake]})
+    assert "第 1 项佐证材料“照片.jpg”" in caught.value.message_dict[f"{item.pk}.files"][0]
+    assert not ChecklistEvidence.objects.exists()
+
+    save(sam, a1, files={item.pk: [png(), SimpleUploadedFile("会议.pdf", PDF)]})
+    stored = list(item.evidence.order_by("pk"))
+    assert [(e.original_name, e.content_type) for e in stored] == [
+        ("photo.png", "image/png"),
+        ("会议.pdf", "application/pdf"),
+    ]
+    assert stored[0].uploaded_by == sam
+    assert stored[0].file.storage.exists(stored[0].file.name)
+    assert item.history.first().history_change_reason == "新增佐证材料 2 个"
+
+
+def test_a_failed_save_removes_the_files_it_stored(a1, sam, monkeypatch):
+    item = first(a1)
+    stored_names = []
+    original = ChecklistEvidence.save
+
+    def save_then_fail(self, *args, **kwargs):
+        stored_names.append(self.file.name)
+        original(self, *args, **kwargs)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ChecklistEvidence, "save", save_then_fail)
+    with pytest.raises(RuntimeError):
+        save(sam, a1, files={item.pk: [png()]})
+    storage = ChecklistEvidence._meta.get_field("file").storage
+    assert stored_names
+    assert not storage.exists(stored_names[0])
+
+
+def test_evidence_of_the_list_can_be_removed_while_editable(
+    a1, lists, sam, django_capture_on_commit_callbacks
+):
+    item = first(a1)
+    save(sam, a1, files={item.pk: [png("a.png"), png("b.png")]})
+    a1.refresh_from_db()
+    gone = item.evidence.get(original_name="a.png")
+    name = gone.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        save(sam, a1, remove=[gone.pk])
+    assert list(item.evidence.values_list("original_name", flat=True)) == ["b.png"]
+    assert not gone.file.storage.exists(name)
+
+
+def test_evidence_of_another_list_cannot_be_removed_through_this_one(lists, sam, tree):
+    a1 = lists["A1"]
+    other_secretary = make_user("sue", tree["A2"], "secretary")
+    a2 = lists["A2"]
+    save(other_secretary, a2, files={first(a2).pk: [png()]})
+    theirs = ChecklistEvidence.objects.get()
+    with pytest.raises(ValidationError):
+        save(sam, a1, remove=[theirs.pk])
+    assert ChecklistEvidence.objects.filter(pk=theirs.pk).exists()
+
+
+def test_submitting_records_the_measured_values_and_locks_the_list(a1, sam):
+    OrgLifeRecord.objects.create(
+        organization=a1.organization,
+        kind="branch_assembly",
+        held_on=datetime.date(YEAR, 2, 1),
+        topic="党员大会",
+        expected=10,
+        present=9,
+    )
+    submitted = checklist_submit(user=sam, checklist=a1, expected_revision=0)
+    assert submitted.status == "submitted"
+    assert submitted.submitted_at is not None
+    assert submitted.revision == 1
+    assert submitted.history.first().history_user == sam
+    assembly = a1.items.get(indicator="branch_assemblies")
+    assert assembly.measured_value == Decimal("1")
+    assert assembly.history.first().history_user == sam
+    item = first(a1)
+    with pytest.raises(ValidationError) as caught:
+        save(sam, submitted, {item.pk: {"status": "in_progress", "account": "改"}})
+    assert "不能再修改" in caught.value.messages[0]
+    with pytest.raises(ValidationError):
+        checklist_submit(user=sam, checklist=submitted, expected_revision=submitted.revision)
+
+
+def test_submitting_after_the_deadline_is_allowed_but_marked_late(a1, sam):
+    a1.deadline = timezone.localdate() - datetime.timedelta(days=1)
+    a1.save()
+    assert checklist_submit(user=sam, checklist=a1, expected_revision=0).late is True
+
+
+def test_submitting_on_time_is_not_late(a1, sam):
+    a1.deadline = timezone.localdate()
+    a1.save()
+    assert checklist_submit(user=sam, checklist=a1, expected_revision=0).late is False
+
+
+def test_a_returned_list_is_editable_again_and_keeps_its_first_lateness(a1, sam):
+    a1.deadline = timezone.localdate() + datetime.timedelta(days=3)
+    a1.save()
+    submitted = checklist_submit(user=sam, checklist=a1, expected_revision=0)
+    # The reviewer sends it back after the deadline.
+    ResponsibilityList.objects.filter(pk=a1.pk).update(
+        status="returned", deadline=timezone.localdate() - datetime.timedelta(days=5)
+    )
+    returned = ResponsibilityList.objects.get(pk=a1.pk)
+    item = first(returned)
+    save(sam, returned, {item.pk: {"status": "done", "account": "按退回意见补充了记录。"}})
+    returned.refresh_from_db()
+    again = checklist_submit(user=sam, checklist=returned, expected_revision=returned.revision)
+    assert again.status == "submitted"
+    assert again.late is submitted.late is False
+
+
+def test_submitting_needs_an_account_for_every_done_item(a1, sam):
+    item = first(a1, 3)
+    # Written past the service (an import, an admin edit): the submission still checks it.
+    type(item).objects.filter(pk=item.pk).update(status="done", account="")
+    with pytest.raises(ValidationError) as caught:
+        checklist_submit(user=sam, checklist=a1, expected_revision=0)
+    assert caught.value.messages == ["第 3 项标为“已完成”，请填写落实情况。"]
+    a1.refresh_from_db()
+    assert a1.status == "draft"
+
+
+def test_submitting_with_an_old_revision_is_a_conflict(a1, sam):
+    save(sam, a1, {first(a1).pk: {"status": "in_progress", "account": ""}})
+    with pytest.raises(ValidationError):
+        checklist_submit(user=sam, checklist=a1, expected_revision=0)
+    a1.refresh_from_db()
+    assert a1.status == "draft"
+
+
+def test_staff_cannot_submit(a1, bob):
+    with pytest.raises(PermissionDenied):
+        checklist_submit(user=bob, checklist=a1, expected_revision=0)

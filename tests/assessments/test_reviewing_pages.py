@@ -1,0 +1,349 @@
+"""The review pages: the quarter's lists by status, one list with its scoring form, and the
+rectifications; each scoped (Charlie outside A, Sam the secretary of A1 reads only)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from assessments.checklist_models import ChecklistEvidence, Rectification, ResponsibilityList
+from assessments.choices import ListStatus, RectificationStatus
+from assessments.issuing import Quarter, issue_checklists
+from assessments.reviewing import checklist_approve, checklist_score
+from tests.factories import make_org, make_user
+
+YEAR = timezone.localdate().year
+QUARTER = Quarter(YEAR, 2)
+PERIOD = {"year": YEAR, "quarter": 2}
+
+
+def login(client, username: str) -> None:
+    client.force_login(User.objects.get(username=username))
+
+
+def submit(checklist: ResponsibilityList, *, late: bool = False) -> ResponsibilityList:
+    checklist.status = ListStatus.SUBMITTED
+    checklist.submitted_at = timezone.now()
+    checklist.late = late
+    checklist.save()
+    return checklist
+
+
+@pytest.fixture
+def lists(tree, sam, alice, bob, charlie, leo):
+    issue_checklists(quarter=QUARTER)
+    found = {c.organization.code: c for c in ResponsibilityList.objects.all()}
+    submit(found["A1"], late=True)
+    submit(found["B1"])
+    return {code: ResponsibilityList.objects.get(pk=c.pk) for code, c in found.items()}
+
+
+def post_scores(checklist: ResponsibilityList, decision: str, revision=None, **overrides):
+    """The review form as the page posts it: every item at full points unless overridden
+    ({"score_<position>": "…", "comment_<position>": "…", "rectify_<position>": "on"})."""
+    data = {"revision": checklist.revision if revision is None else revision, "decision": decision}
+    for item in checklist.items.all():
+        data[f"score_{item.pk}"] = overrides.get(f"score_{item.position}", str(item.points))
+        data[f"comment_{item.pk}"] = overrides.get(f"comment_{item.position}", "")
+        if overrides.get(f"rectify_{item.position}"):
+            data[f"rectify_{item.pk}"] = "on"
+    return data
+
+
+def review_url(checklist: ResponsibilityList) -> str:
+    return reverse("checklists:review", args=[checklist.pk])
+
+
+# --- the list of lists ------------------------------------------------------------------
+
+
+def test_it_shows_the_subtrees_lists_with_counts_and_late_marks(client, lists):
+    login(client, "bob")
+    response = client.get(reverse("checklists:review_list"), PERIOD)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "甲一村支部" in page
+    assert "甲二村支部" in page
+    assert "甲镇党委" in page
+    assert "乙一村支部" not in page
+    tabs = {t["value"]: t["count"] for t in response.context["tabs"]}
+    assert tabs == {"draft": 2, "submitted": 1, "returned": 0, "approved": 0}
+    assert response.context["late"] == 1
+    assert "逾期" in page
+
+
+def test_it_filters_by_status(client, lists):
+    login(client, "alice")
+    response = client.get(reverse("checklists:review_list"), {**PERIOD, "status": "submitted"})
+    codes = [c.organization.code for c in response.context["page"].object_list]
+    assert codes == ["A1", "B1"]
+
+
+def test_another_quarter_is_empty(client, lists):
+    login(client, "alice")
+    response = client.get(reverse("checklists:review_list"), {"year": YEAR, "quarter": 3})
+    assert response.context["page"].paginator.count == 0
+    assert "所选季度没有符合条件的责任清单" in response.content.decode()
+
+
+def test_the_outsider_sees_only_their_own_subtree(client, lists):
+    login(client, "charlie")
+    response = client.get(reverse("checklists:review_list"), PERIOD)
+    codes = [c.organization.code for c in response.context["page"].object_list]
+    assert codes == ["B", "B1"]
+
+
+def test_the_list_page_runs_a_constant_number_of_queries(
+    client, lists, tree, django_assert_max_num_queries
+):
+    for n in range(12):
+        make_org(tree["A"], code=f"AX{n}")
+    issue_checklists(quarter=QUARTER)
+    login(client, "alice")
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("checklists:review_list"), PERIOD)
+    assert response.context["page"].paginator.count == 17
+
+
+# --- one list -------------------------------------------------------------------------
+
+
+def test_a_reviewer_sees_the_items_and_the_scoring_form(client, lists):
+    item = lists["A1"].items.get(position=1)
+    item.account = "召开支部党员大会一次"
+    item.measured_value = Decimal("1")
+    item.save()
+    ChecklistEvidence.objects.create(
+        item=item,
+        file="checklists/a.pdf",
+        original_name="会议记录.pdf",
+        content_type="application/pdf",
+        size=3,
+    )
+    login(client, "bob")
+    response = client.get(review_url(lists["A1"]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "召开支部党员大会一次" in page
+    assert "会议记录.pdf" in page
+    assert 'name="revision"' in page
+    assert "审核通过" in page
+    assert "退回修改" in page
+    assert "保存评分" in page
+    assert "逾期提交" in page
+
+
+def test_scope_of_the_review_page(client, lists):
+    login(client, "charlie")
+    assert client.get(review_url(lists["A1"])).status_code == 404
+    assert client.post(review_url(lists["A1"]), post_scores(lists["A1"], "save")).status_code == 404
+    login(client, "sam")
+    assert client.get(review_url(lists["A2"])).status_code == 404
+    response = client.get(review_url(lists["A1"]))
+    assert response.status_code == 200
+    assert 'value="approve"' not in response.content.decode()
+    for username in ("sam", "leo"):
+        login(client, username)
+        assert (
+            client.post(review_url(lists["A1"]), post_scores(lists["A1"], "approve")).status_code
+            == 403
+        )
+    assert ResponsibilityList.objects.get(pk=lists["A1"].pk).status == ListStatus.SUBMITTED
+
+
+def test_saving_scores(client, lists):
+    login(client, "bob")
+    response = client.post(
+        review_url(lists["A1"]),
+        post_scores(lists["A1"], "save", score_1="15.5", comment_1="记录不全"),
+    )
+    assert response.status_code == 302
+    item = lists["A1"].items.get(position=1)
+    assert (item.score, item.review_comment) == (Decimal("15.5"), "记录不全")
+    assert "已保存评分" in client.get(response.url).content.decode()
+
+
+def test_a_score_out_of_bounds_is_named_and_nothing_is_saved(client, lists):
+    login(client, "bob")
+    response = client.post(review_url(lists["A1"]), post_scores(lists["A1"], "save", score_2="11"))
+    assert response.status_code == 400
+    assert "第 2 项评分应在 0 到 10.0 分之间。" in response.content.decode()
+    assert not lists["A1"].items.filter(score__isnull=False).exists()
+    response = client.post(
+        review_url(lists["A1"]), post_scores(lists["A1"], "save", score_3="很好")
+    )
+    assert "第 3 项评分：请填写数字。" in response.content.decode()
+
+
+def test_a_stale_page_gets_the_conflict_message(client, lists, alice):
+    stale = lists["A1"].revision
+    first = lists["A1"].items.get(position=1)
+    checklist_score(
+        user=alice,
+        checklist=lists["A1"],
+        scores={first.pk: (Decimal("18"), "alice", False)},
+        expected_revision=stale,
+    )
+    login(client, "bob")
+    response = client.post(
+        review_url(lists["A1"]), post_scores(lists["A1"], "save", revision=stale, score_1="3")
+    )
+    assert response.status_code == 400
+    assert "该清单已被他人修改（第 1 版），请刷新后再评分。" in response.content.decode()
+    first.refresh_from_db()
+    assert first.score == Decimal("18")
+
+
+def test_sending_back_with_reasons(client, lists):
+    login(client, "bob")
+    response = client.post(
+        review_url(lists["A1"]), post_scores(lists["A1"], "return", comment_1="请补充会议照片")
+    )
+    assert response.status_code == 302
+    checklist = ResponsibilityList.objects.get(pk=lists["A1"].pk)
+    assert checklist.status == ListStatus.RETURNED
+    assert checklist.items.get(position=1).review_comment == "请补充会议照片"
+
+
+def test_sending_back_without_a_reason_is_refused(client, lists):
+    login(client, "bob")
+    response = client.post(review_url(lists["A1"]), post_scores(lists["A1"], "return"))
+    assert response.status_code == 400
+    assert "至少为一项填写退回理由" in response.content.decode()
+    assert ResponsibilityList.objects.get(pk=lists["A1"].pk).status == ListStatus.SUBMITTED
+
+
+def test_approving_from_the_page(client, lists):
+    login(client, "bob")
+    response = client.post(
+        review_url(lists["A1"]),
+        post_scores(lists["A1"], "approve", score_1="11.9", rectify_4="on", comment_4="补联系记录"),
+    )
+    assert response.status_code == 302
+    checklist = ResponsibilityList.objects.get(pk=lists["A1"].pk)
+    assert (checklist.status, checklist.total_score) == (ListStatus.APPROVED, Decimal("91.9"))
+    assert sorted(
+        Rectification.objects.filter(item__checklist=checklist).values_list(
+            "item__position", flat=True
+        )
+    ) == [1, 4]
+    page = client.get(response.url).content.decode()
+    assert "91.9" in page
+    assert 'value="approve"' not in page
+
+
+def test_the_review_page_runs_a_constant_number_of_queries(
+    client, lists, django_assert_max_num_queries
+):
+    for item in lists["A1"].items.all():
+        ChecklistEvidence.objects.create(
+            item=item,
+            file="checklists/a.pdf",
+            original_name="a.pdf",
+            content_type="application/pdf",
+            size=3,
+        )
+    login(client, "bob")
+    with django_assert_max_num_queries(14):
+        assert client.get(review_url(lists["A1"])).status_code == 200
+
+
+# --- rectifications ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def rectification(lists, bob):
+    checklist = lists["A1"]
+    scores = {
+        i.pk: (Decimal("0") if i.position == 1 else i.points, "", False)
+        for i in checklist.items.all()
+    }
+    checklist_score(user=bob, checklist=checklist, scores=scores, expected_revision=0)
+    checklist_approve(
+        user=bob, checklist=ResponsibilityList.objects.get(pk=checklist.pk), expected_revision=1
+    )
+    return Rectification.objects.get()
+
+
+def rect_url(rectification: Rectification, action: str) -> str:
+    return reverse(f"checklists:rectification_{action}", args=[rectification.pk])
+
+
+def test_the_secretary_sees_and_reports_their_rectification(client, rectification):
+    login(client, "sam")
+    page = client.get(reverse("checklists:rectifications")).content.decode()
+    assert "甲一村支部" in page
+    assert "报告整改情况" in page
+    assert "销号</button>" not in page
+    response = client.post(rect_url(rectification, "report"), {"report": "已补开支部党员大会"})
+    assert response.status_code == 302
+    rectification.refresh_from_db()
+    assert (rectification.status, rectification.report) == (
+        RectificationStatus.REPORTED,
+        "已补开支部党员大会",
+    )
+    assert client.post(rect_url(rectification, "close")).status_code == 403
+
+
+def test_an_empty_report_is_refused_with_a_message(client, rectification):
+    login(client, "sam")
+    response = client.post(rect_url(rectification, "report"), {"report": " "}, follow=True)
+    assert "整改情况：必填" in response.content.decode()
+    rectification.refresh_from_db()
+    assert rectification.status == RectificationStatus.OPEN
+
+
+def test_staff_close_and_may_not_report(client, rectification):
+    login(client, "bob")
+    assert client.post(rect_url(rectification, "report"), {"report": "x"}).status_code == 403
+    assert client.post(rect_url(rectification, "close")).status_code == 302
+    rectification.refresh_from_db()
+    assert rectification.status == RectificationStatus.CLOSED
+    page = client.get(reverse("checklists:rectifications")).content.decode()
+    assert "没有符合条件的整改事项" in page
+    page = client.get(reverse("checklists:rectifications"), {"show": "all"}).content.decode()
+    assert "已整改销号" in page
+
+
+def test_outsiders_see_and_change_no_rectification(client, rectification, tree):
+    make_user("sue", tree["A2"], "secretary")
+    for username in ("charlie", "sue"):
+        login(client, username)
+        page = client.get(reverse("checklists:rectifications")).content.decode()
+        assert "甲一村支部" not in page
+        assert client.post(rect_url(rectification, "report"), {"report": "x"}).status_code == 404
+        assert client.post(rect_url(rectification, "close")).status_code == 404
+    rectification.refresh_from_db()
+    assert rectification.status == RectificationStatus.OPEN
+
+
+def test_overdue_rectifications_are_marked(client, rectification):
+    Rectification.objects.filter(pk=rectification.pk).update(
+        deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    login(client, "leo")
+    response = client.get(reverse("checklists:rectifications"), {"show": "overdue"})
+    page = response.content.decode()
+    assert "已逾期" in page
+    assert "报告整改情况" not in page
+    assert "销号</button>" not in page
+
+
+def test_the_rectifications_page_runs_a_constant_number_of_queries(
+    client, rectification, lists, alice, django_assert_max_num_queries
+):
+    b1 = lists["B1"]
+    zero = {i.pk: (Decimal("0"), "", False) for i in b1.items.all()}
+    checklist_score(user=alice, checklist=b1, scores=zero, expected_revision=0)
+    checklist_approve(
+        user=alice, checklist=ResponsibilityList.objects.get(pk=b1.pk), expected_revision=1
+    )
+    login(client, "alice")
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("checklists:rectifications"))
+    assert len(response.context["rows"]) == 10
