@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from orgs.scope import is_staff_member
 
 from .tables import cell_text
+from .widgets import OrganizationCodeWidget
 
 HEADER_ROW = 1
 
@@ -148,19 +149,26 @@ class PortalResource(resources.ModelResource):
     #: query the key's uniqueness per row; the loader already knows every existing key
     #: and duplicates inside the file are reported, so large tables turn this off
     validate_unique_per_row: bool = True
+    #: the foreign key filled from a 组织代码 column: resolved from one dictionary of all
+    #: organisations with the write scope checked per row, so full_clean need not query it
+    organization_field: str = ""
 
     def __init__(self, user: Any = None, source: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.user = user
         self.source = source
         self._seen_keys: dict[tuple, int] = {}
+        if self.organization_field:
+            self.fields[self.organization_field].widget = OrganizationCodeWidget(lambda: self.user)
 
     # --- scope ---------------------------------------------------------------------
     def get_queryset(self):
-        manager = self._meta.model._default_manager
+        queryset = self._meta.model._default_manager.all()
+        if self.organization_field:
+            queryset = queryset.select_related(self.organization_field)
         if self.user is None:
-            return manager.all()
-        return manager.all().editable_by(self.user)
+            return queryset
+        return queryset.editable_by(self.user)
 
     def key_column(self) -> str:
         return self.fields[self.get_import_id_fields()[0]].column_name
@@ -280,7 +288,7 @@ class PortalResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def validation_exclude(self) -> Iterable[str]:
-        return ()
+        return (self.organization_field,) if self.organization_field else ()
 
     @staticmethod
     def snapshot(instance) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from core.widgets import (
     DateWidget,
     DecimalWidget,
     IntegerWidget,
-    OrganizationCodeWidget,
     PatternWidget,
     TextWidget,
 )
@@ -50,10 +49,6 @@ class YearWidget(IntegerWidget):
         return year
 
 
-def org_field(resource: PortalResource) -> OrganizationCodeWidget:
-    return OrganizationCodeWidget(lambda: resource.user)
-
-
 # --- funds -------------------------------------------------------------------------
 DISBURSED = "已拨付金额（元）"
 PAID_ON = "拨付日期"
@@ -65,6 +60,7 @@ class FundLineResource(PortalResource):
     refused (instalments entered by mistake are deleted on the line's page)."""
 
     table = "funds"
+    organization_field = "organization"
     columns = (
         Column("经费编号", "是", "主键；1–40 位字母、数字或“-”；唯一"),
         Column("年度", "是", "2000–2100"),
@@ -117,15 +113,8 @@ class FundLineResource(PortalResource):
         use_transactions = True
         skip_diff = True
 
-    def __init__(self, user: Any = None, source: str = "", **kwargs: Any):
-        super().__init__(user=user, source=source, **kwargs)
-        self.fields["organization"].widget = org_field(self)
-
     def validation_exclude(self):
-        return ("organization", "disbursed")
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("organization")
+        return (*super().validation_exclude(), "disbursed")
 
     def filter_export(self, queryset, **kwargs):
         return (
@@ -238,6 +227,7 @@ class VenueProjectResource(PortalResource):
     going back needs a reason, which a file has no column for."""
 
     table = "sites"
+    organization_field = "organization"
     columns = (
         Column("项目编号", "是", "主键；1–40 位字母、数字或“-”；唯一"),
         Column("项目名称", "是", "不超过 100 个字符"),
@@ -305,16 +295,6 @@ class VenueProjectResource(PortalResource):
         use_transactions = True
         skip_diff = True
 
-    def __init__(self, user: Any = None, source: str = "", **kwargs: Any):
-        super().__init__(user=user, source=source, **kwargs)
-        self.fields["organization"].widget = org_field(self)
-
-    def validation_exclude(self):
-        return ("organization",)
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("organization")
-
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("organization").order_by("organization__path", "code")
 
@@ -367,6 +347,7 @@ class VenueProjectResource(PortalResource):
 # --- economy -----------------------------------------------------------------------
 class EconomyRecordResource(PortalResource):
     table = "economy"
+    organization_field = "organization"
     columns = (
         Column("年度", "是", "2000–2100；与组织代码一起为主键"),
         Column("组织代码", "是", "村级组织，须在您的管辖范围内"),
@@ -396,16 +377,6 @@ class EconomyRecordResource(PortalResource):
         clean_model_instances = True
         use_transactions = True
         skip_diff = True
-
-    def __init__(self, user: Any = None, source: str = "", **kwargs: Any):
-        super().__init__(user=user, source=source, **kwargs)
-        self.fields["organization"].widget = org_field(self)
-
-    def validation_exclude(self):
-        return ("organization",)
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("organization")
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("organization").order_by("-year", "organization__path")

@@ -19,7 +19,6 @@ from core.widgets import (
     ChoiceWidget,
     DateWidget,
     MobileWidget,
-    OrganizationCodeWidget,
     TextWidget,
     YesNoWidget,
 )
@@ -86,6 +85,7 @@ class NameWidget(TextWidget):
 
 class MemberResource(PortalResource):
     table = "members"
+    organization_field = "organization"
     validate_constraints_per_row = False  # Member.clean() checks each of them in Python
     validate_unique_per_row = False
     columns = (
@@ -167,16 +167,8 @@ class MemberResource(PortalResource):
         # Full ID numbers and phones only for holders of the permission, or for a
         # deployer who asked for them explicitly (export_data --unmasked, logged).
         self.unmasked = can_view_full_personal_data(user) if user is not None else unmasked
-        self.fields["organization"].widget = OrganizationCodeWidget(lambda: self.user)
         self.fields["id_number"].widget.mask = not self.unmasked
         self.fields["phone"].widget.mask = not self.unmasked
 
-    def validation_exclude(self):
-        # The organisation widget already found the row's organisation: no query to re-check.
-        return ("organization",)
-
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("organization").order_by("organization__path", "name", "pk")
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("organization")

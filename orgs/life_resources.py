@@ -8,10 +8,8 @@ on the record's page.
 
 from __future__ import annotations
 
-from typing import Any
-
 from core.importing import Column, KeyedInstanceLoader, PortalResource, dictionary_field
-from core.widgets import ChoiceWidget, DateWidget, IntegerWidget, OrganizationCodeWidget, TextWidget
+from core.widgets import ChoiceWidget, DateWidget, IntegerWidget, TextWidget
 
 from .choices import MeetingKind
 from .life_services import TOPIC_MAX, life_record_errors
@@ -30,6 +28,7 @@ COLUMNS_OF_FIELDS = {
 
 class OrgLifeRecordResource(PortalResource):
     table = "life"
+    organization_field = "organization"
     columns = (
         Column("组织代码", "是", "召开会议的组织，须在您的管辖范围内；与后三列一起为主键"),
         Column("会议类型", "是", "从可选值中选择", labels(MeetingKind.choices)),
@@ -63,15 +62,8 @@ class OrgLifeRecordResource(PortalResource):
         use_transactions = True
         skip_diff = True
 
-    def __init__(self, user: Any = None, source: str = "", **kwargs: Any):
-        super().__init__(user=user, source=source, **kwargs)
-        self.fields["organization"].widget = OrganizationCodeWidget(lambda: self.user)
-
     def validation_exclude(self):
-        return ("organization", "recorded_by")
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("organization")
+        return (*super().validation_exclude(), "recorded_by")
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("organization").order_by(
