@@ -9,9 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from core.uploads import file_response
 
 from .figures import member_counts
 from .life_forms import LifeFilterForm, LifeRecordForm, QuarterForm
@@ -267,7 +269,7 @@ def life_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def life_file(request: HttpRequest, code: str, pk: int, file_pk: int) -> FileResponse:
+def life_file(request: HttpRequest, code: str, pk: int, file_pk: int) -> HttpResponse:
     """The only way to a record's file: scope checked, type as sniffed on upload."""
     attachment = get_visible_or_404(
         OrgLifeAttachment.objects.all(),
@@ -276,17 +278,4 @@ def life_file(request: HttpRequest, code: str, pk: int, file_pk: int) -> FileRes
         record_id=pk,
         record__organization__code=code,
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        content_type=attachment.content_type,
-        as_attachment=request.GET.get("download") == "1",
-        filename=attachment.original_name,
-    )
-    # Never let a browser guess another type than the one sniffed on upload.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(request, attachment)

@@ -13,13 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from core.uploads import file_response
 from orgs.scope import get_visible_or_404, has_role, scope_q
 
 from ..checklist_models import ChecklistEvidence, ChecklistItem, ResponsibilityList
@@ -203,22 +204,10 @@ def _status_counts(checklist: ResponsibilityList) -> dict[str, int]:
 
 
 @login_required
-def evidence(request: HttpRequest, pk: int) -> FileResponse:
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The only way to an evidence file: scope checked, type as sniffed on upload."""
     found = get_visible_or_404(ChecklistEvidence.objects.all(), request.user, pk=pk)
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        content_type=found.content_type,
-        as_attachment=request.GET.get("download") == "1",
-        filename=found.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(request, found)
 
 
 urlpatterns = [

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from core.exporting import FORMATS, export_file
 from core.forms import visible_org_options
 from core.models import ExportChannel
+from core.uploads import file_response
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
 from orgs.selectors import visible_ancestors
@@ -229,23 +230,10 @@ def _attachment_or_404(request: HttpRequest, code: str, pk: int) -> VenueAttachm
 
 
 @login_required
-def attachment_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
+def attachment_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The only way to a project's file: scope checked, type as sniffed on upload."""
     attachment = _attachment_or_404(request, code, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        content_type=attachment.content_type,
-        as_attachment=request.GET.get("download") == "1",
-        filename=attachment.original_name,
-    )
-    # Never let a browser guess another type than the one sniffed on upload.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(request, attachment)
 
 
 @login_required
