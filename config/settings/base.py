@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "members",
     "funding",
     "assessments",
+    "reports",
 ]
 
 MIDDLEWARE = [
