@@ -55,8 +55,10 @@ from orgs.models import Organization, OrgLifeRecord
 from orgs.scope import UNRESTRICTED, scope_paths
 from orgs.terms import add_months, add_years
 
-from .choices import FLAGGED_STATUSES, ThresholdKey, WeakLaxStatus
+from .checklist_models import ResponsibilityList
+from .choices import FLAGGED_STATUSES, ListStatus, ThresholdKey, WeakLaxStatus
 from .models import WeakLaxEntry
+from .reviewing import overdue_rectifications
 from .thresholds import thresholds
 
 DANGER, WARNING, INFO = "danger", "warning", "info"
@@ -81,6 +83,8 @@ NO_MEETING_THIS_QUARTER = "no_meeting_this_quarter"
 DEVELOPMENT_STALLED = "development_stalled"
 MOBILE_LOST_CONTACT = "mobile_lost_contact"
 DUES_LAPSED = "dues_lapsed"
+CHECKLIST_OVERDUE = "checklist_overdue"
+RECTIFICATION_OVERDUE = "rectification_overdue"
 
 RULE_LABELS: dict[str, Any] = {
     WEAK_AND_LAX: gettext_lazy("软弱涣散"),
@@ -96,6 +100,8 @@ RULE_LABELS: dict[str, Any] = {
     DEVELOPMENT_STALLED: gettext_lazy("发展党员超期停滞"),
     MOBILE_LOST_CONTACT: gettext_lazy("流动党员失去联系"),
     DUES_LAPSED: gettext_lazy("连续未交纳党费"),
+    CHECKLIST_OVERDUE: gettext_lazy("责任清单逾期未提交"),
+    RECTIFICATION_OVERDUE: gettext_lazy("整改事项逾期"),
     FUND_BELOW_STANDARD: gettext_lazy("工作经费低于保障标准"),
     COUNTY_BELOW_BUDGET_LINE: gettext_lazy("县级党建经费低于预算比例"),
     FUND_NOT_DISBURSED: gettext_lazy("经费拨付滞后"),
@@ -187,6 +193,7 @@ def findings_for(org: Organization, *, today: datetime.date | None = None) -> li
     findings += _meeting_findings(org, orgs, today)
     findings += _member_findings(org, today)
     findings += _funding_findings(org, today)
+    findings += _checklist_findings(org, today)
     return sorted(findings, key=sort_key)
 
 
@@ -523,6 +530,57 @@ def _funding_findings(org: Organization, today: datetime.date) -> list[Finding]:
         )
         for f in funding_warnings(org, year, today=today)
     ]
+
+
+# --- warnings of the responsibility lists ---------------------------------------------------
+def _checklist_findings(org: Organization, today: datetime.date) -> list[Finding]:
+    """Lists past their deadline and not (re)submitted, and rectifications past their
+    deadline with no report: one finding per organisation and rule (two queries).
+
+    A list sent back after its deadline is overdue again until it is resubmitted; lists
+    issued after `today` do not exist yet as far as a past date is concerned."""
+    findings = []
+    overdue_lists = (
+        ResponsibilityList.objects.filter(
+            organization__path__startswith=org.path,
+            status__in=(ListStatus.DRAFT, ListStatus.RETURNED),
+            deadline__lt=today,
+            issued_at__date__lte=today,
+        )
+        .select_related("organization")
+        .order_by("organization__path", "year", "quarter")
+    )
+    by_org: dict[int, tuple[Organization, list[str]]] = {}
+    for checklist in overdue_lists:
+        text = _(
+            "%(year)d 年第 %(q)d 季度（截止 %(deadline)s，已逾期 %(days)d 天%(returned)s）"
+        ) % {
+            "year": checklist.year,
+            "q": checklist.quarter,
+            "deadline": checklist.deadline.isoformat(),
+            "days": (today - checklist.deadline).days,
+            "returned": _("，退回后未重新提交") if checklist.status == ListStatus.RETURNED else "",
+        }
+        by_org.setdefault(checklist.organization_id, (checklist.organization, []))[1].append(text)
+    for o, texts in by_org.values():
+        message = _("书记抓基层党建工作责任清单未提交：%(lists)s。") % {"lists": "；".join(texts)}
+        findings.append(_finding(o, CHECKLIST_OVERDUE, WARNING, message))
+
+    grouped = _grouped(
+        (r.item.checklist.organization, f"{r.item.content}（{r.deadline.isoformat()}）")
+        for r in overdue_rectifications(org, today)
+    )
+    for o, names in grouped:
+        findings.append(
+            _finding(
+                o,
+                RECTIFICATION_OVERDUE,
+                WARNING,
+                _("%(n)d 项整改超过期限仍未报告整改情况：%(names)s。")
+                % {"n": len(names), "names": _names(names)},
+            )
+        )
+    return findings
 
 
 # --- selections for the page and the export -------------------------------------------------

@@ -5,11 +5,21 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 from django.utils import timezone
 
-from assessments.checklist_models import Rectification, ResponsibilityList
+from assessments.checklist_models import (
+    ChecklistTemplate,
+    Rectification,
+    ResponsibilityList,
+    TemplateItem,
+)
 from assessments.issuing import Quarter, deadline_for, issue_checklists
 from assessments.reminders import send_reminders
+from assessments.tasks import send_checklist_reminders
+from config.celery import app
 from core.models import Notification
 from tests.factories import make_user
 
@@ -138,3 +148,22 @@ def test_the_job_queries_a_fixed_number_of_times(tree, django_assert_max_num_que
         result = send_reminders(today=DEADLINE - datetime.timedelta(days=1))
     assert result.created["issued"] == 12
     assert result.created["deadline"] == 12
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_sends_the_daily_reminders_once(transactional_db, tree, sam):
+    # transactional_db flushes the rows data migrations made: load the templates again.
+    from assessments.default_templates import load_default_templates
+
+    load_default_templates(ChecklistTemplate, TemplateItem, year=YEAR)
+    issue_checklists(quarter=Quarter.of(timezone.localdate()))
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
+            first = send_checklist_reminders.delay().get(timeout=60)
+            second = send_checklist_reminders.delay().get(timeout=60)
+    finally:
+        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    assert first["issued"] == 1  # sam is the only secretary with an account
+    assert sum(second.values()) == 0
+    assert len(texts(sam)) == 1
