@@ -13,6 +13,15 @@ class ThresholdKey(models.TextChoices):
     MIN_FULL_MEMBERS = "min_full_members", _("党支部正式党员少于此数即提示")
     TERM_EXPIRING_MONTHS = "term_expiring_months", _("任期届满前此月数内提示换届")
     STANDARD_PASS_SCORE = "standard_pass_score", _("标准化规范化达标分数线")
+    REVIEW_LIST_WEIGHT = (
+        "review_list_weight",
+        _("述职评议：责任清单得分的权重（%，其余为组织体检）"),
+    )
+    REVIEW_DANGER_PENALTY = "review_danger_penalty", _("述职评议：每个组织每项严重问题扣分")
+    REVIEW_WARNING_PENALTY = "review_warning_penalty", _("述职评议：每个组织每项提醒扣分")
+    REVIEW_GOOD_MIN = "review_good_min", _("述职评议：建议“好”的最低综合分")
+    REVIEW_FAIRLY_GOOD_MIN = "review_fairly_good_min", _("述职评议：建议“较好”的最低综合分")
+    REVIEW_AVERAGE_MIN = "review_average_min", _("述职评议：建议“一般”的最低综合分")
 
 
 THRESHOLD_DEFAULTS: dict[str, int] = {
@@ -22,7 +31,23 @@ THRESHOLD_DEFAULTS: dict[str, int] = {
     ThresholdKey.MIN_FULL_MEMBERS: 3,
     ThresholdKey.TERM_EXPIRING_MONTHS: 6,
     ThresholdKey.STANDARD_PASS_SCORE: 80,
+    ThresholdKey.REVIEW_LIST_WEIGHT: 70,
+    ThresholdKey.REVIEW_DANGER_PENALTY: 20,
+    ThresholdKey.REVIEW_WARNING_PENALTY: 5,
+    ThresholdKey.REVIEW_GOOD_MIN: 90,
+    ThresholdKey.REVIEW_FAIRLY_GOOD_MIN: 80,
+    ThresholdKey.REVIEW_AVERAGE_MIN: 60,
 }
+
+
+class ReviewGrade(models.TextChoices):
+    """述职评议 grades of a secretary (DOMAIN.md, Assessment), best first."""
+
+    GOOD = "good", _("好")
+    FAIRLY_GOOD = "fairly_good", _("较好")
+    AVERAGE = "average", _("一般")
+    POOR = "poor", _("差")
+
 
 # 标准化规范化 score sheet (DOMAIN.md, Assessment): (code, name, points); configuration
 # (StandardDimension), these are the defaults, 100 points in all.

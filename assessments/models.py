@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from orgs.models import Organization
 from orgs.scope import ScopedQuerySet
 
-from .choices import ThresholdKey, WeakLaxStatus
+from .choices import ReviewGrade, ThresholdKey, WeakLaxStatus
 
 
 class HealthThreshold(models.Model):
@@ -165,6 +165,68 @@ class StandardScoreSheet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization.name} {self.year}：{self.total} 分"
+
+
+class SecretaryReviewQuerySet(ScopedQuerySet):
+    scope_prefix = "organization__"
+
+
+class SecretaryReview(models.Model):
+    """The annual 述职评议 of an organisation's secretary: the grade staff give, beside the
+    grade the portal suggested from the year's list scores and health findings. The
+    figures the suggestion used are kept with it, so a later change of the data or of the
+    weights does not rewrite what the reviewer saw."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("党组织"),
+        on_delete=models.PROTECT,
+        related_name="secretary_reviews",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    secretary_name = models.CharField(_("书记姓名"), max_length=30, blank=True)
+    list_average = models.DecimalField(
+        _("责任清单平均得分"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    approved_lists = models.PositiveSmallIntegerField(_("已审核清单数"), default=0)
+    danger_findings = models.PositiveIntegerField(_("严重问题数"), default=0)
+    warning_findings = models.PositiveIntegerField(_("提醒数"), default=0)
+    organizations = models.PositiveIntegerField(_("所辖组织数"), default=1)
+    suggested_score = models.DecimalField(
+        _("建议综合分"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    suggested_grade = models.CharField(
+        _("建议等次"), max_length=12, choices=ReviewGrade.choices, blank=True
+    )
+    grade = models.CharField(_("评定等次"), max_length=12, choices=ReviewGrade.choices)
+    comment = models.TextField(_("评议意见"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评定人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("评定时间"))
+
+    objects = SecretaryReviewQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("书记述职评议")
+        verbose_name_plural = _("书记述职评议")
+        ordering = ["-year", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"], name="secretary_review_once_a_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization.name} {self.year}：{self.get_grade_display()}"
 
 
 # The responsibility lists live in their own module; Django finds models through this one.

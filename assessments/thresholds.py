@@ -20,6 +20,12 @@ THRESHOLD_BOUNDS: dict[str, tuple[int, int]] = {
     ThresholdKey.MIN_FULL_MEMBERS: (1, 50),
     ThresholdKey.TERM_EXPIRING_MONTHS: (1, 24),
     ThresholdKey.STANDARD_PASS_SCORE: (50, 100),
+    ThresholdKey.REVIEW_LIST_WEIGHT: (0, 100),
+    ThresholdKey.REVIEW_DANGER_PENALTY: (0, 100),
+    ThresholdKey.REVIEW_WARNING_PENALTY: (0, 100),
+    ThresholdKey.REVIEW_GOOD_MIN: (1, 100),
+    ThresholdKey.REVIEW_FAIRLY_GOOD_MIN: (1, 100),
+    ThresholdKey.REVIEW_AVERAGE_MIN: (1, 100),
 }
 
 

@@ -1,5 +1,10 @@
-from .views import health, register, standards
+from .views import health, register, secretary_reviews, standards
 
 app_name = "assessments"
 
-urlpatterns = [*health.urlpatterns, *register.urlpatterns, *standards.urlpatterns]
+urlpatterns = [
+    *health.urlpatterns,
+    *register.urlpatterns,
+    *standards.urlpatterns,
+    *secretary_reviews.urlpatterns,
+]

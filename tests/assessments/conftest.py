@@ -1,0 +1,32 @@
+"""Fixtures shared by the assessments tests."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from assessments.checklist_models import ResponsibilityList
+from assessments.choices import ListStatus
+from assessments.issuing import Quarter, issue_checklists
+
+YEAR = timezone.localdate().year
+
+
+@pytest.fixture
+def year_lists(tree, sam):
+    """Two quarters issued; A1's both approved (80 and 90), A2's first approved (50)."""
+    for number in (1, 2):
+        issue_checklists(quarter=Quarter(YEAR, number))
+    lists = ResponsibilityList.objects.filter(year=YEAR)
+    lists.filter(organization__code="A1", quarter=1).update(
+        status=ListStatus.APPROVED, total_score=Decimal("80")
+    )
+    lists.filter(organization__code="A1", quarter=2).update(
+        status=ListStatus.APPROVED, total_score=Decimal("90")
+    )
+    lists.filter(organization__code="A2", quarter=1).update(
+        status=ListStatus.APPROVED, total_score=Decimal("50")
+    )
+    return lists
