@@ -9,5 +9,7 @@ class AssessmentsConfig(AppConfig):
         from core.registry import register_demo
 
         from .demo import load_demo_register
+        from .demo_checklists import load_demo_checklists
 
         register_demo("register", load_demo_register)
+        register_demo("checklists", load_demo_checklists)
