@@ -137,11 +137,11 @@ def _count_rows(resource: Any, job_id: int, total: int) -> None:
 
 
 def _enqueue(job: ImportJob) -> None:
+    from .outbox import enqueue
     from .tasks import run_import_job  # tasks import this module
 
-    job_id = job.pk
-    # After commit: a worker must find the row (and the file) when it starts.
-    transaction.on_commit(lambda: run_import_job.delay(job_id))
+    # Sent after commit: a worker must find the row (and the file) when it starts.
+    enqueue(run_import_job, job.pk)
 
 
 def job_create(*, user: Any, kind: str, upload: Any) -> ImportJob:

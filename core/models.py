@@ -163,3 +163,35 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class OutboxTask(models.Model):
+    """A task the portal has to hand to the worker. Written in the caller's transaction and
+    sent after commit: a rolled-back transaction sends nothing, and a task that could not
+    be sent (Redis down) stays here, visible to staff, until `drain_outbox` sends it when
+    Redis is back. Tasks sent through here must be idempotent: a row whose send succeeded
+    but whose `sent` mark was lost is sent again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+
+    task_name = models.CharField(_("任务"), max_length=200)
+    args = models.JSONField(_("参数"), default=list)
+    kwargs = models.JSONField(_("命名参数"), default=dict)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送失败次数"), default=0)
+    last_error = models.CharField(_("最近一次失败原因"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("待执行任务")
+        verbose_name_plural = _("待执行任务")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="outbox_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} {self.get_status_display()}"

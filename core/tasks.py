@@ -36,3 +36,12 @@ def purge_unconfirmed_import_files() -> int:
     from .jobs import job_purge_unconfirmed
 
     return job_purge_unconfirmed()
+
+
+@shared_task(name="core.tasks.drain_outbox", acks_late=True)
+def drain_outbox() -> int:
+    """Every minute (beat): send the tasks that could not be sent when they were queued
+    (Redis was down). Idempotent: a sent row is never sent again by this job."""
+    from .outbox import drain
+
+    return drain()

@@ -196,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.send_checklist_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Tasks that could not be sent while Redis was down (core.outbox).
+    "drain-outbox": {
+        "task": "core.tasks.drain_outbox",
+        "schedule": 60.0,
+    },
     # Uploaded import files hold personal data: drop those checked but never confirmed.
     "purge-unconfirmed-import-files": {
         "task": "core.tasks.purge_unconfirmed_import_files",
@@ -209,8 +214,10 @@ CELERY_BEAT_SCHEDULE = {
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails soft (core/cache.py): with Redis down the pages still work.
+            "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": "portal",
             "TIMEOUT": 24 * 3600,
         }
