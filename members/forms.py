@@ -63,6 +63,10 @@ class MemberForm(forms.ModelForm):
     field starts empty; leaving it empty keeps the stored number, typing one replaces it.
     """
 
+    # The version the user started from: a save on top of someone else's newer change is
+    # refused (members.services.roster.EditConflict) instead of silently undoing it.
+    loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
+    conflict = False  # set by the view when the service refused a stale save
     change_reason = forms.CharField(
         label=_("修改原因"),
         required=False,
@@ -122,6 +126,9 @@ class MemberForm(forms.ModelForm):
         self.protects_personal_data = self.editing and not can_view_full_personal_data(user)
         if not self.editing:
             del self.fields["change_reason"]
+            del self.fields["loaded_version"]
+        else:
+            self.initial["loaded_version"] = self.instance.updated_at.isoformat()
         if self.protects_personal_data:
             self._protect_personal_data()
 

@@ -11,8 +11,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orgs.models import Organization
@@ -48,16 +49,48 @@ def member_create(*, user: Any, member: Member, reason: str = "") -> Member:
     return _save(member, user=user, reason=reason or _("新增党员"))
 
 
-def member_update(*, user: Any, member: Member, reason: str = "") -> Member:
-    """Save changes to a member; the user must be able to edit both where the member
-    was and where the member now is."""
-    current_path = (
-        Member.objects.filter(pk=member.pk).values_list("organization__path", flat=True).first()
+class EditConflict(ValidationError):
+    """Someone else saved the member after the editor loaded it."""
+
+
+def _conflict_message(member_pk: int) -> str:
+    last = (
+        Member.history.filter(id=member_pk)
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
     )
-    if current_path is None or not can_edit_path(user, current_path):
-        raise PermissionDenied(_("该党员不在您可维护的范围内。"))
-    _require_editable(user, member.organization)
-    return _save(member, user=user, reason=reason or _("修改党员信息"))
+    who = last.history_user.display_name if last and last.history_user else _("其他用户")
+    when = timezone.localtime(last.history_date).strftime("%Y-%m-%d %H:%M") if last else ""
+    return _(
+        "未保存：%(who)s 于 %(when)s 修改了该党员的信息，您看到的已不是最新内容。"
+        "请重新打开编辑页面，在最新信息上修改。"
+    ) % {"who": who, "when": when}
+
+
+def member_update(
+    *,
+    user: Any,
+    member: Member,
+    reason: str = "",
+    loaded_version: datetime.datetime | None = None,
+) -> Member:
+    """Save changes to a member; the user must be able to edit both where the member
+    was and where the member now is. With `loaded_version` (the `updated_at` the editor
+    started from), a save over a newer change by someone else is refused."""
+    with transaction.atomic():
+        current = (
+            Member.objects.select_for_update()
+            .filter(pk=member.pk)
+            .values_list("organization__path", "updated_at")
+            .first()
+        )
+        if current is None or not can_edit_path(user, current[0]):
+            raise PermissionDenied(_("该党员不在您可维护的范围内。"))
+        if loaded_version is not None and current[1] != loaded_version:
+            raise EditConflict(_conflict_message(member.pk))
+        _require_editable(user, member.organization)
+        return _save(member, user=user, reason=reason or _("修改党员信息"))
 
 
 # --- history ----------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -28,7 +30,7 @@ from ..forms import MemberForm
 from ..identity import mask_id_number
 from ..models import Member
 from ..permissions import can_view_full_personal_data
-from ..services.roster import member_create, member_history, member_update
+from ..services.roster import EditConflict, member_create, member_history, member_update
 
 PAGE_SIZE = 50
 SORTABLE_COLUMNS = ("name", "org", "age", "joined")
@@ -112,6 +114,9 @@ def _save_form(request: HttpRequest, form: MemberForm, save: Any) -> Member | No
             member=form.save(commit=False),
             reason=form.cleaned_data.get("change_reason", ""),
         )
+    except EditConflict as exc:
+        form.conflict = True
+        form.add_error(None, exc.messages)
     except ValidationError as exc:
         form.add_error(None, exc.messages)
     except PermissionDenied as exc:
@@ -142,14 +147,27 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit_path(request.user, member.organization.path):
         raise PermissionDenied
     form = MemberForm(request.POST or None, user=request.user, instance=member)
-    saved = _save_form(request, form, member_update)
+    saved = _save_form(request, form, partial(member_update, loaded_version=_loaded(form)))
     if saved is not None:
         messages.success(request, _("已保存“%(name)s”的修改。") % {"name": saved.name})
         return redirect(saved)
+    status = 200
     if request.method == "POST":
         # Validation changed the instance; the heading shows the stored name and place.
         member.refresh_from_db()
-    return render(request, "members/roster/form.html", {"form": form, "member": member})
+        status = 409 if form.conflict else 200
+    return render(
+        request, "members/roster/form.html", {"form": form, "member": member}, status=status
+    )
+
+
+def _loaded(form: MemberForm) -> datetime.datetime | None:
+    """The version the editor started from (absent or garbled: no check, as before)."""
+    raw = form.data.get("loaded_version", "") if form.is_bound else ""
+    try:
+        return datetime.datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
 
 
 @login_required
