@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.cell_escaping import escape_cell
 from orgs.models import Organization
 from orgs.scope import can_edit_path
 
@@ -548,14 +549,9 @@ EXPORT_HEADERS = (
     "回头看结果",
     "登记时间",
 )
-# A spreadsheet runs a cell beginning with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+# A spreadsheet runs a cell beginning with =, +, -, @ as a formula (CSV injection); the
+# portal's formats escape every exported cell, this is the same function for rows built here.
+safe_cell = escape_cell
 
 
 def export_rows(entries: QuerySet, today: datetime.date | None = None) -> list[list[Any]]:

@@ -1,4 +1,9 @@
-"""django-import-export formats used by the admin and the commands alike."""
+"""django-import-export formats used by the admin, the pages and the commands alike.
+
+Every spreadsheet the portal writes goes through `export_data` here, which escapes text
+that a spreadsheet would run as a formula (core/cell_escaping.py); every uploaded one is
+checked against the import limits (core/import_limits.py) before it is read.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +16,26 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .cell_escaping import NumberText, escape_cell
+from .import_limits import checked_table_bytes
 from .tables import read_csv, read_xlsx
 
 
 def _clean(value):
     # Control characters cannot be stored in .xlsx; drop them rather than fail the export.
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    # Escaping comes after, so a dropped control character cannot uncover a formula.
+    if isinstance(value, str) and not isinstance(value, NumberText):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return escape_cell(value)
+
+
+def _as_bytes(in_stream) -> bytes:
+    return in_stream.encode("utf-8") if isinstance(in_stream, str) else in_stream
 
 
 class XLSX(base_formats.XLSX):
     def create_dataset(self, in_stream, **kwargs):
-        return read_xlsx(in_stream)
+        return read_xlsx(checked_table_bytes(_as_bytes(in_stream), "upload.xlsx"))
 
     def export_data(self, dataset, **kwargs):
         """Stream the rows in openpyxl's write-only mode: tablib builds every cell of an
@@ -50,9 +64,7 @@ class XLSX(base_formats.XLSX):
 
 class CSV(base_formats.CSV):
     def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, str):
-            in_stream = in_stream.encode("utf-8")
-        return read_csv(in_stream)
+        return read_csv(checked_table_bytes(_as_bytes(in_stream), "upload.csv"))
 
     def is_binary(self) -> bool:
         # Read bytes so that read_csv() decides the encoding (UTF-8 with/without BOM, GB18030).
@@ -62,5 +74,10 @@ class CSV(base_formats.CSV):
         return "rb"
 
     def export_data(self, dataset, **kwargs):
+        headers = [escape_cell(h) for h in dataset.headers or []]
+        escaped = dataset.__class__(headers=headers or None)
+        escaped.title = dataset.title
+        for row in dataset:
+            escaped.append([escape_cell(value) for value in row])
         # A BOM makes Excel open the UTF-8 file with the right encoding.
-        return "\ufeff" + super().export_data(dataset, **kwargs)
+        return "\ufeff" + super().export_data(escaped, **kwargs)

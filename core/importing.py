@@ -7,13 +7,14 @@ A file imports completely or not at all; every bad row is reported as `第N行 [
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import IntegrityError, OperationalError, models
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.instance_loaders import ModelInstanceLoader
@@ -22,10 +23,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from orgs.scope import is_staff_member
 
+from .cell_escaping import unescape_cell
 from .tables import cell_text
 from .widgets import OrganizationCodeWidget
 
 HEADER_ROW = 1
+
+logger = logging.getLogger(__name__)
 
 
 def excel_row(index: int) -> int:
@@ -200,6 +204,7 @@ class PortalResource(resources.ModelResource):
             # Rows under a wrong header would only add noise: report the header alone.
             del dataset[0 : len(dataset)]
             raise ValidationError(" ".join(problems))
+        unescape_dataset(dataset)
 
     # --- rows ----------------------------------------------------------------------
     def import_row(self, row, instance_loader, **kwargs):
@@ -384,22 +389,52 @@ class PortalResource(resources.ModelResource):
         return None
 
 
+def unescape_dataset(dataset: tablib.Dataset) -> None:
+    """Remove the apostrophe our exports put before text that a spreadsheet would run as a
+    formula (core/cell_escaping.py), so that an exported file imports back unchanged.
+
+    Done once on the whole dataset before any row is read, so the instance loader and the
+    rows see the same keys; rows without such a cell (nearly all) are left as they are."""
+    for index, row in enumerate(dataset):
+        if any(isinstance(v, str) and v.startswith("'") for v in row):
+            dataset[index] = [unescape_cell(v) for v in row]
+
+
+def database_conflict_message(resource: PortalResource, exc: Exception) -> str:
+    """What the uploader is told when the database refused a write that every check
+    before it allowed: another import or edit wrote the same key in the meantime (the
+    unique constraint decides), or held the database (SQLite allows one writer)."""
+    if isinstance(exc, IntegrityError):
+        return _(
+            "保存时发现“%(column)s”与另一次同时进行的导入或修改重复（数据库唯一性约束），"
+            "本次导入未作任何修改。请稍后重新导入，系统会逐行指出重复的记录。"
+        ) % {"column": resource.key_column()}
+    return _("数据库正忙（可能有另一次导入正在进行），本次导入未作任何修改，请稍后重试。")
+
+
+def _is_database_conflict(exc: Exception) -> bool:
+    return isinstance(exc, IntegrityError | OperationalError)
+
+
 def collect_errors(resource: PortalResource, result: Result) -> list[RowError]:
     """Every problem of an import result as `第N行 [列名] 说明`, in row order."""
     errors: list[RowError] = []
     for error in result.base_errors:
         exc = error.error
+        if _is_database_conflict(exc):
+            # A bulk write failed as a whole: which row collided is not known here.
+            message = database_conflict_message(resource, exc)
+            errors.append(RowError(HEADER_ROW, resource.key_column(), message))
+            continue
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         errors.extend(RowError(HEADER_ROW, _("表头"), m) for m in messages)
     for number, row_errors in result.row_errors():
         for error in row_errors:
-            errors.append(
-                RowError(
-                    excel_row(number),
-                    resource.key_column(),
-                    _("无法保存：%(error)s") % {"error": error.error},
-                )
-            )
+            if _is_database_conflict(error.error):
+                message = database_conflict_message(resource, error.error)
+            else:
+                message = _("无法保存：%(error)s") % {"error": error.error}
+            errors.append(RowError(excel_row(number), resource.key_column(), message))
     for invalid in result.invalid_rows:
         for key, messages in invalid.error_dict.items():
             for message in messages:
@@ -415,13 +450,23 @@ def run_import(
 ) -> ImportReport:
     """Import `dataset` all-or-nothing and report what happened."""
     # import_data() runs in its own transaction and rolls back on any error.
-    result = resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        raise_errors=False,
-    )
+    try:
+        result = resource.import_data(
+            dataset,
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            raise_errors=False,
+        )
+    except (IntegrityError, OperationalError) as exc:
+        # Raised outside import-export's per-row handling: starting the transaction while
+        # another import holds SQLite's write lock, or a constraint checked at commit.
+        # The transaction has been rolled back; no cell values in the log (personal data).
+        logger.warning("import of %s refused by the database: %s", resource.table, type(exc))
+        report = ImportReport(kind=resource.table, dry_run=dry_run, total=len(dataset))
+        message = database_conflict_message(resource, exc)
+        report.errors = [RowError(HEADER_ROW, resource.key_column(), message)]
+        return report
     report = ImportReport(kind=resource.table, dry_run=dry_run, total=len(dataset))
     report.errors = result.portal_errors  # collected once, in after_import()
     totals = result.totals

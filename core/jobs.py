@@ -63,8 +63,12 @@ def _is_blank_row(row: Any) -> bool:
 def count_data_rows(data: bytes, filename: str) -> int | None:
     """Non-empty rows below the header, or None when the file cannot be read as a table
     (the admin's preview then reports it, as it does today)."""
+    from .import_limits import checked_table_bytes
+
     name = filename.lower()
     try:
+        # Before python-calamine opens it: a zip bomb must not be inflated to count rows.
+        data = checked_table_bytes(data, filename)
         if name.endswith(".xlsx"):
             from python_calamine import CalamineError, CalamineWorkbook
 

@@ -94,6 +94,11 @@ def read_csv(data: bytes) -> tablib.Dataset:
 
 
 def read_table(data: bytes, filename: str) -> tablib.Dataset:
+    # Zip bombs, sheets too large to read, binary "CSV": refused before anything reads them.
+    # Imported here because core.import_limits imports TableReadError from this module.
+    from .import_limits import checked_table_bytes
+
+    data = checked_table_bytes(data, filename)
     name = filename.lower()
     if name.endswith(".xlsx"):
         return read_xlsx(data)

@@ -14,10 +14,18 @@ from typing import Any
 from django.utils.translation import gettext as _
 from import_export import widgets
 
+from .cell_escaping import NumberText
 from .tables import cell_text
 
 YES, NO = "是", "否"
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+#: a cell quoted back in an error message is cut to this many characters: a 1 MB cell must
+#: not make a 1 MB message (the admin and the job page store and show every message)
+SHOWN_CHARACTERS = 40
+
+
+def shown(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
 
 
 class TextWidget(widgets.Widget):
@@ -88,7 +96,7 @@ class ChoiceWidget(widgets.Widget):
         if text not in self.by_label:
             raise ValueError(
                 _("“%(value)s”不是可选值，只能填写：%(allowed)s。")
-                % {"value": text, "allowed": self.allowed}
+                % {"value": shown(text), "allowed": self.allowed}
             )
         return self.by_label[text]
 
@@ -135,10 +143,10 @@ class DateWidget(widgets.Widget):
                 day = datetime.date.fromisoformat(text)
             except ValueError:
                 raise ValueError(
-                    _("“%(value)s”不是有效日期，格式应为 YYYY-MM-DD。") % {"value": text}
+                    _("“%(value)s”不是有效日期，格式应为 YYYY-MM-DD。") % {"value": shown(text)}
                 ) from None
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                raise ValueError(_("“%(value)s”格式应为 YYYY-MM-DD。") % {"value": text})
+                raise ValueError(_("“%(value)s”格式应为 YYYY-MM-DD。") % {"value": shown(text)})
         if self.not_future:
             from django.utils import timezone
 
@@ -165,7 +173,7 @@ class IntegerWidget(widgets.Widget):
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise ValueError(_("“%(value)s”不是整数。") % {"value": text}) from None
+            raise ValueError(_("“%(value)s”不是整数。") % {"value": shown(text)}) from None
         if number != number.to_integral_value():
             raise ValueError(_("应为整数。"))
         result = int(number)
@@ -176,7 +184,8 @@ class IntegerWidget(widgets.Widget):
         return result
 
     def render(self, value: Any, obj=None, **kwargs) -> str:
-        return "" if value is None else str(value)
+        # Marked as a number: the export's formula escaping leaves "-3" alone.
+        return "" if value is None else NumberText(value)
 
 
 class OrganizationCodeWidget(widgets.Widget):
@@ -209,10 +218,10 @@ class OrganizationCodeWidget(widgets.Widget):
             return None
         org = self.organizations().get(code)
         if org is None:
-            raise ValueError(_("组织代码“%(code)s”不存在。") % {"code": code})
+            raise ValueError(_("组织代码“%(code)s”不存在。") % {"code": shown(code)})
         user = self.user_getter()
         if user is not None and not can_edit_path(user, org.path):
-            raise ValueError(_("组织“%(code)s”不在您的管辖范围内。") % {"code": code})
+            raise ValueError(_("组织“%(code)s”不在您的管辖范围内。") % {"code": shown(code)})
         return org
 
     def render(self, value: Any, obj=None, **kwargs) -> str:
@@ -250,12 +259,12 @@ class DecimalWidget(widgets.Widget):
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise ValueError(_("“%(value)s”不是数字。") % {"value": text}) from None
+            raise ValueError(_("“%(value)s”不是数字。") % {"value": shown(text)}) from None
         if not number.is_finite():
-            raise ValueError(_("“%(value)s”不是数字。") % {"value": text})
+            raise ValueError(_("“%(value)s”不是数字。") % {"value": shown(text)})
         if number.adjusted() >= 12:
             # Far beyond any amount here, and beyond what quantize() can represent.
-            raise ValueError(_("“%(value)s”数值过大。") % {"value": text})
+            raise ValueError(_("“%(value)s”数值过大。") % {"value": shown(text)})
         if number != number.quantize(Decimal(1).scaleb(-self.places)):
             raise ValueError(_("最多 %(n)d 位小数。") % {"n": self.places})
         if self.min_value is not None:
@@ -266,4 +275,5 @@ class DecimalWidget(widgets.Widget):
         return number.quantize(Decimal(1).scaleb(-self.places))
 
     def render(self, value: Any, obj=None, **kwargs) -> str:
-        return "" if value is None else f"{value:.{self.places}f}"
+        # Marked as a number: the export's formula escaping leaves "-5.00" alone.
+        return "" if value is None else NumberText(f"{value:.{self.places}f}")

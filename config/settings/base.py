@@ -154,6 +154,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Import files are at most this large (the admin form and the command both check it).
 IMPORT_MAX_FILE_SIZE = env.int("IMPORT_MAX_FILE_SIZE", default=20 * 1024 * 1024)
+# An .xlsx whose members declare more than this uncompressed is refused before it is
+# opened (zip bombs; core/import_limits.py).
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024
+)
+# Data rows per import file; a sheet whose cells reach further is refused before it is read.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 
 # django-import-export: the admin keeps an uploaded file between preview and confirm in
 # MEDIA_ROOT so that several web workers (and shared media storage) all find it.
