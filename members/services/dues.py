@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
@@ -668,15 +669,22 @@ def lapse_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 def six_month_flags(org: Organization, today: datetime.date | None = None) -> list[LapseFlag]:
     """Current members of the subtree, members for the whole window, who paid nothing in
     each of its months (one query). Paying part of a month counts as paying: owing the
-    rest is an arrear, not the constitution's case."""
+    rest is an arrear, not the constitution's case.
+
+    Quiet until dues are recorded in the portal for the subtree at all (a record in the
+    window): before that every member would be flagged, noise nobody can act on (as the
+    funding warnings wait for the year's funds). Still one query: an uncorrelated EXISTS."""
     today = today or timezone.localdate()
     first, last = lapse_window(today)
     paid = Q(dues_records__amount_paid__gt=0) | Q(dues_records__amount_due=0)
     in_window = Q(dues_records__month__gte=first, dues_records__month__lte=last)
+    recording = DuesRecord.objects.filter(
+        member__organization__path__startswith=org.path, month__gte=first, month__lte=last
+    )
     members = (
         Member.objects.active()
         .in_subtree(org)
-        .filter(joined_on__lt=add_months(first, 1))
+        .filter(Exists(recording), joined_on__lt=add_months(first, 1))
         .annotate(
             paid_in_window=Count("dues_records", filter=in_window & paid),
             last_paid=Max("dues_records__month", filter=paid),

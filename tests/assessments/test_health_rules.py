@@ -13,6 +13,7 @@ from django.utils import timezone
 from assessments.health import findings_for, quarter_bounds
 from assessments.models import HealthThreshold, WeakLaxEntry
 from funding.models import FundLine
+from members.models import DuesRecord, Member
 from members.services.pipeline import case_create
 from orgs.models import OrgLifeRecord
 from orgs.terms import add_months, add_years, term_status
@@ -309,7 +310,19 @@ def test_member_warnings_are_one_finding_per_organisation_and_rule(town):
     assert "张流动" in found["mobile_lost_contact"].message
     assert found["development_stalled"].message.startswith("1 名发展对象")
     assert "赵申请" in found["development_stalled"].message
-    # Nobody has paid dues at all: both members are flagged under one finding.
+    # Until dues are recorded in the portal the six-month rule is quiet; then both members
+    # of the village, who have paid nothing, are flagged under one finding.
+    assert "dues_lapsed" not in found
+    DuesRecord.objects.create(
+        member=Member.objects.filter(organization__code="V").first(),
+        month=add_months(today.replace(day=1), -1),
+        basis="salary",
+        base=Decimal("4000"),
+        rate=Decimal("1"),
+        amount_due=Decimal("40"),
+        amount_paid=Decimal("0"),
+    )
+    found = {f.rule: f for f in findings_for(town) if f.code == "V"}
     assert "未交纳党费 2 名" in found["dues_lapsed"].message
 
 

@@ -78,6 +78,17 @@ def test_six_consecutive_unpaid_months_are_flagged_and_nothing_else(tree, people
     assert [f.member.name for f in six_month_flags(tree["A"], TODAY)] == ["半年未缴"]
 
 
+def test_quiet_until_dues_are_recorded_in_the_portal(tree, people):
+    # Nothing recorded in the window for the subtree: nobody can act on "everyone lapsed".
+    assert six_month_flags(tree["C"], TODAY) == []
+    pay(people["regular"], datetime.date(2024, 4, 1))
+    assert {f.member.name for f in six_month_flags(tree["C"], TODAY)} == {
+        "半年未缴",
+        "少缴了",
+        "乙村人",
+    }
+
+
 def test_one_payment_in_the_window_clears_the_flag(tree, people):
     pay(people["lapsed"], datetime.date(2024, 6, 1))
     assert "半年未缴" not in {f.member.name for f in six_month_flags(tree["A"], TODAY)}
@@ -86,6 +97,7 @@ def test_one_payment_in_the_window_clears_the_flag(tree, people):
 def test_the_window_length_is_a_setting(tree, people, settings):
     # Last paid in May: June–August is three months without dues, March–August is not six.
     pay_months(people["lapsed"], datetime.date(2024, 5, 1), 4)
+    pay(people["regular"], datetime.date(2024, 7, 1), paid="0")  # recorded, unpaid
     settings.DUES_LAPSE_MONTHS = 3
     assert [f.member.name for f in six_month_flags(tree["A1"], TODAY)] == ["半年未缴", "按时缴"]
     settings.DUES_LAPSE_MONTHS = 6
