@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from orgs.models import Organization
-from orgs.scope import ScopedQuerySet
+from orgs.scope import OwnReportQuerySet
 
 from .choices import (
     ChecklistLevel,
@@ -115,7 +115,12 @@ class TemplateItem(models.Model):
         return f"{self.position}. {self.content}（{self.points} 分）"
 
 
-class ResponsibilityListQuerySet(ScopedQuerySet):
+class ResponsibilityListQuerySet(OwnReportQuerySet):
+    """Read by staff and leaders over the organisation's subtree and by the secretary of
+    the organisation itself only: a township secretary does not read the villages' lists
+    (orgs.scope.subtree_or_own_q). The item, evidence and rectification querysets below
+    follow the same rule through their list."""
+
     scope_prefix = "organization__"
 
 
@@ -195,7 +200,7 @@ class ResponsibilityList(models.Model):
         return f"{self.year}Q{self.quarter}"
 
 
-class ChecklistItemQuerySet(ScopedQuerySet):
+class ChecklistItemQuerySet(OwnReportQuerySet):
     scope_prefix = "checklist__organization__"
 
 
@@ -259,7 +264,7 @@ def evidence_path(instance: ChecklistEvidence, filename: str) -> str:
     return f"checklists/{instance.item.checklist_id}/{uuid.uuid4().hex}.{extension}"
 
 
-class ChecklistEvidenceQuerySet(ScopedQuerySet):
+class ChecklistEvidenceQuerySet(OwnReportQuerySet):
     scope_prefix = "item__checklist__organization__"
 
 
@@ -293,7 +298,7 @@ class ChecklistEvidence(models.Model):
         return self.original_name
 
 
-class RectificationQuerySet(ScopedQuerySet):
+class RectificationQuerySet(OwnReportQuerySet):
     scope_prefix = "item__checklist__organization__"
 
 

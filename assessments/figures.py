@@ -7,12 +7,15 @@ subtree is one `path LIKE 'xxxx%'`, the sums and averages are computed in the da
 Definitions:
 - issued: lists of the quarter for organisations of the subtree;
 - submitted: lists currently 已提交 or 已审核 (a list sent back is not submitted);
-- submission rate: submitted ÷ issued; on-time rate: submitted on or before the deadline
-  ÷ issued (a list not submitted is not on time);
+- submission rate: submitted ÷ issued; on-time rate: submitted and not marked 逾期提交
+  ÷ issued (a list not submitted is not on time). `late` is set at the first submission
+  and kept when a list sent back is resubmitted, so the rate agrees with the 逾期 badge;
+- by child: the same figures for each subtree one level down (quarter_figures_by_child);
 - average score: of approved lists;
 - township ranking: each township's average of its villages' approved scores;
-- items most often failed: items (grouped by their content) scored below the
-  rectification threshold share of their points, or marked for rectification.
+- items most often failed: items of approved lists (grouped by their content) scored
+  below the rectification threshold share of their points, or marked for rectification;
+  a list under review has provisional scores only.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import Substr
 
 from orgs.choices import OrgLevel
 from orgs.models import Organization
@@ -68,17 +72,20 @@ class QuarterFigures:
         return _rate(self.on_time, self.issued)
 
 
-def quarter_figures(*, org: Organization, quarter: Quarter) -> QuarterFigures:
-    """Issued, submitted, on time, approved and the average approved score: one query."""
+def _aggregates() -> dict[str, Count | Avg]:
+    """The figures of QuarterFigures as aggregates, for one subtree or grouped."""
     submitted = Q(status__in=SUBMITTED)
     approved = Q(status=ListStatus.APPROVED)
-    row = lists_of(org=org, quarter=quarter).aggregate(
-        issued=Count("pk"),
-        submitted=Count("pk", filter=submitted),
-        on_time=Count("pk", filter=submitted & Q(submitted_at__date__lte=F("deadline"))),
-        approved=Count("pk", filter=approved),
-        average=Avg("total_score", filter=approved & Q(total_score__isnull=False)),
-    )
+    return {
+        "issued": Count("pk"),
+        "submitted": Count("pk", filter=submitted),
+        "on_time": Count("pk", filter=submitted & Q(late=False)),
+        "approved": Count("pk", filter=approved),
+        "average": Avg("total_score", filter=approved & Q(total_score__isnull=False)),
+    }
+
+
+def _figures(row: dict) -> QuarterFigures:
     return QuarterFigures(
         issued=row["issued"],
         submitted=row["submitted"],
@@ -86,6 +93,35 @@ def quarter_figures(*, org: Organization, quarter: Quarter) -> QuarterFigures:
         approved=row["approved"],
         average_score=_round(row["average"]),
     )
+
+
+EMPTY = QuarterFigures(issued=0, submitted=0, on_time=0, approved=0, average_score=None)
+
+
+def quarter_figures(*, org: Organization, quarter: Quarter) -> QuarterFigures:
+    """Issued, submitted, on time, approved and the average approved score: one query."""
+    return _figures(lists_of(org=org, quarter=quarter).aggregate(**_aggregates()))
+
+
+def quarter_figures_by_child(*, org: Organization, quarter: Quarter) -> dict[str, QuarterFigures]:
+    """quarter_figures() of each subtree one level down (each child of `org` with all
+    below it), keyed by the child's tree path; a child without lists has zero figures.
+    `org`'s own list belongs to no child. Two queries: the children, then the lists
+    grouped by the child's path prefix."""
+    children = Organization.objects.filter(
+        path__startswith=org.path, depth=org.depth + 1
+    ).values_list("path", flat=True)
+    width = (org.depth + 1) * Organization.steplen
+    rows = (
+        lists_of(org=org, quarter=quarter)
+        .filter(organization__depth__gt=org.depth)
+        .annotate(prefix=Substr("organization__path", 1, width))
+        .values("prefix")
+        .annotate(**_aggregates())
+        .order_by()
+    )
+    found = {row["prefix"]: _figures(row) for row in rows}
+    return {path: found.get(path, EMPTY) for path in children}
 
 
 @dataclass(frozen=True)
@@ -170,8 +206,9 @@ class FailedItem:
 
 
 def most_failed_items(*, org: Organization, quarter: Quarter, limit: int = 10) -> list[FailedItem]:
-    """The items most often short: scored below the rectification threshold share of
-    their points, or marked for rectification by the reviewer. One query."""
+    """The items of approved lists most often short: scored below the rectification
+    threshold share of their points, or marked for rectification by the reviewer. One
+    query."""
     threshold = ExpressionWrapper(
         F("points") * rectify_below_percent() / Decimal(100),
         output_field=DecimalField(max_digits=7, decimal_places=3),
@@ -181,6 +218,7 @@ def most_failed_items(*, org: Organization, quarter: Quarter, limit: int = 10) -
             checklist__organization__path__startswith=org.path,
             checklist__year=quarter.year,
             checklist__quarter=quarter.number,
+            checklist__status=ListStatus.APPROVED,
         )
         .alias(threshold=threshold)
         .filter(Q(score__lt=F("threshold")) | Q(needs_rectification=True))

@@ -1,13 +1,15 @@
 """Filling in and submitting a quarterly responsibility list (the secretary's side).
 
-Only the secretary of the list's organisation (or of an ancestor) fills it in: staff review
-and score, they never report for a branch. A list is editable while 未提交 or 退回修改;
+Only the secretary of the list's organisation itself fills it in (a township's secretary
+reports on the township's list, not on its villages'): staff review and score, they never
+report for a branch. A list is editable while 未提交 or 退回修改;
 once submitted it waits for the reviewer. Every save compares the revision the user loaded
 with the stored one, so two tabs or two people never silently overwrite each other.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -19,7 +21,7 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts.roles import Role
 from core.uploads import upload_errors
-from orgs.scope import path_allowed
+from orgs.scope import holds_role_on
 
 from .checklist_models import ChecklistEvidence, ChecklistItem, ResponsibilityList
 from .choices import ItemStatus, ListStatus
@@ -32,12 +34,19 @@ CONFLICT = "conflict"
 
 
 def can_fill(user: Any, checklist: ResponsibilityList) -> bool:
-    """The secretary of the list's organisation or of an ancestor; no other role."""
-    return path_allowed(user, checklist.organization.path, (Role.SECRETARY,))
+    """The secretary of the list's organisation itself; no other role, no ancestor."""
+    return holds_role_on(user, checklist.organization_id, (Role.SECRETARY,))
 
 
 def is_editable(checklist: ResponsibilityList) -> bool:
     return checklist.status in EDITABLE_STATUSES
+
+
+def would_be_late(checklist: ResponsibilityList, today: datetime.date) -> bool:
+    """Whether submitting today marks the list late: a first submission after the
+    deadline. A list sent back keeps the lateness of its first submission: fixing what
+    the reviewer asked for after the deadline is not a late report."""
+    return checklist.status == ListStatus.DRAFT and today > checklist.deadline
 
 
 def error_key(item_id: int, field: str) -> str:
@@ -66,8 +75,14 @@ def _lock(checklist: ResponsibilityList, expected_revision: int | None) -> Respo
 
 
 def _item_errors(
-    item: ChecklistItem, status: str, account: str, uploads: Sequence[Any]
+    item: ChecklistItem,
+    status: str,
+    account: str,
+    uploads: Sequence[Any],
+    sniffed: dict[int, str],
 ) -> dict[str, list[str]]:
+    """The item's problems; each accepted upload's content type goes into `sniffed`
+    (by id of the upload), so that a file is read for its type once."""
     errors: dict[str, list[str]] = {}
     number = item.position
     if status not in ItemStatus.values:
@@ -89,12 +104,22 @@ def _item_errors(
             % {"n": number, "max": MAX_FILES_PER_ITEM}
         ]
     else:
-        problems = [
-            _("第 %(n)d 项佐证材料“%(name)s”：%(problem)s")
-            % {"n": number, "name": upload.name, "problem": problem}
-            for upload in uploads
-            for problem in upload_errors(upload)[0]
-        ]
+        problems = []
+        for upload in uploads:
+            found, kind = upload_errors(upload)
+            if kind is not None:
+                sniffed[id(upload)] = kind[0]
+            for problem in found:
+                # Some messages name the file already; never name it twice.
+                if upload.name and upload.name in problem:
+                    problems.append(
+                        _("第 %(n)d 项佐证材料：%(problem)s") % {"n": number, "problem": problem}
+                    )
+                else:
+                    problems.append(
+                        _("第 %(n)d 项佐证材料“%(name)s”：%(problem)s")
+                        % {"n": number, "name": upload.name, "problem": problem}
+                    )
         if problems:
             errors[error_key(item.pk, "files")] = problems
     return errors
@@ -133,11 +158,12 @@ def items_save(
             if len(gone) != len(remove_ids):
                 raise ValidationError(_("要删除的佐证材料不属于这份清单，请刷新后重试。"))
             errors: dict[str, list[str]] = {}
+            sniffed: dict[int, str] = {}
             for item_id, item in items.items():
                 change = changes.get(item_id, {})
                 status = change.get("status", item.status)
                 account = (change.get("account", item.account) or "").strip()
-                errors.update(_item_errors(item, status, account, files.get(item_id, [])))
+                errors.update(_item_errors(item, status, account, files.get(item_id, []), sniffed))
             if errors:
                 raise ValidationError(errors)
             removed_by_item: dict[int, list[ChecklistEvidence]] = {}
@@ -163,7 +189,7 @@ def items_save(
                     )
                 item._change_reason = "；".join(reasons) or _("保存草稿")
                 item.save()
-                _attach(user, item, added, stored)
+                _attach(user=user, item=item, uploads=added, sniffed=sniffed, stored=stored)
             files_gone = [(e.file.storage, e.file.name) for e in gone]
             for evidence in gone:
                 evidence.delete()
@@ -179,13 +205,20 @@ def items_save(
         raise
 
 
-def _attach(user: Any, item: ChecklistItem, uploads: Sequence[Any], stored: list) -> None:
+def _attach(
+    *,
+    user: Any,
+    item: ChecklistItem,
+    uploads: Sequence[Any],
+    sniffed: Mapping[int, str],
+    stored: list,
+) -> None:
+    """Store the checked uploads (their type as sniffed by the check)."""
     for upload in uploads:
-        _problems, (content_type, _kind) = upload_errors(upload)
         evidence = ChecklistEvidence(
             item=item,
             original_name=(upload.name or "")[-200:],
-            content_type=content_type,
+            content_type=sniffed[id(upload)],
             size=upload.size,
             uploaded_by=user,
         )
@@ -229,10 +262,8 @@ def checklist_submit(
                 default_change_reason=_("提交时记录系统测量值"),
             )
         now = timezone.now()
-        # A list sent back keeps the lateness of its first submission: fixing what the
-        # reviewer asked for after the deadline is not a late report.
         if locked.status == ListStatus.DRAFT:
-            locked.late = timezone.localdate(now) > locked.deadline
+            locked.late = would_be_late(locked, timezone.localdate(now))
         locked.status = ListStatus.SUBMITTED
         locked.submitted_at = now
         locked.revision += 1
@@ -240,3 +271,31 @@ def checklist_submit(
         locked._change_reason = _("提交")
         locked.save()
         return locked
+
+
+def changed_since(checklist: ResponsibilityList, revision: int) -> list[ChecklistItem]:
+    """The items changed (progress, account, evidence) since the list stood at
+    `revision`, by position: what a page built from that revision did not show. When
+    the list's history does not know that revision, every item changed since the first
+    record after it. Three queries."""
+    since = (
+        checklist.history.filter(revision__lte=revision)
+        .order_by("-revision", "-history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    items = checklist.items.order_by("position")
+    if since is None:
+        return list(items)
+    changed = set(
+        # "+" rows are the items' creation at issuance, just after the list's first record.
+        ChecklistItem.history.filter(checklist_id=checklist.pk, history_date__gt=since)
+        .exclude(history_type="+")
+        .values_list("id", flat=True)
+        .distinct()
+    ) | set(
+        ChecklistEvidence.objects.filter(
+            item__checklist=checklist, uploaded_at__gt=since
+        ).values_list("item_id", flat=True)
+    )
+    return [item for item in items if item.pk in changed]

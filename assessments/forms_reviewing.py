@@ -3,6 +3,7 @@ conflict check and the rules of approving live in assessments.reviewing."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,9 +13,15 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from orgs.life_forms import QuarterForm
 
-from .checklist_models import ChecklistItem
+from .checklist_models import ChecklistItem, Rectification
 from .choices import ListStatus
-from .reviewing import COMMENT_MAX, ItemScore
+from .reviewing import (
+    COMMENT_MAX,
+    REQUIREMENT_MAX,
+    RESPONSIBLE_MAX,
+    ItemScore,
+    default_review_quarter,
+)
 
 DECISIONS = (
     ("save", _lazy("保存评分")),
@@ -29,13 +36,26 @@ SHOW_CHOICES = (
 
 
 class ReviewFilterForm(QuarterForm):
-    """?year=&quarter=&status= of the review list; invalid values fall back to defaults."""
+    """?year=&quarter=&status= of the review list; invalid values fall back to defaults.
+    Without a quarter chosen it opens on the quarter under review
+    (assessments.reviewing.default_review_quarter), not simply the current one."""
 
     status = forms.ChoiceField(
         label=_lazy("状态"),
         required=False,
         choices=[("", _lazy("全部"))] + list(ListStatus.choices),
     )
+
+    def __init__(self, data=None, *, today: datetime.date) -> None:
+        super().__init__(data)
+        quarter = default_review_quarter(today)
+        self.default = (quarter.year, quarter.number)
+        self.initial = {"year": quarter.year, "quarter": quarter.number}
+        years = {year for year, _label in self.fields["year"].choices}
+        if quarter.year not in years:
+            self.fields["year"].choices = [(quarter.year, quarter.year)] + list(
+                self.fields["year"].choices
+            )
 
     def status_value(self) -> str:
         if self.is_bound and self.is_valid():
@@ -122,3 +142,44 @@ class RectificationFilterForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.cleaned_data.get("show") or "open"
         return "open"
+
+
+class RectificationForm(forms.Form):
+    """The reviewer's changes to a rectification; the rules (required, the deadline not in
+    the past, lengths) live in assessments.reviewing.rectification_update."""
+
+    requirement = forms.CharField(
+        label=_lazy("整改要求"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": REQUIREMENT_MAX}),
+    )
+    deadline = forms.DateField(
+        label=_lazy("整改期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _lazy("整改期限：请按 2026-05-31 的格式填写日期。")},
+    )
+    responsible_person = forms.CharField(
+        label=_lazy("责任人"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": RESPONSIBLE_MAX, "autocomplete": "off"}),
+    )
+
+    @classmethod
+    def for_rectification(cls, rectification: Rectification) -> RectificationForm:
+        return cls(
+            initial={
+                "requirement": rectification.requirement,
+                "deadline": rectification.deadline,
+                "responsible_person": rectification.responsible_person,
+            }
+        )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "requirement": data.get("requirement") or "",
+            "deadline": data.get("deadline"),
+            "responsible_person": data.get("responsible_person") or "",
+        }

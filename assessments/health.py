@@ -20,7 +20,8 @@ Which organisation each rule looks at (DOMAIN.md, Organisations):
   联合党支部. A 党总支 or 党委 holds a 党员大会 of its own kind, and a 临时党支部 takes
   no votes (it neither admits nor disciplines members), so neither is flagged.
 - terms, secretary and the weak-and-lax flag concern every organisation.
-Member counts are current (在册) members only.
+Member counts are the 在册 members of the day asked about: today's roster, or for a past
+day (a bulletin of a past quarter) the members of that day from their dated facts.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from funding.services.standards import (
     funding_warnings,
 )
 from members.choices import Category, Gender
-from members.models import Member
+from members.selectors import subtree_members
 from members.services.dues import lapse_window, six_month_flags
 from members.services.mobile import lost_contact_members, lost_contact_months
 from members.services.pipeline import stalled_cases
@@ -215,15 +216,18 @@ def _member_rows(org: Organization, today: datetime.date, young_age: int) -> lis
     full members (one query). Not members.selectors.org_member_figures: its age line is 40,
     ours is configuration."""
     born_after = add_years(today, -young_age)
+    # A past day counts the members of that day (members.selectors.subtree_members: a
+    # member who left later still counts), and full members by their 转正日期 then.
+    as_of = today if today < timezone.localdate() else None
+    full = Q(category=Category.FULL) if as_of is None else Q(confirmed_on__lte=as_of)
     return list(
-        Member.objects.active()
-        .in_subtree(org)
+        subtree_members(org, as_of=as_of)
         .values("organization__path")
         .annotate(
             total=Count("id"),
             female=Count("id", filter=Q(gender=Gender.FEMALE)),
             young=Count("id", filter=Q(birth_date__gt=born_after)),
-            full=Count("id", filter=Q(category=Category.FULL)),
+            full=Count("id", filter=full),
         )
         .order_by()
     )

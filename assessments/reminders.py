@@ -10,8 +10,10 @@ the job may run any number of times a day. The events:
 - 已审核: a list approved (in the last week, so that old lists are not re-read daily);
 - 整改到期: an open rectification due within 3 days or overdue.
 
-Each kind is one query for the candidates plus a fixed few for the notifications,
-whatever the number of lists.
+Before that, the lists still in play are addressed to their organisation's secretary as
+it is now (assessments.issuing.refresh_secretaries): a secretary whose account was made
+after the list was issued gets the notices too. Each kind is one query for the candidates
+plus a fixed few for the notifications, whatever the number of lists.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from core.notifications import Message, notify_many
 
 from .checklist_models import Rectification, ResponsibilityList
 from .choices import ListStatus, RectificationStatus
+from .issuing import live_lists, refresh_secretaries
 
 DUE_SOON_DAYS = 3
 #: approved lists looked at: enough to cover a few missed daily runs
@@ -35,6 +38,11 @@ APPROVED_LOOKBACK_DAYS = 7
 def checklist_url(checklist_id: int) -> str:
     """The secretary's page of the list (read-only once submitted)."""
     return reverse("checklists:fill", args=[checklist_id])
+
+
+def rectification_url(rectification_id: int) -> str:
+    """The rectification on the rectifications page, where the secretary reports on it."""
+    return f"{reverse('checklists:rectifications')}#rect-{rectification_id}"
 
 
 def _when(checklist: ResponsibilityList) -> str:
@@ -110,7 +118,7 @@ def rectification_message(rectification: Rectification, *, today: datetime.date)
             "item": rectification.item.content[:40],
             "deadline": rectification.deadline.isoformat(),
         },
-        url=checklist_url(checklist.pk),
+        url=rectification_url(rectification.pk),
         event_key=f"rectification:{rectification.pk}:due",
     )
 
@@ -126,6 +134,7 @@ class ReminderResult:
 
 def send_reminders(*, today: datetime.date) -> ReminderResult:
     """Create the day's reminders (idempotent: an event is never notified twice)."""
+    refresh_secretaries(lists=live_lists(today=today, lookback_days=APPROVED_LOOKBACK_DAYS))
     lists = ResponsibilityList.objects.filter(secretary__isnull=False).select_related(
         "organization", "secretary"
     )

@@ -1,8 +1,10 @@
 """Reviewing the quarterly responsibility lists: scoring, sending back, approving, and the
 rectification items (整改) that approval raises; with the selectors the review pages use.
 
-Staff with write scope on a list's organisation review it; the secretary of the
-organisation reports on its rectifications. Every write bumps the list's `revision`, and
+Staff over the organisation's parent review a list (a township's own list goes to the
+county, a village's to the township or the county: nobody reviews their own level), and
+they maintain and close its rectifications; the secretary of the organisation itself
+reports on them. Every write bumps the list's `revision`, and
 each write takes the revision the reviewer's page was built from: two reviewers working on
 the same list get a conflict message instead of silently overwriting each other.
 """
@@ -14,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
@@ -25,7 +26,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.roles import Role
 from core.notifications import Message, notify_many
 from orgs.models import Organization
-from orgs.scope import can_edit_path, path_allowed
+from orgs.scope import holds_role_on, path_allowed
 
 from .checklist_models import (
     ChecklistEvidence,
@@ -34,11 +35,15 @@ from .checklist_models import (
     ResponsibilityList,
 )
 from .choices import ItemStatus, ListStatus, RectificationStatus
+from .issuing import Quarter, checklist_setting, deadline_for
 from .reminders import approved_message, returned_message
 
 COMMENT_MAX = 300
 REPORT_MAX = 2000
+REQUIREMENT_MAX = 2000
 RESPONSIBLE_MAX = 30
+#: the review list shows the previous quarter until this many days past its deadline
+REVIEW_SEASON_DAYS = 15
 ONE_DECIMAL = Decimal("0.1")
 
 #: (score or None, comment, needs_rectification) per item id
@@ -52,27 +57,57 @@ class ReviewConflict(ValidationError):
 # --- permissions -------------------------------------------------------------------------
 
 
+def reviews_organization(user: Any, organization: Organization) -> bool:
+    """Staff whose scope covers the organisation's parent (as for the secretaries' 述职评议,
+    assessments.secretary_reviews.can_review): township staff review their villages, not
+    their township's own list, which goes to the county; a root only to superusers."""
+    parent_path = organization.path[: -Organization.steplen]
+    return path_allowed(user, parent_path, (Role.STAFF,))
+
+
 def can_review(user: Any, checklist: ResponsibilityList) -> bool:
-    return can_edit_path(user, checklist.organization.path)
+    return reviews_organization(user, checklist.organization)
+
+
+def sees_provisional_review(user: Any, checklist: ResponsibilityList) -> bool:
+    """Scores, comments and 需整改 marks are the reviewer's work in progress until the list
+    is sent back or approved: staff and leaders over the organisation see them at once,
+    the secretary only then (templates show them by the list's status otherwise)."""
+    return path_allowed(user, checklist.organization.path, (Role.STAFF, Role.LEADER))
 
 
 def can_report_rectification(user: Any, rectification: Rectification) -> bool:
-    return path_allowed(user, rectification.item.checklist.organization.path, (Role.SECRETARY,))
+    """The secretary of the list's organisation itself (not of an ancestor)."""
+    return holds_role_on(user, rectification.item.checklist.organization_id, (Role.SECRETARY,))
 
 
 def can_close_rectification(user: Any, rectification: Rectification) -> bool:
-    return can_edit_path(user, rectification.item.checklist.organization.path)
+    """The list's reviewers: staff over the organisation's parent."""
+    return reviews_organization(user, rectification.item.checklist.organization)
+
+
+can_edit_rectification = can_close_rectification
 
 
 # --- settings ----------------------------------------------------------------------------
 
 
 def rectify_below_percent() -> Decimal:
-    return Decimal(str(getattr(settings, "CHECKLIST_RECTIFY_BELOW_PERCENT", 60)))
+    return Decimal(checklist_setting("CHECKLIST_RECTIFY_BELOW_PERCENT"))
 
 
 def rectify_days() -> int:
-    return int(getattr(settings, "CHECKLIST_RECTIFY_DAYS", 30))
+    return checklist_setting("CHECKLIST_RECTIFY_DAYS")
+
+
+def default_review_quarter(today: datetime.date) -> Quarter:
+    """The quarter the review list opens on: the previous one while its lists are still
+    coming in and being reviewed (up to REVIEW_SEASON_DAYS after its deadline), else the
+    current one."""
+    previous = Quarter.of(today).previous
+    if today <= deadline_for(previous) + datetime.timedelta(days=REVIEW_SEASON_DAYS):
+        return previous
+    return Quarter.of(today)
 
 
 def falls_short(item: ChecklistItem) -> bool:
@@ -117,13 +152,10 @@ def _claim_revision(checklist: ResponsibilityList, expected_revision: int) -> No
         revision=F("revision") + 1
     )
     if not claimed:
-        current = (
+        raise _conflict(
             ResponsibilityList.objects.filter(pk=checklist.pk)
             .values_list("revision", flat=True)
             .first()
-        )
-        raise ReviewConflict(
-            _("该清单已被他人修改（第 %(revision)s 版），请刷新后再评分。") % {"revision": current}
         )
     checklist.revision = expected_revision + 1
 
@@ -213,7 +245,8 @@ def checklist_return(
     expected_revision: int,
 ) -> ResponsibilityList:
     """Send a submitted list back (退回修改); the reasons become the items' review comments,
-    which the secretary sees on the items."""
+    which the secretary sees on the items. The comments of items given no reason now are
+    cleared: a reason from an earlier return must not read as one of this return."""
     _require_reviewer(user, checklist)
     _check_revision(checklist, expected_revision)
     _require_submitted(checklist)
@@ -237,13 +270,13 @@ def checklist_return(
         raise ValidationError(errors)
     with transaction.atomic():
         _claim_revision(checklist, expected_revision)
-        for item_id, text in given.items():
-            item = items[item_id]
+        for item_id, item in items.items():
+            text = given.get(item_id, "")
             if item.review_comment == text:
                 continue
             item.review_comment = text
             item._history_user = user
-            item._change_reason = _("退回理由")
+            item._change_reason = _("退回理由") if text else _("退回时清除旧的审核意见")
             item.save(update_fields=["review_comment"])
         checklist.status = ListStatus.RETURNED
         _save_list(checklist, user, _("退回修改"))
@@ -252,9 +285,10 @@ def checklist_return(
 
 
 def _notify_on_commit(message: Message) -> None:
-    """Tell the secretary at once; the daily reminder job uses the same event keys, so it
-    never repeats what was sent here (and catches up if this was missed)."""
-    transaction.on_commit(lambda: notify_many(messages=[message]))
+    """Tell the secretary at once, with the e-mail copy where mail is configured; the daily
+    reminder job uses the same event keys, so it never repeats what was sent here (and
+    catches up if this was missed)."""
+    transaction.on_commit(lambda: notify_many(messages=[message], email=True))
 
 
 def _responsible_person(checklist: ResponsibilityList) -> str:
@@ -356,12 +390,33 @@ def checklist_review(
     return checklist
 
 
+def _locked_rectification(rectification: Rectification) -> Rectification:
+    """The row, locked for the caller's transaction: a report and a close (or an edit)
+    arriving together are applied one after the other, each on the stored status."""
+    return (
+        Rectification.objects.select_for_update()
+        .select_related("item__checklist__organization")
+        .get(pk=rectification.pk)
+    )
+
+
+def _text_errors(field: str, label: str, text: str, limit: int) -> dict[str, list[str]]:
+    if not text:
+        return {field: [_("%(label)s：必填。") % {"label": label}]}
+    if len(text) > limit:
+        return {
+            field: [
+                _("%(label)s不能超过 %(max)d 个字符（现为 %(len)d 个）。")
+                % {"label": label, "max": limit, "len": len(text)}
+            ]
+        }
+    return {}
+
+
 def rectification_report(*, user: Any, rectification: Rectification, report: str) -> Rectification:
     """The secretary reports what was done (已报告整改情况); staff then close it."""
     if not can_report_rectification(user, rectification):
         raise PermissionDenied(_("只有该组织的书记可以报告整改情况。"))
-    if rectification.status == RectificationStatus.CLOSED:
-        raise ValidationError(_("该整改事项已销号，不能再报告。"))
     report = (report or "").strip()
     if not report:
         raise ValidationError({"report": [_("整改情况：必填，请写明整改了什么。")]})
@@ -369,27 +424,77 @@ def rectification_report(*, user: Any, rectification: Rectification, report: str
         raise ValidationError(
             {"report": [_("整改情况不能超过 %(max)d 个字符。") % {"max": REPORT_MAX}]}
         )
-    rectification.report = report
-    rectification.status = RectificationStatus.REPORTED
-    rectification.reported_at = timezone.now()
-    rectification._history_user = user
-    rectification._change_reason = _("报告整改情况")
-    rectification.save()
-    return rectification
+    with transaction.atomic():
+        locked = _locked_rectification(rectification)
+        if locked.status == RectificationStatus.CLOSED:
+            raise ValidationError(_("该整改事项已销号，不能再报告。"))
+        locked.report = report
+        locked.status = RectificationStatus.REPORTED
+        locked.reported_at = timezone.now()
+        locked._history_user = user
+        locked._change_reason = _("报告整改情况")
+        locked.save()
+    return locked
 
 
 def rectification_close(*, user: Any, rectification: Rectification) -> Rectification:
     """Staff close (销号) a rectification, normally after the secretary's report."""
     if not can_close_rectification(user, rectification):
         raise PermissionDenied(_("您不能为该组织的整改事项销号。"))
-    if rectification.status == RectificationStatus.CLOSED:
-        raise ValidationError(_("该整改事项已销号。"))
-    rectification.status = RectificationStatus.CLOSED
-    rectification.closed_at = timezone.now()
-    rectification._history_user = user
-    rectification._change_reason = _("整改销号")
-    rectification.save()
-    return rectification
+    with transaction.atomic():
+        locked = _locked_rectification(rectification)
+        if locked.status == RectificationStatus.CLOSED:
+            raise ValidationError(_("该整改事项已销号。"))
+        locked.status = RectificationStatus.CLOSED
+        locked.closed_at = timezone.now()
+        locked._history_user = user
+        locked._change_reason = _("整改销号")
+        locked.save()
+    return locked
+
+
+def rectification_update(
+    *,
+    user: Any,
+    rectification: Rectification,
+    requirement: str,
+    deadline: datetime.date | None,
+    responsible_person: str,
+    today: datetime.date | None = None,
+) -> Rectification:
+    """The reviewer changes what a rectification not yet closed asks for, by when and of
+    whom. A new deadline may not lie in the past (an overdue one may be kept while the
+    other fields change, or extended to a date still ahead); every field is required.
+    History with the reviewer."""
+    if not can_edit_rectification(user, rectification):
+        raise PermissionDenied(_("您不能修改该组织的整改事项。"))
+    today = today or timezone.localdate()
+    requirement = (requirement or "").strip()
+    responsible_person = (responsible_person or "").strip()
+    errors = {
+        **_text_errors("requirement", _("整改要求"), requirement, REQUIREMENT_MAX),
+        **_text_errors("responsible_person", _("责任人"), responsible_person, RESPONSIBLE_MAX),
+    }
+    if deadline is None:
+        errors["deadline"] = [_("整改期限：必填，格式如 2026-05-31。")]
+    elif deadline < today and deadline != rectification.deadline:
+        errors["deadline"] = [
+            _("整改期限：不能早于今天（%(today)s）。") % {"today": today.isoformat()}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked_rectification(rectification)
+        if locked.status == RectificationStatus.CLOSED:
+            raise ValidationError(_("该整改事项已销号，不能再修改。"))
+        new = (requirement, deadline, responsible_person)
+        if new == (locked.requirement, locked.deadline, locked.responsible_person):
+            return locked
+        locked.requirement, locked.deadline, locked.responsible_person = new
+        locked._history_user = user
+        locked._change_reason = _("修改整改要求、期限或责任人")
+        locked.save()
+    return locked
 
 
 # --- selectors ---------------------------------------------------------------------------

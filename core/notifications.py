@@ -11,33 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mass_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Notification
-
-
-def notify(*, user: Any, text: str, url: str = "", event_key: str, email: bool = False) -> bool:
-    """Notify `user` of the event once; True when this call created the notification.
-
-    With `email` and an outgoing mail server configured (settings.EMAIL_HOST), the text
-    is also mailed, only when the notification is new, so a re-run mails nobody twice.
-    """
-    if user is None:
-        return False
-    try:
-        # A savepoint: a concurrent run that created the same row first must not break
-        # the caller's transaction.
-        with transaction.atomic():
-            _notification, created = Notification.objects.get_or_create(
-                user=user, event_key=event_key, defaults={"text": text[:300], "url": url[:300]}
-            )
-    except IntegrityError:
-        return False
-    if created and email:
-        _mail(user, text, url)
-    return created
 
 
 @dataclass(frozen=True)
@@ -50,12 +28,28 @@ class Message:
 
 #: existing keys are looked up this many at a time (SQLite's variable limit)
 BATCH = 500
+#: seconds to wait for the mail server when settings.EMAIL_TIMEOUT is not set: a request
+#: that mails (a list sent back) never hangs on a dead server
+DEFAULT_EMAIL_TIMEOUT = 10
+
+
+def notify(*, user: Any, text: str, url: str = "", event_key: str, email: bool = False) -> bool:
+    """Notify `user` of the event once; True when this call created the notification.
+    (One message through `notify_many`, so the two never differ.)"""
+    message = Message(user=user, text=text, url=url, event_key=event_key)
+    return bool(notify_many(messages=[message], email=email))
 
 
 def notify_many(*, messages: Iterable[Message], email: bool = False) -> list[Message]:
     """Notify each message's user once per event, in a few queries whatever the number:
     existing (user, event) pairs are read in batches and the new ones bulk-created. Returns
-    the messages that were new."""
+    the messages that were new.
+
+    With `email` and an outgoing mail server configured (settings.EMAIL_HOST), the new
+    notifications of users with an address are also mailed. Those are created one by one
+    (a savepoint each), so that only what this call created is mailed: a concurrent run
+    that created the same notification first mails it, this one does not.
+    """
     pending = {(m.user.pk, m.event_key): m for m in messages if m.user is not None}
     keys = list(pending)
     for start in range(0, len(keys), BATCH):
@@ -67,32 +61,59 @@ def notify_many(*, messages: Iterable[Message], email: bool = False) -> list[Mes
         for pair in existing:
             pending.pop(pair, None)
     new = list(pending.values())
+    mailed = [m for m in new if email and _mailable(m.user)]
+    quiet = [m for m in new if not (email and _mailable(m.user))]
     # ignore_conflicts: a concurrent run that created the same rows first wins quietly.
     Notification.objects.bulk_create(
-        [
-            Notification(user=m.user, text=m.text[:300], url=m.url[:300], event_key=m.event_key)
-            for m in new
-        ],
-        batch_size=BATCH,
-        ignore_conflicts=True,
+        [_row(m) for m in quiet], batch_size=BATCH, ignore_conflicts=True
     )
-    if email:
-        for message in new:
-            _mail(message.user, message.text, message.url)
-    return new
+    created_mailed = [m for m in mailed if _create_one(m)]
+    if created_mailed:
+        _mail(created_mailed)
+    return quiet + created_mailed
 
 
-def _mail(user: Any, text: str, url: str) -> None:
-    """Mail a copy only where an outgoing server is configured; the portal never fails
-    over mail (fail_silently): the in-portal notification is the record."""
-    if not getattr(settings, "EMAIL_HOST", "") or not getattr(user, "email", ""):
-        return
-    send_mail(
-        subject=text[:80],
-        message=f"{text}\n{url}" if url else text,
-        from_email=None,
-        recipient_list=[user.email],
+def _row(message: Message) -> Notification:
+    return Notification(
+        user=message.user,
+        text=message.text[:300],
+        url=message.url[:300],
+        event_key=message.event_key,
+    )
+
+
+def _create_one(message: Message) -> bool:
+    try:
+        # A savepoint: a concurrent run that created the same row first must not break
+        # the caller's transaction.
+        with transaction.atomic():
+            _row(message).save()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _mailable(user: Any) -> bool:
+    return bool(getattr(settings, "EMAIL_HOST", "") and getattr(user, "email", ""))
+
+
+def _mail(messages: list[Message]) -> None:
+    """Mail a copy of each message over one connection with a timeout; the portal never
+    fails over mail (fail_silently): the in-portal notification is the record."""
+    timeout = getattr(settings, "EMAIL_TIMEOUT", None) or DEFAULT_EMAIL_TIMEOUT
+    connection = get_connection(fail_silently=True, timeout=timeout)
+    send_mass_mail(
+        [
+            (
+                m.text[:80],
+                f"{m.text}\n{m.url}" if m.url else m.text,
+                None,
+                [m.user.email],
+            )
+            for m in messages
+        ],
         fail_silently=True,
+        connection=connection,
     )
 
 

@@ -120,3 +120,65 @@ def covers_root(user: Any, roles: Iterable[str] = (Role.STAFF,)) -> bool:
     from .models import Organization
 
     return any(len(p) == Organization.steplen for p in paths)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def own_org_ids(user: Any, roles: Iterable[str]) -> frozenset[int] | None:
+    """Ids of the organisations `user` holds one of `roles` on, that organisation itself
+    and not its subtree; None means every organisation (superusers). The user's
+    assignments are read once per request, whatever the roles asked for, and cached like
+    `scope_paths` (forget_scope drops them too)."""
+    if not _signed_in(user):
+        return frozenset()
+    if user.is_superuser:
+        return UNRESTRICTED
+    cache: dict[Any, Any] = user.__dict__.setdefault("_scope_cache", {})
+    if "own" not in cache:
+        cache["own"] = tuple(user.assignments.values_list("role", "organization_id"))
+    wanted = set(roles)
+    return frozenset(org_id for role, org_id in cache["own"] if role in wanted)
+
+
+def own_org_q(user: Any, prefix: str = "", roles: Iterable[str] = (Role.SECRETARY,)) -> Q:
+    """A filter on the organisation reached through `prefix`: exactly the organisations
+    the user holds `roles` on, not what lies below them (a secretary's own branch)."""
+    ids = own_org_ids(user, roles)
+    if ids is UNRESTRICTED:
+        return Q()
+    if not ids:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}id__in": sorted(ids)})
+
+
+def holds_role_on(user: Any, organization_id: int | None, roles: Iterable[str]) -> bool:
+    """Whether the user holds one of `roles` on exactly this organisation (superusers do)."""
+    ids = own_org_ids(user, roles)
+    return ids is UNRESTRICTED or organization_id in ids
+
+
+#: who reads an organisation's own reports (e.g. the quarterly lists): staff and leaders
+#: over its subtree, its own secretary only (not the secretary of a township for a village)
+SUBTREE_READERS: tuple[str, ...] = (Role.STAFF, Role.LEADER)
+OWN_ORG_READERS: tuple[str, ...] = (Role.SECRETARY,)
+
+
+def subtree_or_own_q(user: Any, prefix: str = "") -> Q | None:
+    """The read filter of rows that belong to one organisation's own reports: staff and
+    leaders see their subtrees, a secretary the organisation they are secretary of.
+    None means unrestricted (superusers): apply no filter at all, since `Q() | X` would
+    narrow to X."""
+    if _signed_in(user) and user.is_superuser:
+        return None
+    return scope_q(user, prefix, SUBTREE_READERS) | own_org_q(user, prefix, OWN_ORG_READERS)
+
+
+class OwnReportQuerySet(ScopedQuerySet):
+    """A ScopedQuerySet whose `visible_to` follows `subtree_or_own_q`; `editable_by`
+    (staff over the subtree) is unchanged."""
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        condition = subtree_or_own_q(user, self.scope_prefix)
+        return self.all() if condition is None else self.filter(condition)

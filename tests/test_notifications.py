@@ -143,3 +143,61 @@ def test_anonymous_users_are_sent_to_log_in(client, db):
     response = client.get(reverse("notifications:list"))
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
+
+
+def test_notify_many_mails_only_what_it_created(sam, bob, settings, monkeypatch):
+    """A concurrent run created sam's notification between our look-up and our insert:
+    it mails it, we must not mail it again."""
+    import core.notifications as notifications
+
+    settings.EMAIL_HOST = "mail.example.org"
+    for user in (sam, bob):
+        user.email = f"{user.username}@example.org"
+        user.save()
+    original = notifications._create_one
+
+    def concurrent_first(message):
+        if message.user == sam:
+            Notification.objects.create(user=sam, text="别处", event_key=message.event_key)
+        return original(message)
+
+    monkeypatch.setattr(notifications, "_create_one", concurrent_first)
+    new = notify_many(
+        messages=[
+            Message(user=sam, text="清单已下发", url="/checklists/", event_key="e1"),
+            Message(user=bob, text="清单已下发", url="/checklists/", event_key="e1"),
+        ],
+        email=True,
+    )
+    assert [m.user for m in new] == [bob]
+    assert [m.to for m in mail.outbox] == [["bob@example.org"]]
+    assert mail.outbox[0].body == "清单已下发\n/checklists/"
+    assert Notification.objects.filter(event_key="e1").count() == 2
+
+
+def test_mail_waits_a_bounded_time_for_the_server(sam, settings, monkeypatch):
+    import core.notifications as notifications
+
+    settings.EMAIL_HOST = "mail.example.org"
+    sam.email = "sam@example.org"
+    sam.save()
+    seen = {}
+    real = notifications.get_connection
+
+    def spy(**kwargs):
+        seen.update(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(notifications, "get_connection", spy)
+    notify(user=sam, text="一", url="", event_key="a", email=True)
+    assert seen == {"fail_silently": True, "timeout": notifications.DEFAULT_EMAIL_TIMEOUT}
+    settings.EMAIL_TIMEOUT = 3
+    notify(user=sam, text="二", url="", event_key="b", email=True)
+    assert seen["timeout"] == 3
+    assert len(mail.outbox) == 2
+
+
+def test_notify_and_notify_many_agree(sam):
+    assert notify(user=sam, text="一", url="", event_key="x") is True
+    assert notify_many(messages=[Message(user=sam, text="一", url="", event_key="x")]) == []
+    assert notify(user=None, text="无人", url="", event_key="y") is False

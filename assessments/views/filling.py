@@ -1,7 +1,8 @@
 """Portal pages: the secretary's quarterly lists (filling and submitting).
 
-A list outside the user's scope answers 404. Inside it, the secretary of the organisation
-fills it in while it is 未提交 or 退回修改; staff and leaders see the same page read-only
+A list outside the user's scope answers 404: staff and leaders read their subtree's lists,
+a secretary only the lists of the organisation they are secretary of. The secretary fills
+the list in while it is 未提交 or 退回修改; staff and leaders see the same page read-only
 (they review on the reviewing pages).
 """
 
@@ -21,17 +22,19 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from core.uploads import file_response
-from orgs.scope import get_visible_or_404, has_role, scope_q
+from orgs.scope import get_visible_or_404, has_role, own_org_q
 
-from ..checklist_models import ChecklistEvidence, ChecklistItem, ResponsibilityList
-from ..choices import ItemStatus
+from ..checklist_models import ChecklistEvidence, ChecklistItem, Rectification, ResponsibilityList
+from ..choices import ItemStatus, RectificationStatus
 from ..filling import (
     CONFLICT,
     can_fill,
+    changed_since,
     checklist_submit,
     is_editable,
     items_save,
     submission_problems,
+    would_be_late,
 )
 from ..forms_filling import ChecklistFillForm
 from ..indicators import measure_items, meets_target
@@ -50,7 +53,7 @@ def _checklist_or_404(request: HttpRequest, pk: int) -> ResponsibilityList:
 
 def _items(checklist: ResponsibilityList) -> list[ChecklistItem]:
     items = list(
-        checklist.items.prefetch_related(
+        checklist.items.select_related("rectification").prefetch_related(
             Prefetch("evidence", queryset=ChecklistEvidence.objects.order_by("uploaded_at", "pk"))
         )
     )
@@ -65,11 +68,13 @@ def _last_saved(checklist: ResponsibilityList):
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    """The lists the user reports on as secretary, the current quarter first."""
+    """The lists the user reports on as secretary (of their own organisation, not of the
+    ones below it), the current quarter first."""
     current = Quarter.of(timezone.localdate())
+    is_secretary = has_role(request.user, Role.SECRETARY)
     lists = (
         ResponsibilityList.objects.filter(
-            scope_q(request.user, "organization__", (Role.SECRETARY,))
+            own_org_q(request.user, "organization__", (Role.SECRETARY,))
         )
         .select_related("organization")
         .annotate(
@@ -89,8 +94,18 @@ def mine(request: HttpRequest) -> HttpResponse:
             "page": page,
             "current": current,
             "today": timezone.localdate(),
-            "is_secretary": has_role(request.user, Role.SECRETARY),
+            "is_secretary": is_secretary,
             "reviews": has_role(request.user, Role.STAFF, Role.LEADER),
+            # The secretary reports on rectifications on their own page: the way there.
+            "open_rectifications": (
+                Rectification.objects.filter(
+                    own_org_q(request.user, "item__checklist__organization__", (Role.SECRETARY,))
+                )
+                .exclude(status=RectificationStatus.CLOSED)
+                .count()
+                if is_secretary
+                else 0
+            ),
         },
     )
 
@@ -105,6 +120,7 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
     items = _items(checklist)
     form = None
     status = 200
+    changed: list[ChecklistItem] = []
     if editable:
         if request.method == "POST":
             form = ChecklistFillForm(request.POST, request.FILES, items=items)
@@ -114,8 +130,21 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
                         user=request.user, checklist=checklist, **form.service_kwargs()
                     )
                 except ValidationError as exc:
-                    form.apply_errors(exc)
-                    status = 409 if getattr(exc, "code", None) == CONFLICT else 400
+                    if getattr(exc, "code", None) != CONFLICT:
+                        form.apply_errors(exc)
+                        status = 400
+                    else:
+                        status = 409
+                        checklist = _checklist_or_404(request, pk)
+                        if not is_editable(checklist):
+                            messages.error(
+                                request,
+                                _("清单已在别处提交，不能再修改；您本次填写的内容未保存。"),
+                            )
+                            return redirect("checklists:fill", pk=checklist.pk)
+                        changed = changed_since(checklist, form.cleaned_data["revision"])
+                        items = _items(checklist)
+                        form = _conflict_form(request, checklist, items, changed)
                 else:
                     messages.success(
                         request,
@@ -139,9 +168,12 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
         else {i.pk: i.measured_value for i in items if i.indicator}
     )
     rows = form.rows() if form else [{"item": item} for item in items]
+    changed_ids = {item.pk for item in changed}
     for item in items:
         item.measured = measured.get(item.pk)
         item.target_met = meets_target(item.measured, item.indicator_target)
+        item.changed_elsewhere = item.pk in changed_ids
+    today = timezone.localdate()
     return render(
         request,
         "assessments/filling/fill.html",
@@ -152,12 +184,45 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
             "may_fill": may_fill,
             "editable": editable,
             "last_saved": _last_saved(checklist),
-            "today": timezone.localdate(),
+            "today": today,
+            "will_be_late": editable and would_be_late(checklist, today),
             "conflict": status == 409,
             "max_upload_mb": settings.ATTACHMENT_MAX_SIZE // (1024 * 1024),
         },
         status=status,
     )
+
+
+def _conflict_form(
+    request: HttpRequest,
+    checklist: ResponsibilityList,
+    items: list[ChecklistItem],
+    changed: list[ChecklistItem],
+) -> ChecklistFillForm:
+    """The form again with what the user posted, now on the list's current revision, and
+    a message naming the items saved elsewhere meanwhile: saving again is a choice made
+    knowingly, not a silent overwrite and not an endless conflict."""
+    data = request.POST.copy()
+    data["revision"] = str(checklist.revision)
+    # Evidence removed elsewhere is no longer there to remove.
+    present = {str(e.pk) for item in items for e in item.evidence.all()}
+    data.setlist("remove", [pk for pk in data.getlist("remove") if pk in present])
+    form = ChecklistFillForm(data, items=items)
+    form.is_valid()
+    if changed:
+        message = _(
+            "这份清单刚在别处保存过（%(items)s有改动），您填写的内容未保存，仍在下面。"
+            "请核对标出的条目（已显示别处保存的内容），确认后再次保存。"
+        ) % {"items": "、".join(_("第 %(n)d 项") % {"n": item.position} for item in changed)}
+    else:
+        message = _(
+            "这份清单刚在别处保存过（条目内容没有变化），您填写的内容未保存，仍在下面；"
+            "确认后再次保存。"
+        )
+    if request.FILES:
+        message += _("选择的佐证材料文件未上传，请重新选择。")
+    form.add_error(None, message)
+    return form
 
 
 @login_required
@@ -190,7 +255,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             "checklist": checklist,
             "counts": [(label, counts[value]) for value, label in ItemStatus.choices],
             "problems": errors or submission_problems(checklist),
-            "late": timezone.localdate() > checklist.deadline,
+            "late": would_be_late(checklist, timezone.localdate()),
         },
         status=400 if errors else 200,
     )

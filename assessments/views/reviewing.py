@@ -1,8 +1,9 @@
 """Portal pages: reviewing and scoring lists, rectification.
 
-Everyone reads through the scoping API (another subtree's list is a 404); only staff with
-write scope on the list's organisation may score, send back, approve and close, and only
-the organisation's secretary reports on a rectification (403 otherwise).
+Everyone reads through the scoping API (another subtree's list is a 404; a secretary
+reads only their own organisation's); only staff over the organisation's parent score,
+send back, approve, change and close rectifications, and only the organisation's own
+secretary reports on a rectification (403 otherwise).
 """
 
 from __future__ import annotations
@@ -13,18 +14,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from orgs.scope import get_visible_or_404
+from orgs.scope import get_visible_or_404, is_staff_member
 
 from ..checklist_models import Rectification, ResponsibilityList
 from ..choices import ListStatus, RectificationStatus
 from ..forms_reviewing import (
     RectificationFilterForm,
+    RectificationForm,
     ReviewFilterForm,
     ReviewForm,
 )
@@ -32,6 +34,7 @@ from ..reviewing import (
     STATUS_ORDER,
     ReviewConflict,
     can_close_rectification,
+    can_edit_rectification,
     can_report_rectification,
     can_review,
     changes_since_last_submission,
@@ -39,7 +42,9 @@ from ..reviewing import (
     lists_for_review,
     rectification_close,
     rectification_report,
+    rectification_update,
     rectifications_for_user,
+    sees_provisional_review,
     status_counts,
 )
 
@@ -60,7 +65,7 @@ def _querystring(request: HttpRequest):
 
 @login_required
 def review_list(request: HttpRequest) -> HttpResponse:
-    form = ReviewFilterForm(request.GET)
+    form = ReviewFilterForm(request.GET, today=timezone.localdate())
     year, quarter = form.period()
     status = form.status_value()
     counts = status_counts(request.user, year=year, quarter=quarter)
@@ -84,6 +89,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "late": counts["late"],
             "page": page,
             "querystring": _querystring(request),
+            # Staff issue lists and keep the templates: their way to both pages.
+            "is_staff": is_staff_member(request.user),
         },
     )
 
@@ -106,6 +113,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     items = list(checklist.items.select_related("rectification").prefetch_related("evidence"))
     conflict = ""
+    status = 200
     if request.method == "POST":
         form = ReviewForm(request.POST, items=items)
         if form.is_valid():
@@ -120,13 +128,17 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ReviewConflict as exc:
                 conflict = exc.messages[0]
+                status = 409  # as on the secretary's page
             except ValidationError as exc:
+                status = 400
                 for field, errors in exc.message_dict.items():
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
                 messages.success(request, DONE_MESSAGES[decision])
                 return redirect("checklists:review", pk=checklist.pk)
+        else:
+            status = 400
         # The failed write changed nothing; reload what is stored for the page around it.
         checklist = _checklist_or_404(request, pk)
     else:
@@ -141,9 +153,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": [(*row, changes.get(row[0].pk)) for row in form.rows()],
             "changes": changes,
             "can_score": reviewer and checklist.status == ListStatus.SUBMITTED,
+            # The secretary sees scores and 需整改 once approved, reasons once sent back.
+            "provisional": sees_provisional_review(request.user, checklist),
             "conflict": conflict,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -163,6 +177,8 @@ def rectifications(request: HttpRequest) -> HttpResponse:
             and can_report_rectification(request.user, r),
             "can_close": r.status != RectificationStatus.CLOSED
             and can_close_rectification(request.user, r),
+            "can_edit": r.status != RectificationStatus.CLOSED
+            and can_edit_rectification(request.user, r),
         }
         for r in page.object_list
     ]
@@ -220,6 +236,45 @@ def rectification_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("checklists:rectifications")
 
 
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def rectification_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reviewer changes the requirement, deadline or responsible person."""
+    rectification = _rectification_or_404(request, pk)
+    if not can_edit_rectification(request.user, rectification):
+        raise PermissionDenied
+    if rectification.status == RectificationStatus.CLOSED:
+        messages.error(request, _("该整改事项已销号，不能再修改。"))
+        return redirect("checklists:rectifications")
+    status = 200
+    if request.method == "POST":
+        form = RectificationForm(request.POST)
+        if form.is_valid():
+            try:
+                rectification_update(
+                    user=request.user, rectification=rectification, **form.service_kwargs()
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        for error in errors:
+                            form.add_error(field if field in form.fields else None, error)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("已修改整改事项。"))
+                return redirect(f"{reverse('checklists:rectifications')}#rect-{rectification.pk}")
+        status = 400
+    else:
+        form = RectificationForm.for_rectification(rectification)
+    return render(
+        request,
+        "assessments/reviewing/rectification_edit.html",
+        {"rectification": rectification, "form": form, "today": timezone.localdate()},
+        status=status,
+    )
+
+
 urlpatterns = [
     path("review/", review_list, name="review_list"),
     path("review/<int:pk>/", review, name="review"),
@@ -230,4 +285,5 @@ urlpatterns = [
         name="rectification_report",
     ),
     path("rectifications/<int:pk>/close/", rectification_close_view, name="rectification_close"),
+    path("rectifications/<int:pk>/edit/", rectification_edit_view, name="rectification_edit"),
 ]

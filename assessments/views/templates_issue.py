@@ -31,7 +31,8 @@ from ..checklist_templates import (
     template_in_use,
 )
 from ..forms_templates import IssueForm, TemplateCreateForm, TemplateItemForm
-from ..issuing import FULL_MARKS, IssueResult, Quarter, current_templates, issue_checklists
+from ..issuing import FULL_MARKS, Quarter, choose_templates, current_templates
+from ..tasks import enqueue_issue
 
 
 def _staff_tops(user) -> list[Organization | None]:
@@ -51,50 +52,57 @@ def _templates_with_totals(templates) -> list[ChecklistTemplate]:
     return templates
 
 
-def _current_with_totals(year: int) -> list[ChecklistTemplate]:
-    chosen = current_templates(year)
-    annotated = ChecklistTemplate.objects.filter(pk__in=[t.pk for t in chosen.values()]).annotate(
-        total_points=Sum("items__points")
-    )
-    return _templates_with_totals(sorted(annotated, key=lambda t: t.level))
+def _templates_for(year: int) -> list[ChecklistTemplate]:
+    """Per level, the template `year` issues from, and the templates that hold it up:
+    a level with no template of 100 points (nothing issued), a newer version still
+    being edited (the older one is used meanwhile)."""
+    choice = choose_templates(year)
+    rows = []
+    for role, templates in (
+        ("current", choice.current.values()),
+        ("invalid", choice.invalid),
+        ("skipped", choice.skipped),
+    ):
+        for template in templates:
+            template.role = role
+            template.total = choice.totals[template.pk]
+            template.complete = template.total == FULL_MARKS
+            rows.append(template)
+    return sorted(rows, key=lambda t: (t.level, -t.year, -t.version))
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def issue(request: HttpRequest) -> HttpResponse:
+    """Issuing runs as a background task (a city's thousands of lists outlast a request):
+    the page says it started, the result arrives in the user's notifications."""
     tops = _staff_tops(request.user)
     if not tops:
         raise PermissionDenied
     today = timezone.localdate()
     form = IssueForm(request.POST or None, initial={"quarter": str(Quarter.of(today))})
-    results: list[IssueResult] = []
     if request.method == "POST" and form.is_valid():
         quarter = form.cleaned_data["quarter"]
-        results = [issue_checklists(quarter=quarter, org=top, user=request.user) for top in tops]
-        created = sum(len(r.created) for r in results)
+        enqueue_issue(quarter=quarter, tops=tops, user_id=request.user.pk)
         messages.success(
             request,
-            _("%(quarter)s：新下发 %(created)d 份清单，已存在 %(existing)d 份。")
-            % {
-                "quarter": quarter,
-                "created": created,
-                "existing": sum(r.existing for r in results),
-            },
+            _(
+                "已开始下发 %(quarter)s 的责任清单。完成后，新下发和已存在的份数、"
+                "没有书记账号的组织会出现在您的站内通知中。"
+            )
+            % {"quarter": quarter},
         )
-    year = form.cleaned_data["quarter"].year if results else today.year
+        return redirect("checklists:issue")
     return render(
         request,
         "assessments/templates_issue/issue.html",
         {
             "form": form,
             "tops": tops,
-            "templates": _current_with_totals(year),
-            "year": year,
-            "without_secretary": [o for r in results for o in r.without_secretary],
-            "invalid_templates": {t for r in results for t in r.invalid_templates},
-            "issued": bool(results),
+            "templates": _templates_for(today.year),
+            "year": today.year,
         },
-        status=400 if request.method == "POST" and not form.is_valid() else 200,
+        status=400 if request.method == "POST" else 200,
     )
 
 

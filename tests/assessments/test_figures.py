@@ -25,6 +25,7 @@ def _set(code: str, status: str, *, score: str | None = None, days_late: int = -
     checklist.status = status
     if status != "draft":
         checklist.submitted_at = _at(checklist.deadline + datetime.timedelta(days=days_late))
+        checklist.late = days_late > 0  # as the first submission marks it
     checklist.total_score = Decimal(score) if score else None
     checklist.save()
     return checklist
@@ -65,6 +66,44 @@ def test_submitted_on_the_deadline_day_is_on_time(tree):
     issue_checklists(quarter=Q4, org=tree["A1"])
     _set("A1", "submitted", days_late=0)
     assert figures.quarter_figures(org=tree["A1"], quarter=Q4).on_time == 1
+
+
+def test_a_list_resubmitted_after_the_deadline_stays_on_time(tree):
+    # First submitted on time, sent back, resubmitted after the deadline: the list keeps
+    # its first submission's lateness (no 逾期 badge), so the on-time rate counts it.
+    issue_checklists(quarter=Q4, org=tree["A"])
+    resubmitted = _set("A1", "submitted", days_late=5)
+    resubmitted.late = False
+    resubmitted.save()
+    _set("A2", "submitted", days_late=2)  # late at its first submission
+    figures_a = figures.quarter_figures(org=tree["A"], quarter=Q4)
+    assert (figures_a.submitted, figures_a.on_time) == (2, 1)
+
+
+def test_figures_of_each_child_subtree(tree, django_assert_num_queries):
+    make_org(tree["C"], code="D", level="other", kind="committee")  # no template: no lists
+    issue_checklists(quarter=Q4)
+    _set("A1", "approved", score="90")
+    _set("A2", "submitted", days_late=2)
+    _set("A", "approved", score="70")  # the township's own list is in A's subtree
+    _set("B1", "approved", score="80")
+    with django_assert_num_queries(2):
+        by_child = figures.quarter_figures_by_child(org=tree["C"], quarter=Q4)
+    assert list(by_child) == [tree["A"].path, tree["B"].path, tree["C"].path + "0003"]
+    a = by_child[tree["A"].path]
+    assert (a.issued, a.submitted, a.on_time, a.approved, a.average_score) == (
+        3,
+        3,
+        2,
+        2,
+        Decimal("80.0"),
+    )
+    assert a == figures.quarter_figures(org=tree["A"], quarter=Q4)
+    assert by_child[tree["B"].path] == figures.quarter_figures(org=tree["B"], quarter=Q4)
+    assert by_child[tree["C"].path + "0003"] == figures.EMPTY
+    # One level further down: the villages; the township's own list belongs to none.
+    villages = figures.quarter_figures_by_child(org=tree["A"], quarter=Q4)
+    assert [f.issued for f in villages.values()] == [1, 1]
 
 
 def test_organisations_ranked_by_score_with_ties_sharing_a_rank(tree):
@@ -123,6 +162,17 @@ def test_items_most_often_failed(tree):
         key=lambda pair: (-pair[1], pair[0]),
     )
     assert [f.count for f in figures.most_failed_items(org=tree["B"], quarter=Q4)] == [1]
+
+
+def test_items_of_lists_under_review_are_not_counted_as_failed(tree):
+    issue_checklists(quarter=Q4)
+    approved = _set("A1", "approved", score="80")
+    under_review = _set("A2", "submitted")
+    returned = _set("B1", "returned")
+    for checklist in (approved, under_review, returned):
+        _score_items(checklist, {1: "0"})
+    failed = figures.most_failed_items(org=tree["C"], quarter=Q4)
+    assert [(f.content, f.count) for f in failed] == [(approved.items.get(position=1).content, 1)]
 
 
 def _tree_with_lists(county, count: int) -> None:

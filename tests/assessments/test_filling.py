@@ -53,15 +53,61 @@ def save(user, checklist, changes=None, files=None, revision=None, **kwargs):
     )
 
 
-def test_only_the_secretary_of_the_organisation_or_an_ancestor_fills(lists, sam, bob, alice, leo):
+def test_only_the_secretary_of_the_organisation_itself_fills(lists, sam, bob, alice, leo):
     assert can_fill(sam, lists["A1"])
     assert not can_fill(sam, lists["A2"])
     # Staff review; they never report for a branch, not even their own township's.
     assert not can_fill(bob, lists["A1"])
     assert not can_fill(alice, lists["A"])
     assert not can_fill(leo, lists["A1"])
+    # The township's secretary reports on the township's own list, not on its villages'.
     township_secretary = make_user("tina", lists["A"].organization, "secretary")
-    assert can_fill(township_secretary, lists["A1"])
+    assert can_fill(township_secretary, lists["A"])
+    assert not can_fill(township_secretary, lists["A1"])
+    with pytest.raises(PermissionDenied):
+        save(township_secretary, lists["A1"], {first(lists["A1"]).pk: {"status": "done"}})
+    with pytest.raises(PermissionDenied):
+        checklist_submit(user=township_secretary, checklist=lists["A1"], expected_revision=0)
+    assert ResponsibilityList.objects.get(pk=lists["A1"].pk).status == "draft"
+
+
+def test_a_secretary_reads_only_their_own_organisations_lists(lists, sam, bob, leo):
+    township_secretary = make_user("tina", lists["A"].organization, "secretary")
+    visible = ResponsibilityList.objects.visible_to
+    assert {c.organization.code for c in visible(township_secretary)} == {"A"}
+    assert {c.organization.code for c in visible(sam)} == {"A1"}
+    # Staff and leaders keep their subtrees.
+    assert {c.organization.code for c in visible(bob)} == {"A", "A1", "A2"}
+    assert {c.organization.code for c in visible(leo)} == {"A", "A1", "A2", "B", "B1"}
+    # The items, evidence and rectifications follow their list.
+    from assessments.checklist_models import ChecklistItem, Rectification
+
+    assert (
+        not ChecklistItem.objects.visible_to(township_secretary)
+        .filter(checklist=lists["A1"])
+        .exists()
+    )
+    assert ChecklistItem.objects.visible_to(sam).filter(checklist=lists["A1"]).count() == 9
+    save(sam, lists["A1"], files={first(lists["A1"]).pk: [png()]})
+    assert not ChecklistEvidence.objects.visible_to(township_secretary).exists()
+    assert ChecklistEvidence.objects.visible_to(sam).count() == 1
+    assert not Rectification.objects.visible_to(township_secretary).exists()
+
+
+def test_a_secretary_who_is_also_staff_elsewhere_sees_both(lists, tree):
+    from accounts.services import grant
+
+    township_secretary = make_user("tina", tree["A"], "secretary")
+    grant(username="tina", org_code="B", role="staff")
+    codes = {c.organization.code for c in ResponsibilityList.objects.visible_to(township_secretary)}
+    assert codes == {"A", "B", "B1"}
+
+
+def test_a_superuser_sees_every_list(lists, db):
+    from accounts.models import User
+
+    root = User.objects.create_superuser("root", password="pw-for-tests-1")
+    assert ResponsibilityList.objects.visible_to(root).count() == 5
 
 
 def test_staff_cannot_save_a_secretarys_list(a1, bob):
@@ -116,7 +162,10 @@ def test_evidence_is_stored_and_a_renamed_program_refused_with_nothing_left(a1, 
     fake = SimpleUploadedFile("照片.jpg", b"MZ\x90\x00" + b"\x00" * 64)
     with pytest.raises(ValidationError) as caught:
         save(sam, a1, files={item.pk: [png(), fake]})
-    assert "第 1 项佐证材料“照片.jpg”" in caught.value.message_dict[f"{item.pk}.files"][0]
+    # The check's message names the file; the item's prefix does not name it again.
+    assert caught.value.message_dict[f"{item.pk}.files"] == [
+        "第 1 项佐证材料：“照片.jpg”不是 JPEG、PNG 图片或 PDF 文件（按文件内容判断，不看扩展名）。"
+    ]
     assert not ChecklistEvidence.objects.exists()
 
     save(sam, a1, files={item.pk: [png(), SimpleUploadedFile("会议.pdf", PDF)]})
@@ -249,3 +298,50 @@ def test_submitting_with_an_old_revision_is_a_conflict(a1, sam):
 def test_staff_cannot_submit(a1, bob):
     with pytest.raises(PermissionDenied):
         checklist_submit(user=bob, checklist=a1, expected_revision=0)
+
+
+def test_each_upload_is_read_for_its_type_once(a1, sam, monkeypatch):
+    import assessments.filling as filling
+
+    calls = []
+    original = filling.upload_errors
+
+    def counting(upload):
+        calls.append(upload.name)
+        return original(upload)
+
+    monkeypatch.setattr(filling, "upload_errors", counting)
+    item = first(a1)
+    save(sam, a1, files={item.pk: [png("a.png"), SimpleUploadedFile("b.pdf", PDF)]})
+    assert sorted(calls) == ["a.png", "b.pdf"]
+    assert sorted(item.evidence.values_list("content_type", flat=True)) == [
+        "application/pdf",
+        "image/png",
+    ]
+
+
+def test_would_be_late_only_for_a_draft_past_its_deadline(a1):
+    from assessments.filling import would_be_late
+
+    today = timezone.localdate()
+    a1.deadline = today - datetime.timedelta(days=1)
+    assert would_be_late(a1, today)
+    assert not would_be_late(a1, a1.deadline)
+    a1.status = "returned"
+    assert not would_be_late(a1, today)
+
+
+def test_changed_since_names_the_items_saved_after_a_revision(a1, sam):
+    from assessments.filling import changed_since
+
+    one, two, three = first(a1, 1), first(a1, 2), first(a1, 3)
+    saved = save(sam, a1, {one.pk: {"status": "in_progress", "account": "第一次"}})
+    assert changed_since(saved, 0) == [one]
+    again = save(
+        sam,
+        saved,
+        {two.pk: {"status": "in_progress", "account": "二"}},
+        files={three.pk: [png()]},
+    )
+    assert [i.position for i in changed_since(again, saved.revision)] == [2, 3]
+    assert changed_since(again, again.revision) == []

@@ -152,12 +152,47 @@ def test_done_without_an_account_is_refused_beside_the_item(client, a1):
     assert a1.items.get(position=1).status == "not_started"
 
 
-def test_a_stale_page_gets_a_conflict_message(client, a1, sam):
-    items_save(user=sam, checklist=a1, changes={}, expected_revision=0)
+def test_a_stale_page_keeps_what_was_typed_names_the_items_changed_and_saves_next_time(
+    client, a1, sam
+):
+    stale = form_data(a1, revision=0, **{"1": ("in_progress", "我在手机上写的"), "2": ("done", "")})
+    # Meanwhile, in another tab, item 3 was saved.
+    third = a1.items.get(position=3)
+    items_save(
+        user=sam,
+        checklist=a1,
+        changes={third.pk: {"status": "in_progress", "account": "另一个标签页"}},
+        expected_revision=0,
+    )
     login(client, "sam")
-    response = client.post(fill_url(a1), form_data(a1, revision=0, **{"1": ("in_progress", "旧")}))
+    stale[f"item-{a1.items.get(position=2).pk}-status"] = "in_progress"
+    response = client.post(fill_url(a1), stale)
     assert response.status_code == 409
-    assert "清单已在别处修改，请刷新后再保存" in response.content.decode()
+    page = response.content.decode()
+    assert "这份清单刚在别处保存过（第 3 项有改动），您填写的内容未保存" in page
+    assert "我在手机上写的" in page  # what was typed is still there
+    assert "另一个标签页" in page  # and what was saved elsewhere is shown beside item 3
+    assert page.count("此项刚在别处保存过") == 1
+    assert 'name="revision" value="1"' in page  # the current revision: the next save works
+    assert a1.items.get(position=1).account == ""
+    # Saving the re-rendered form (its fields as shown) succeeds, knowingly.
+    again = dict(stale)
+    again["revision"] = 1
+    again[f"item-{third.pk}-status"] = "in_progress"
+    again[f"item-{third.pk}-account"] = "另一个标签页"
+    response = client.post(fill_url(a1), again)
+    assert response.status_code == 302
+    assert a1.items.get(position=1).account == "我在手机上写的"
+    assert a1.items.get(position=3).account == "另一个标签页"
+
+
+def test_a_post_to_a_list_submitted_elsewhere_says_so(client, a1, sam):
+    checklist_submit(user=sam, checklist=a1, expected_revision=0)
+    login(client, "sam")
+    response = client.post(
+        fill_url(a1), form_data(a1, revision=0, **{"1": ("in_progress", "旧")}), follow=True
+    )
+    assert "清单已提交，不能再修改" in response.content.decode()
     assert a1.items.get(position=1).account == ""
 
 
@@ -169,7 +204,7 @@ def test_a_renamed_program_is_refused(client, a1):
     ]
     response = client.post(fill_url(a1), data)
     assert response.status_code == 400
-    assert "第 2 项佐证材料“照片.jpg”" in response.content.decode()
+    assert "第 2 项佐证材料：“照片.jpg”不是 JPEG、PNG 图片或 PDF 文件" in response.content.decode()
     assert not ChecklistEvidence.objects.exists()
 
 
@@ -334,3 +369,84 @@ def test_the_fill_page_costs_the_same_for_more_items_and_files(client, a1, sam):
     with_files = _queries(client, a1)
     assert nine == eighteen == with_files
     assert nine <= 16
+
+
+def test_a_returned_list_after_the_deadline_is_not_said_to_become_late(client, a1, sam):
+    checklist_submit(user=sam, checklist=a1, expected_revision=0)
+    ResponsibilityList.objects.filter(pk=a1.pk).update(
+        status="returned", deadline=TODAY - datetime.timedelta(days=3)
+    )
+    login(client, "sam")
+    assert "将标记为逾期" not in client.get(fill_url(a1)).content.decode()
+    confirm = client.get(reverse("checklists:submit", args=[a1.pk])).content.decode()
+    assert "会标记为逾期提交" not in confirm
+    a1.refresh_from_db()
+    client.post(reverse("checklists:submit", args=[a1.pk]), {"revision": a1.revision})
+    a1.refresh_from_db()
+    assert (a1.status, a1.late) == ("submitted", False)
+
+
+def test_a_draft_after_the_deadline_is_said_to_become_late(client, a1):
+    ResponsibilityList.objects.filter(pk=a1.pk).update(deadline=TODAY - datetime.timedelta(days=1))
+    login(client, "sam")
+    assert "将标记为逾期" in client.get(fill_url(a1)).content.decode()
+
+
+@pytest.fixture
+def tina(tree):
+    from tests.factories import make_user
+
+    return make_user("tina", tree["A"], "secretary")
+
+
+def test_a_township_secretary_does_not_open_the_villages_lists(client, lists, tina, sam):
+    item = lists["A1"].items.get(position=1)
+    items_save(
+        user=sam,
+        checklist=lists["A1"],
+        changes={},
+        files={item.pk: [SimpleUploadedFile("会议.png", PNG)]},
+        expected_revision=0,
+    )
+    evidence = ChecklistEvidence.objects.get()
+    login(client, "tina")
+    a1 = ResponsibilityList.objects.get(pk=lists["A1"].pk)
+    assert client.get(fill_url(a1)).status_code == 404
+    assert client.post(fill_url(a1), form_data(a1, **{"1": ("done", "代填")})).status_code == 404
+    submit_url = reverse("checklists:submit", args=[a1.pk])
+    assert client.get(submit_url).status_code == 404
+    assert client.post(submit_url, {"revision": a1.revision}).status_code == 404
+    assert client.get(reverse("checklists:evidence", args=[evidence.pk])).status_code == 404
+    assert client.get(reverse("checklists:review", args=[a1.pk])).status_code == 404
+    a1.refresh_from_db()
+    assert (a1.status, a1.items.get(position=1).account) == ("draft", "")
+    # Their own (the township's) list is theirs to fill, and the only one on their page.
+    response = client.get(reverse("checklists:mine"))
+    assert [c.organization.code for c in response.context["page"].object_list] == ["A"]
+    assert "<textarea" in client.get(fill_url(lists["A"])).content.decode()
+
+
+def test_the_fill_page_shows_each_items_rectification(client, a1, sam, bob):
+    from assessments.reviewing import checklist_approve, checklist_score
+
+    checklist_submit(user=sam, checklist=a1, expected_revision=0)
+    a1.refresh_from_db()
+    scores = {
+        i.pk: (Decimal("0") if i.position == 2 else i.points, "", False) for i in a1.items.all()
+    }
+    checklist_score(user=bob, checklist=a1, scores=scores, expected_revision=a1.revision)
+    a1.refresh_from_db()
+    checklist_approve(user=bob, checklist=a1, expected_revision=a1.revision)
+    rectification = a1.items.get(position=2).rectification
+    login(client, "sam")
+    page = client.get(fill_url(a1)).content.decode()
+    assert page.count("整改期限 ") == 1
+    assert f"整改期限 {rectification.deadline:%Y-%m-%d}" in page
+    assert "整改中" in page
+    assert f"{reverse('checklists:rectifications')}#rect-{rectification.pk}" in page
+
+
+def test_my_lists_link_to_the_rectifications(client, a1):
+    login(client, "sam")
+    page = client.get(reverse("checklists:mine")).content.decode()
+    assert reverse("checklists:rectifications") in page

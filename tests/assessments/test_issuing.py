@@ -77,6 +77,98 @@ def test_a_template_not_totalling_100_is_not_issued_and_is_reported(tree):
     assert sorted(c.organization.code for c in result.created) == ["A", "B"]
 
 
+def test_an_incomplete_newer_version_does_not_stop_issuing(tree):
+    from tests.factories import make_user
+
+    complete = current_templates(YEAR)["village"]
+    alice = make_user("alice", tree["C"], "staff")
+    from assessments.checklist_templates import template_copy
+
+    # "Edit" of a used template makes a copy; staff are still changing it (95 points).
+    issue_checklists(quarter=Quarter(YEAR, 3))
+    draft = template_copy(user=alice, source=complete)
+    draft.items.filter(position=1).update(points=Decimal("15"))
+    result = issue_checklists(quarter=Q4)
+    assert result.invalid_templates == []
+    a1 = ResponsibilityList.objects.get(organization__code="A1", year=YEAR, quarter=4)
+    assert a1.template == complete
+    assert len(result.created) == 5
+    # Once it totals 100 it is the one issued from.
+    draft.items.filter(position=1).update(points=Decimal("20"))
+    assert current_templates(YEAR)["village"] == draft
+
+
+def test_a_level_is_invalid_only_when_no_version_totals_100(tree):
+    template = current_templates(YEAR)["village"]
+    TemplateItem.objects.filter(template=template, position=1).update(points=Decimal("19"))
+    newer = ChecklistTemplate.objects.create(level="village", year=YEAR, version=2, name="新版")
+    result = issue_checklists(quarter=Q4)
+    # The level's latest template is the one to fix; nothing was issued at that level.
+    assert result.invalid_templates == [newer]
+    assert sorted(c.organization.code for c in result.created) == ["A", "B"]
+
+
+def test_the_templates_are_chosen_in_two_queries(tree, django_assert_num_queries):
+    from assessments.issuing import choose_templates
+
+    for version in range(2, 6):
+        ChecklistTemplate.objects.create(level="village", year=YEAR, version=version, name="v")
+    with django_assert_num_queries(2):
+        choice = choose_templates(YEAR)
+    assert choice.current["village"].version == 1
+    assert [t.version for t in choice.skipped] == [5, 4, 3, 2]
+
+
+def test_an_item_due_date_never_passes_the_quarters_last_day(tree):
+    template = current_templates(YEAR)["village"]
+    TemplateItem.objects.filter(template=template, position=1).update(due_in_days=92)
+    TemplateItem.objects.filter(template=template, position=2).update(due_in_days=30)
+    issue_checklists(quarter=Quarter(YEAR, 1), org=tree["A1"])
+    checklist = ResponsibilityList.objects.get(organization__code="A1")
+    assert checklist.items.get(position=1).due_on == datetime.date(YEAR, 3, 31)
+    assert checklist.items.get(position=2).due_on == datetime.date(YEAR, 1, 30)
+
+
+def test_a_secretary_added_after_issuance_gets_the_list(tree):
+    from tests.factories import make_user
+
+    alice = make_user("alice", tree["C"], "staff")
+    issue_checklists(quarter=Q4)
+    assert ResponsibilityList.objects.get(organization__code="A2").secretary is None
+    sue = make_user("sue", tree["A2"], "secretary")
+    again = issue_checklists(quarter=Q4, user=alice)
+    assert (len(again.created), again.readdressed) == (0, 1)
+    a2 = ResponsibilityList.objects.get(organization__code="A2")
+    assert a2.secretary == sue
+    record = a2.history.first()
+    assert (record.history_user, record.history_change_reason) == (
+        alice,
+        "按现任书记账号更新收件人",
+    )
+    assert {o.code for o in again.without_secretary} == {"A", "B", "A1", "B1"}
+    # Nothing changes on a third run.
+    assert issue_checklists(quarter=Q4).readdressed == 0
+    assert a2.history.count() == 2
+
+
+def test_a_secretary_who_left_is_replaced_but_an_old_approved_list_keeps_its_record(tree, sam):
+    from tests.factories import make_user
+
+    issue_checklists(quarter=Quarter(YEAR, 1))
+    issue_checklists(quarter=Q4)
+    old = ResponsibilityList.objects.get(organization__code="A1", quarter=1)
+    old.status = "approved"
+    old.reviewed_at = timezone.now() - datetime.timedelta(days=60)
+    old.save()
+    sam.is_active = False
+    sam.save()
+    ray = make_user("ray", tree["A1"], "secretary")
+    issue_checklists(quarter=Q4)
+    issue_checklists(quarter=Quarter(YEAR, 1))
+    assert ResponsibilityList.objects.get(organization__code="A1", quarter=4).secretary == ray
+    assert ResponsibilityList.objects.get(pk=old.pk).secretary == sam
+
+
 def test_a_later_years_template_is_used_from_that_year(tree):
     newer = ChecklistTemplate.objects.create(level="village", year=YEAR + 1, name="明年村级")
     TemplateItem.objects.create(
@@ -123,4 +215,15 @@ def test_a_real_worker_issues_the_current_quarter(transactional_db, tree):
     finally:
         app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
     assert first["created"] == 5
+    assert first["invalid_templates"] == []
     assert (second["created"], second["existing"]) == (0, 5)
+
+
+def test_the_beat_job_warns_of_a_level_it_could_not_issue(tree, caplog):
+    template = current_templates(YEAR)["village"]
+    TemplateItem.objects.filter(template=template, position=1).update(points=Decimal("19"))
+    with caplog.at_level("WARNING", logger="assessments.tasks"):
+        result = issue_quarter_checklists.apply().get()
+    assert result["invalid_templates"] == [str(template)]
+    assert "does not total 100 points" in caplog.text
+    assert str(template) in caplog.text

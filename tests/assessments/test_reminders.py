@@ -115,17 +115,45 @@ def test_rectification_due_within_three_days_or_overdue_once(tree, sam):
         responsible_person="王书记",
         deadline=today + datetime.timedelta(days=4),
     )
-    closed = Rectification.objects.create(
+    Rectification.objects.create(
         item=checklist.items.get(position=5),
         requirement="已整改",
         responsible_person="王书记",
         deadline=today,
         status="closed",
     )
-    assert closed.status == "closed"
     assert send_reminders(today=today).created["rectification"] == 3
     assert send_reminders(today=today).created["rectification"] == 0
     assert sum("已于" in t for t in texts(sam)) == 1  # the overdue one
+    # Each notice leads to the rectification on the page where it is reported on.
+    from django.urls import reverse
+
+    urls = set(
+        Notification.objects.filter(event_key__startswith="rectification:").values_list(
+            "url", flat=True
+        )
+    )
+    page = reverse("checklists:rectifications")
+    assert urls == {
+        f"{page}#rect-{pk}"
+        for pk in Rectification.objects.filter(
+            status="open", deadline__lte=today + datetime.timedelta(days=3)
+        ).values_list("pk", flat=True)
+    }
+
+
+def test_a_secretary_whose_account_came_after_the_list_is_reminded(tree, sam):
+    issue_checklists(quarter=Q4)
+    sue = make_user("sue", tree["A2"], "secretary")
+    today = DEADLINE - datetime.timedelta(days=2)
+    result = send_reminders(today=today)
+    assert result.created["issued"] == 2  # sam's and, now, sue's
+    assert result.created["deadline"] == 2
+    assert f"甲二村支部 {YEAR} 年第 4 季度责任清单已下发，请于 {DEADLINE} 前填报。" in texts(sue)
+    a2 = ResponsibilityList.objects.get(organization__code="A2")
+    assert a2.secretary == sue
+    assert a2.history.first().history_change_reason == "按现任书记账号更新收件人"
+    assert send_reminders(today=today).total == 0
 
 
 def test_running_the_job_twice_creates_nothing_new(tree, sam):

@@ -174,6 +174,37 @@ def test_only_staff_of_the_subtree_review(a1, charlie, sam, leo):
     assert fresh(a1).revision == 0
 
 
+def test_a_townships_own_list_is_reviewed_from_above_not_by_its_own_staff(lists, alice, bob):
+    from assessments.reviewing import can_close_rectification, can_review
+
+    township = fresh(submit(lists["A"]))
+    first = items_of(township)[0]
+    assert not can_review(bob, township)
+    assert can_review(bob, fresh(lists["A1"]))
+    assert can_review(alice, township)
+    with pytest.raises(PermissionDenied):
+        checklist_score(
+            user=bob,
+            checklist=township,
+            scores={first.pk: (Decimal("1"), "", False)},
+            expected_revision=0,
+        )
+    checklist_score(
+        user=alice, checklist=township, scores=full_marks(township), expected_revision=0
+    )
+    checklist_approve(user=alice, checklist=fresh(township), expected_revision=1)
+    assert fresh(township).reviewed_by == alice
+    # The township's rectifications are the county's to change and close.
+    item = items_of(township)[0]
+    rectification = Rectification.objects.create(
+        item=item, requirement="补", responsible_person="甲书记", deadline=TODAY
+    )
+    assert not can_close_rectification(bob, rectification)
+    assert can_close_rectification(alice, rectification)
+    with pytest.raises(PermissionDenied):
+        rectification_close(user=bob, rectification=rectification)
+
+
 def test_only_a_submitted_list_is_scored(lists, bob):
     draft = fresh(lists["A2"])
     first = items_of(draft)[0]
@@ -346,10 +377,11 @@ def test_others_can_neither_report_nor_close(rectification, bob, charlie, leo, t
     from tests.factories import make_user
 
     other_secretary = make_user("sue", tree["A2"], "secretary")
-    for user in (bob, charlie, leo, other_secretary):
+    township_secretary = make_user("tina", tree["A"], "secretary")
+    for user in (bob, charlie, leo, other_secretary, township_secretary):
         with pytest.raises(PermissionDenied):
             rectification_report(user=user, rectification=rectification, report="做了")
-    for user in (charlie, leo, other_secretary):
+    for user in (charlie, leo, other_secretary, township_secretary):
         with pytest.raises(PermissionDenied):
             rectification_close(user=user, rectification=rectification)
     rectification.refresh_from_db()
@@ -399,6 +431,48 @@ def test_what_changed_since_the_previous_submission(a1, bob, sam, django_assert_
     assert second.pk not in changes
 
 
+def test_a_return_clears_the_reasons_of_an_earlier_return(a1, bob, sam):
+    first, second = items_of(a1)[:2]
+    checklist_return(user=bob, checklist=a1, reasons={first.pk: "补会议记录"}, expected_revision=0)
+    resubmitted = fresh(submit(fresh(a1), sam))
+    checklist_return(
+        user=bob,
+        checklist=resubmitted,
+        reasons={second.pk: "补发展党员材料"},
+        expected_revision=resubmitted.revision,
+    )
+    shown = dict(fresh(a1).items.values_list("position", "review_comment"))
+    assert shown[1] == ""
+    assert shown[2] == "补发展党员材料"
+    first.refresh_from_db()
+    assert first.history.first().history_user == bob
+
+
+def test_the_return_and_approval_are_mailed_once(
+    a1, bob, sam, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_HOST = "mail.example.org"
+    sam.email = "sam@example.org"
+    sam.save()
+    a1 = fresh(a1)
+    first = items_of(a1)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        checklist_return(user=bob, checklist=a1, reasons={first.pk: "补材料"}, expected_revision=0)
+    assert [m.to for m in mailoutbox] == [["sam@example.org"]]
+    assert "被退回修改" in mailoutbox[0].subject
+    submit(fresh(a1), sam)
+    checklist_score(user=bob, checklist=fresh(a1), scores=full_marks(a1), expected_revision=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        checklist_approve(user=bob, checklist=fresh(a1), expected_revision=2)
+    assert len(mailoutbox) == 2
+    assert "已审核，得分 100" in mailoutbox[1].subject
+    # The daily job finds both notifications made: it mails nothing again.
+    from assessments.reminders import send_reminders
+
+    send_reminders(today=TODAY)
+    assert len(mailoutbox) == 2
+
+
 def test_the_secretary_is_notified_once_of_return_and_approval(
     a1, bob, sam, django_capture_on_commit_callbacks
 ):
@@ -415,3 +489,137 @@ def test_the_secretary_is_notified_once_of_return_and_approval(
     with django_capture_on_commit_callbacks(execute=True):
         checklist_approve(user=bob, checklist=fresh(a1), expected_revision=2)
     assert Notification.objects.filter(user=sam, text__contains="已审核，得分 100").count() == 1
+
+
+def test_a_report_on_a_rectification_closed_meanwhile_is_refused(rectification, sam, bob):
+    # Both pages were loaded while it was open; the close lands first.
+    seen_by_sam = Rectification.objects.select_related("item__checklist__organization").get(
+        pk=rectification.pk
+    )
+    rectification_close(user=bob, rectification=rectification)
+    with pytest.raises(ValidationError, match="已销号"):
+        rectification_report(user=sam, rectification=seen_by_sam, report="已整改")
+    rectification.refresh_from_db()
+    assert (rectification.status, rectification.report) == (RectificationStatus.CLOSED, "")
+    with pytest.raises(ValidationError, match="已销号"):
+        rectification_close(user=bob, rectification=seen_by_sam)
+
+
+def test_the_reviewer_changes_a_rectification_with_history(rectification, bob):
+    from assessments.reviewing import rectification_update
+
+    later = TODAY + datetime.timedelta(days=60)
+    rectification_update(
+        user=bob,
+        rectification=rectification,
+        requirement=" 补开支部党员大会并上传记录 ",
+        deadline=later,
+        responsible_person="李副书记",
+    )
+    rectification.refresh_from_db()
+    assert (
+        rectification.requirement,
+        rectification.deadline,
+        rectification.responsible_person,
+    ) == (
+        "补开支部党员大会并上传记录",
+        later,
+        "李副书记",
+    )
+    assert rectification.history.first().history_user == bob
+    assert rectification.history.first().history_change_reason == "修改整改要求、期限或责任人"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"deadline": TODAY - datetime.timedelta(days=1)}, "deadline", "整改期限：不能早于今天"),
+        ({"deadline": None}, "deadline", "整改期限：必填"),
+        ({"responsible_person": " "}, "responsible_person", "责任人：必填。"),
+        ({"responsible_person": "张" * 31}, "responsible_person", "责任人不能超过 30 个字符"),
+        ({"requirement": ""}, "requirement", "整改要求：必填。"),
+    ],
+)
+def test_a_rectification_change_is_checked_field_by_field(
+    rectification, bob, changes, field, message
+):
+    from assessments.reviewing import rectification_update
+
+    values = {
+        "requirement": "新要求",
+        "deadline": TODAY + datetime.timedelta(days=5),
+        "responsible_person": "李副书记",
+        **changes,
+    }
+    with pytest.raises(ValidationError) as caught:
+        rectification_update(user=bob, rectification=rectification, **values)
+    assert caught.value.message_dict[field][0].startswith(message)
+    before = rectification.requirement
+    rectification.refresh_from_db()
+    assert rectification.requirement == before
+
+
+def test_an_overdue_deadline_may_be_kept_while_the_person_changes(rectification, bob):
+    from assessments.reviewing import rectification_update
+
+    past = TODAY - datetime.timedelta(days=3)
+    Rectification.objects.filter(pk=rectification.pk).update(deadline=past)
+    rectification.refresh_from_db()
+    rectification_update(
+        user=bob,
+        rectification=rectification,
+        requirement=rectification.requirement,
+        deadline=past,
+        responsible_person="新书记",
+    )
+    rectification.refresh_from_db()
+    assert (rectification.deadline, rectification.responsible_person) == (past, "新书记")
+
+
+def test_only_the_reviewer_changes_an_open_rectification(rectification, sam, charlie, leo, bob):
+    from assessments.reviewing import rectification_update
+
+    values = {
+        "requirement": "新要求",
+        "deadline": TODAY + datetime.timedelta(days=5),
+        "responsible_person": "某人",
+    }
+    for user in (sam, charlie, leo):
+        with pytest.raises(PermissionDenied):
+            rectification_update(user=user, rectification=rectification, **values)
+    rectification_close(user=bob, rectification=rectification)
+    with pytest.raises(ValidationError, match="已销号"):
+        rectification_update(user=bob, rectification=rectification, **values)
+    rectification.refresh_from_db()
+    assert rectification.requirement != "新要求"
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        # Q1's lists are due 10 April: reviewed until 25 April, then Q2 is shown.
+        (datetime.date(2026, 4, 1), (2026, 1)),
+        (datetime.date(2026, 4, 25), (2026, 1)),
+        (datetime.date(2026, 4, 26), (2026, 2)),
+        (datetime.date(2026, 6, 30), (2026, 2)),
+        # January: the previous year's fourth quarter.
+        (datetime.date(2027, 1, 5), (2026, 4)),
+    ],
+)
+def test_the_review_list_opens_on_the_quarter_under_review(today, expected):
+    from assessments.reviewing import default_review_quarter
+
+    quarter = default_review_quarter(today)
+    assert (quarter.year, quarter.number) == expected
+
+
+def test_the_thresholds_default_in_one_place(settings):
+    from assessments.issuing import CHECKLIST_DEFAULTS, deadline_for
+    from assessments.reviewing import rectify_below_percent, rectify_days
+
+    for name in CHECKLIST_DEFAULTS:
+        if hasattr(settings, name):
+            delattr(settings, name)
+    assert rectify_below_percent() == Decimal(60)
+    assert rectify_days() == 30
+    assert deadline_for(Quarter(2026, 1)) == datetime.date(2026, 4, 10)

@@ -105,7 +105,7 @@ def test_the_list_page_runs_a_constant_number_of_queries(
         make_org(tree["A"], code=f"AX{n}")
     issue_checklists(quarter=QUARTER)
     login(client, "alice")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("checklists:review_list"), PERIOD)
     assert response.context["page"].paginator.count == 17
 
@@ -193,7 +193,7 @@ def test_a_stale_page_gets_the_conflict_message(client, lists, alice):
     response = client.post(
         review_url(lists["A1"]), post_scores(lists["A1"], "save", revision=stale, score_1="3")
     )
-    assert response.status_code == 400
+    assert response.status_code == 409  # as on the secretary's page
     assert "该清单已被他人修改（第 1 版），请刷新后再评分。" in response.content.decode()
     first.refresh_from_db()
     assert first.score == Decimal("18")
@@ -347,3 +347,178 @@ def test_the_rectifications_page_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("checklists:rectifications"))
     assert len(response.context["rows"]) == 10
+
+
+# --- who sees what, and the ways between the pages --------------------------------------
+
+
+def test_the_review_list_opens_on_the_quarter_under_review(client, lists, monkeypatch):
+    import assessments.views.reviewing as views
+    from assessments.issuing import deadline_for
+
+    season_end = deadline_for(QUARTER) + datetime.timedelta(days=15)
+    monkeypatch.setattr(views.timezone, "localdate", lambda: season_end)
+    login(client, "alice")
+    response = client.get(reverse("checklists:review_list"))
+    assert (response.context["year"], response.context["quarter"]) == (YEAR, 2)
+    assert response.context["page"].paginator.count == 5
+    monkeypatch.setattr(views.timezone, "localdate", lambda: season_end + datetime.timedelta(1))
+    response = client.get(reverse("checklists:review_list"))
+    assert (response.context["year"], response.context["quarter"]) == (YEAR, 3)
+
+
+def test_staff_find_the_issue_and_template_pages_from_the_review_list(client, lists):
+    login(client, "bob")
+    page = client.get(reverse("checklists:review_list"), PERIOD).content.decode()
+    assert reverse("checklists:issue") in page
+    assert reverse("checklists:templates") in page
+    login(client, "leo")
+    page = client.get(reverse("checklists:review_list"), PERIOD).content.decode()
+    assert reverse("checklists:issue") not in page
+
+
+def test_the_secretary_does_not_see_scores_while_the_list_is_under_review(client, lists, bob):
+    checklist = lists["A1"]
+    first = checklist.items.get(position=1)
+    checklist_score(
+        user=bob,
+        checklist=checklist,
+        scores={first.pk: (Decimal("3"), "草稿意见：记录太简略", True)},
+        expected_revision=0,
+    )
+    login(client, "sam")
+    for url in (review_url(checklist), reverse("checklists:fill", args=[checklist.pk])):
+        page = client.get(url).content.decode()
+        assert "草稿意见" not in page, url
+        assert "3.0 / 20.0" not in page, url
+        assert "需整改" not in page, url
+    # Staff and leaders over it see the reviewer's work in progress.
+    login(client, "leo")
+    page = client.get(review_url(checklist)).content.decode()
+    assert "草稿意见：记录太简略" in page
+    assert "3.0 / 20.0" in page
+
+
+def test_the_secretary_sees_the_reasons_once_sent_back_and_the_scores_once_approved(
+    client, lists, bob
+):
+    login(client, "bob")
+    client.post(
+        review_url(lists["A1"]),
+        post_scores(lists["A1"], "return", score_1="3", comment_1="请补充会议照片"),
+    )
+    login(client, "sam")
+    page = client.get(review_url(lists["A1"])).content.decode()
+    assert "请补充会议照片" in page
+    assert "3.0 / 20.0" not in page
+    fill_page = client.get(reverse("checklists:fill", args=[lists["A1"].pk])).content.decode()
+    assert "退回原因" in fill_page
+    assert "请补充会议照片" in fill_page
+    submit(ResponsibilityList.objects.get(pk=lists["A1"].pk))
+    login(client, "bob")
+    checklist = ResponsibilityList.objects.get(pk=lists["A1"].pk)
+    client.post(review_url(checklist), post_scores(checklist, "approve", score_1="3"))
+    login(client, "sam")
+    page = client.get(review_url(checklist)).content.decode()
+    assert "3.0 / 20.0" in page
+    assert "整改中" in page  # item 1's rectification
+
+
+def test_a_township_secretary_cannot_report_on_a_villages_rectification(
+    client, rectification, tree
+):
+    make_user("tina", tree["A"], "secretary")
+    login(client, "tina")
+    page = client.get(reverse("checklists:rectifications")).content.decode()
+    assert "甲一村支部" not in page
+    assert client.post(rect_url(rectification, "report"), {"report": "代报"}).status_code == 404
+    rectification.refresh_from_db()
+    assert rectification.status == RectificationStatus.OPEN
+
+
+def test_a_township_list_is_not_scored_by_the_townships_own_staff(client, lists):
+    township = submit(lists["A"])
+    login(client, "bob")
+    response = client.get(review_url(township))
+    assert response.status_code == 200
+    assert 'value="approve"' not in response.content.decode()
+    assert client.post(review_url(township), post_scores(township, "approve")).status_code == 403
+    login(client, "alice")
+    assert 'value="approve"' in client.get(review_url(township)).content.decode()
+
+
+def test_the_rectification_notice_leads_to_the_report_form(client, rectification):
+    from assessments.reminders import send_reminders
+    from core.models import Notification
+
+    send_reminders(today=rectification.deadline)
+    notice = Notification.objects.get(event_key=f"rectification:{rectification.pk}:due")
+    path, _hash, anchor = notice.url.partition("#")
+    assert path == reverse("checklists:rectifications")
+    login(client, "sam")
+    page = client.get(path).content.decode()
+    assert f'id="{anchor}"' in page
+    assert reverse("checklists:rectification_report", args=[rectification.pk]) in page
+
+
+def edit_url(rectification: Rectification) -> str:
+    return reverse("checklists:rectification_edit", args=[rectification.pk])
+
+
+def test_the_reviewer_edits_a_rectification_on_its_page(client, rectification):
+    login(client, "bob")
+    page = client.get(reverse("checklists:rectifications")).content.decode()
+    assert edit_url(rectification) in page
+    form = client.get(edit_url(rectification))
+    assert form.status_code == 200
+    assert "整改期限" in form.content.decode()
+    later = timezone.localdate() + datetime.timedelta(days=45)
+    response = client.post(
+        edit_url(rectification),
+        {"requirement": "补开大会", "deadline": later.isoformat(), "responsible_person": "李委员"},
+    )
+    assert response.status_code == 302
+    rectification.refresh_from_db()
+    assert (
+        rectification.requirement,
+        rectification.deadline,
+        rectification.responsible_person,
+    ) == (
+        "补开大会",
+        later,
+        "李委员",
+    )
+    assert rectification.history.first().history_user.username == "bob"
+
+
+def test_a_bad_rectification_edit_names_the_fields_and_saves_nothing(client, rectification):
+    login(client, "bob")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = client.post(
+        edit_url(rectification),
+        {"requirement": "补开大会", "deadline": yesterday.isoformat(), "responsible_person": ""},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "整改期限：不能早于今天" in page
+    assert "责任人：必填。" in page
+    response = client.post(
+        edit_url(rectification),
+        {"requirement": "补开大会", "deadline": "明天", "responsible_person": "李"},
+    )
+    assert "整改期限：请按 2026-05-31 的格式填写日期。" in response.content.decode()
+    before = rectification.requirement
+    rectification.refresh_from_db()
+    assert rectification.requirement == before
+
+
+@pytest.mark.parametrize("username", ["sam", "leo", "charlie"])
+def test_others_cannot_edit_a_rectification(client, rectification, username):
+    login(client, username)
+    later = (timezone.localdate() + datetime.timedelta(days=45)).isoformat()
+    data = {"requirement": "改", "deadline": later, "responsible_person": "某"}
+    expected = 404 if username == "charlie" else 403
+    assert client.get(edit_url(rectification)).status_code == expected
+    assert client.post(edit_url(rectification), data).status_code == expected
+    rectification.refresh_from_db()
+    assert rectification.requirement != "改"

@@ -25,6 +25,24 @@ def login(client, user):
     return client
 
 
+@pytest.fixture
+def press_issue(client, django_capture_on_commit_callbacks):
+    """Press 下发清单 as the logged-in user: the page answers at once, the task runs on
+    commit (eagerly, as in the embedded default), the result arrives as a notification."""
+
+    def press(quarter: str = Q4):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("checklists:issue"), {"quarter": quarter}, follow=True)
+
+    return press
+
+
+def result_notice(user) -> str:
+    from core.models import Notification
+
+    return Notification.objects.filter(user=user, event_key__startswith="checklists-issued:")
+
+
 # --- issuing -----------------------------------------------------------------------------
 
 
@@ -35,23 +53,86 @@ def test_the_issue_page_asks_for_confirmation_with_the_current_quarter(client, a
     assert ResponsibilityList.objects.count() == 0
 
 
-def test_county_staff_issue_for_the_whole_county(client, alice, sam):
-    response = login(client, alice).post(reverse("checklists:issue"), {"quarter": Q4})
-    page = response.content.decode()
-    assert f"{Q4}：新下发 5 份清单，已存在 0 份。" in page
-    assert "4 个组织还没有书记账号" in page
-    assert "甲二村支部（A2）" in page
+def test_county_staff_issue_for_the_whole_county(client, alice, sam, press_issue):
+    login(client, alice)
+    response = press_issue()
+    assert f"已开始下发 {Q4} 的责任清单" in response.content.decode()
     assert ResponsibilityList.objects.count() == 5
-    again = client.post(reverse("checklists:issue"), {"quarter": Q4}).content.decode()
-    assert f"{Q4}：新下发 0 份清单，已存在 5 份。" in again
+    notice = result_notice(alice).get()
+    assert notice.text.startswith(f"{Q4}：新下发 5 份清单，已存在 0 份。")
+    assert "4 个组织没有书记账号（甲镇党委、甲二村支部、乙镇党委、乙一村支部）" in notice.text
+    assert notice.url == f"{reverse('checklists:review_list')}?year={YEAR}&quarter=4"
+    press_issue()
+    texts = list(result_notice(alice).order_by("pk").values_list("text", flat=True))
+    assert len(texts) == 2
+    assert texts[1].startswith(f"{Q4}：新下发 0 份清单，已存在 5 份。")
     assert (
         ResponsibilityList.objects.get(organization__code="A1").history.first().history_user
         == alice
     )
 
 
-def test_township_staff_issue_for_their_subtree_only(client, bob):
-    login(client, bob).post(reverse("checklists:issue"), {"quarter": Q4})
+def test_the_button_only_starts_the_task(
+    client, alice, tree, monkeypatch, django_capture_on_commit_callbacks
+):
+    from assessments import tasks
+    from core.models import OutboxTask
+
+    started = []
+    monkeypatch.setattr(tasks.issue_checklists_for_user, "run", lambda *args: started.append(args))
+    login(client, alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("checklists:issue"), {"quarter": Q4})
+    assert response.status_code == 302
+    # Queued through the outbox with ids only; nothing was issued in the request itself.
+    row = OutboxTask.objects.get()
+    assert row.args[:3] == [Q4, [tree["C"].pk], alice.pk]
+    assert [list(args[:3]) for args in started] == [row.args[:3]]
+    assert ResponsibilityList.objects.count() == 0
+
+
+def test_with_the_broker_down_the_issuing_waits_in_the_outbox(
+    client, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from assessments import tasks
+    from config.celery import app
+    from core.models import OutboxTask
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(tasks.issue_checklists_for_user, "apply_async", down)
+    login(client, alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("checklists:issue"), {"quarter": Q4}, follow=True)
+    assert "已开始下发" in response.content.decode()
+    row = OutboxTask.objects.get()
+    assert (row.status, row.attempts) == (OutboxTask.Status.PENDING, 1)
+    assert "connection refused" in row.last_error
+    assert ResponsibilityList.objects.count() == 0
+
+
+def test_the_task_issues_only_where_the_user_is_staff(tree, bob, charlie):
+    from assessments.tasks import issue_checklists_for_user
+
+    result = issue_checklists_for_user(Q4, [tree["A"].pk, tree["B"].pk], bob.pk, "run-1")
+    assert result["created"] == 3
+    assert sorted(ResponsibilityList.objects.values_list("organization__code", flat=True)) == [
+        "A",
+        "A1",
+        "A2",
+    ]
+    # A redelivered run tells the user once.
+    issue_checklists_for_user(Q4, [tree["A"].pk], bob.pk, "run-1")
+    assert result_notice(bob).count() == 1
+
+
+def test_township_staff_issue_for_their_subtree_only(client, bob, press_issue):
+    login(client, bob)
+    press_issue()
     assert sorted(ResponsibilityList.objects.values_list("organization__code", flat=True)) == [
         "A",
         "A1",
@@ -75,12 +156,14 @@ def test_a_bad_quarter_is_named_and_nothing_is_issued(client, alice):
     assert ResponsibilityList.objects.count() == 0
 
 
-def test_a_template_not_totalling_100_is_shown_and_not_issued(client, alice, village_template):
+def test_a_template_not_totalling_100_is_shown_and_not_issued(
+    client, alice, village_template, press_issue
+):
     TemplateItem.objects.filter(template=village_template, position=1).update(points=Decimal(1))
     page = login(client, alice).get(reverse("checklists:issue")).content.decode()
-    assert "不是 100 分，不会下发" in page
-    result = client.post(reverse("checklists:issue"), {"quarter": Q4}).content.decode()
-    assert "以下模板总分不是 100 分" in result
+    assert "该层级没有 100 分的模板，不会下发" in page
+    press_issue()
+    assert f"模板总分不是 100 分，未下发：{village_template}。" in result_notice(alice).get().text
     assert sorted(ResponsibilityList.objects.values_list("organization__code", flat=True)) == [
         "A",
         "B",
@@ -153,6 +236,19 @@ def test_editing_an_unused_template_changes_it_in_place(client, alice, village_t
     assert item.content == "改过的内容"
     assert item.history.first().history_user == alice
     assert ChecklistTemplate.objects.filter(level="village", year=YEAR).count() == 1
+
+
+def test_the_issue_page_shows_a_new_version_being_edited_and_the_one_used(
+    client, alice, tree, village_template
+):
+    from assessments.checklist_templates import template_copy
+
+    draft = template_copy(user=alice, source=village_template)
+    draft.items.filter(position=1).delete()
+    page = login(client, alice).get(reverse("checklists:issue")).content.decode()
+    assert "按此下发" in page
+    assert "修改中的新版本，未满 100 分，暂按上一完整版本下发" in page
+    assert reverse("checklists:template", args=[draft.pk]) in page
 
 
 def test_editing_a_used_template_makes_a_copy(client, alice, tree, village_template):

@@ -34,6 +34,8 @@ class Command(BaseCommand):
                 f"{period}：新下发 {len(result.created)} 份，已存在 {result.existing} 份。"
             )
         )
+        if result.readdressed:
+            self.stdout.write(f"已有清单中 {result.readdressed} 份改按现任书记账号下发。")
         if result.without_secretary:
             self.stdout.write(
                 self.style.WARNING(f"以下 {len(result.without_secretary)} 个组织没有书记账号：")
