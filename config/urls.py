@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import views as core_views
+from core.views_health import healthz
+from reports import views as report_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    # The dashboard for everyone (a secretary sees their own organisation's figures).
+    path("", report_views.dashboard, name="home"),
+    path("", include("reports.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -18,5 +21,7 @@ urlpatterns = [
     path("health/", include("assessments.urls")),
     path("checklists/", include("assessments.checklist_urls")),
     path("notifications/", include("core.urls_notifications")),
+    path("bulletins/", include("reports.bulletin_urls")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

@@ -26,6 +26,7 @@ def portal(request) -> dict[str, Any]:
         items.append((_("组织生活"), reverse("orgs:life_overview")))
         items.append((_("组织体检"), reverse("assessments:health")))
         items.append((_("整顿台账"), reverse("assessments:register")))
+        items.append((_("进展通报"), reverse("bulletins:list")))
     if staff:
         items.append((_("后台管理"), reverse("admin:index")))
     current = request.path

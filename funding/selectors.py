@@ -8,6 +8,7 @@ Python.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,7 +19,7 @@ from django.utils import timezone
 from orgs.models import Organization
 
 from .choices import FundCategory, FundSource
-from .models import FundLine
+from .models import Disbursement, FundLine
 from .models.funds import FundLineQuerySet
 
 ZERO = Decimal("0.00")
@@ -83,9 +84,29 @@ def subtree_lines(org: Organization, year: int) -> FundLineQuerySet:
     return FundLine.objects.in_subtree(org).filter(year=year)
 
 
-def fund_totals(org: Organization, year: int) -> FundTotals:
-    """Budget, disbursed and number of lines of the subtree for the year (one query)."""
-    return _totals(subtree_lines(org, year).aggregate(**_SUMS))
+def disbursed_as_of(lines: QuerySet, as_of: datetime.date) -> Decimal:
+    """What had been paid out on `lines` by the end of `as_of`: the instalments dated
+    (拨付日期) on or before it (one query)."""
+    total = Disbursement.objects.filter(fund__in=lines, paid_on__lte=as_of).aggregate(
+        total=Coalesce(Sum("amount"), ZERO)
+    )["total"]
+    return _cents(total)
+
+
+def _cents(value) -> Decimal:
+    # SQLite sums decimals as floats: back to the cent.
+    return Decimal(str(value)).quantize(ZERO, rounding=ROUND_HALF_UP)
+
+
+def fund_totals(org: Organization, year: int, *, as_of: datetime.date | None = None) -> FundTotals:
+    """Budget, disbursed and number of lines of the subtree for the year (one query).
+
+    With `as_of`, disbursed is what had been paid by that day (instalments by 拨付日期;
+    two queries); the budget lines are taken as they are now (they carry no date)."""
+    totals = _totals(subtree_lines(org, year).aggregate(**_SUMS))
+    if as_of is None:
+        return totals
+    return FundTotals(totals.budget, disbursed_as_of(subtree_lines(org, year), as_of), totals.lines)
 
 
 def _grouped(org: Organization, year: int, field: str, choices) -> list[GroupTotals]:
@@ -110,19 +131,34 @@ def children_of(org: Organization) -> QuerySet[Organization]:
     return Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1)
 
 
-def totals_by_child(org: Organization, year: int) -> list[GroupTotals]:
+def totals_by_child(
+    org: Organization, year: int, *, as_of: datetime.date | None = None
+) -> list[GroupTotals]:
     """Each child's whole subtree, in tree order, children without lines included (two
-    queries: the lines grouped by the child's path prefix, and the children)."""
+    queries: the lines grouped by the child's path prefix, and the children). With
+    `as_of`, disbursed as in fund_totals (one query more)."""
     prefix_len = (org.depth + 1) * Organization.steplen
+    below = subtree_lines(org, year).filter(organization__depth__gt=org.depth)
     rows = (
-        subtree_lines(org, year)
-        .filter(organization__depth__gt=org.depth)
-        .annotate(prefix=Substr("organization__path", 1, prefix_len))
+        below.annotate(prefix=Substr("organization__path", 1, prefix_len))
         .values("prefix")
         .annotate(**_SUMS)
         .order_by()
     )
     by_prefix = {row["prefix"]: _totals(row) for row in rows}
+    if as_of is not None:
+        paid = dict(
+            Disbursement.objects.filter(fund__in=below, paid_on__lte=as_of)
+            .annotate(prefix=Substr("fund__organization__path", 1, prefix_len))
+            .values("prefix")
+            .annotate(total=Coalesce(Sum("amount"), ZERO))
+            .order_by()
+            .values_list("prefix", "total")
+        )
+        by_prefix = {
+            prefix: FundTotals(t.budget, _cents(paid.get(prefix, ZERO)), t.lines)
+            for prefix, t in by_prefix.items()
+        }
     children = children_of(org).only("id", "path", "depth", "numchild", "code", "name", "level")
     return [
         GroupTotals(child.code, child.name, by_prefix.get(child.path, FundTotals()), org=child)

@@ -8,6 +8,7 @@ ground in 2025 plus those still being prepared that were entered in 2025.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -19,18 +20,21 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from orgs.models import Organization
 
 from .choices import STAGE_ORDER, ProjectStage, Room
-from .models import VenueProject
+from .models import StageChange, VenueProject
 from .models.sites import VenueProjectQuerySet
 
 ZERO = Decimal("0")
@@ -167,9 +171,90 @@ def figures_of(projects: QuerySet) -> SiteFigures:
     )
 
 
-def site_figures(*, org: Organization, year: int | None = None) -> SiteFigures:
-    """Figures of `org`'s subtree for `year` (every year when None); one query."""
-    return figures_of(projects_in(org=org, year=year))
+def site_figures(
+    *, org: Organization, year: int | None = None, as_of: datetime.date | None = None
+) -> SiteFigures:
+    """Figures of `org`'s subtree for `year` (every year when None); one query.
+
+    With `as_of`, each project counts in the stage it had on that day (figures_as_of)."""
+    projects = projects_in(org=org, year=year)
+    if as_of is None:
+        return figures_of(projects)
+    return figures_as_of(projects, as_of)
+
+
+def stage_as_of(
+    *,
+    stage: str,
+    entered_on: datetime.date,
+    last_change_to: str | None,
+    first_change_from: str | None,
+    as_of: datetime.date,
+) -> str | None:
+    """A project's stage on `as_of` from its dated stage changes (日期), None when it did not
+    exist yet: the stage of the last change on or before that day; without one, the stage
+    it was in before its first change (a first change from nothing records its creation,
+    so the project did not exist before it); a project without changes has been in its
+    stage since it was entered."""
+    if last_change_to:
+        return last_change_to
+    if entered_on > as_of:
+        return None
+    if first_change_from is None:
+        return stage
+    return first_change_from or None
+
+
+def figures_as_of(projects: QuerySet, as_of: datetime.date) -> SiteFigures:
+    """figures_of() as on `as_of` (one query): stages from the stage changes dated up to
+    that day (stage_as_of); the investment figures have no date and are taken as they are
+    now for the projects that existed then."""
+    changes = StageChange.objects.filter(project=OuterRef("pk"))
+    last_to = changes.filter(changed_on__lte=as_of).order_by("-changed_on", "-pk")
+    first_from = changes.order_by("changed_on", "pk")
+    rows = (
+        projects.order_by()
+        .annotate(
+            last_to=Subquery(last_to.values("to_stage")[:1]),
+            first_from=Subquery(first_from.values("from_stage")[:1]),
+        )
+        .values_list(
+            "stage",
+            "created_at",
+            "planned_investment",
+            "completed_investment",
+            "last_to",
+            "first_from",
+        )
+    )
+    counts = dict.fromkeys(STAGE_ORDER, 0)
+    planned = completed = ZERO
+    total = over_plan = 0
+    for stage, created_at, plan, done, last_to, first_from in rows:
+        then = stage_as_of(
+            stage=stage,
+            entered_on=timezone.localdate(created_at),
+            last_change_to=last_to,
+            first_change_from=first_from,
+            as_of=as_of,
+        )
+        if then is None:
+            continue
+        counts[then] += 1
+        total += 1
+        planned += plan
+        completed += done
+        over_plan += done > plan
+    return SiteFigures(
+        total=total,
+        by_stage=[
+            StageCount(stage, str(ProjectStage(stage).label), counts[stage])
+            for stage in STAGE_ORDER
+        ],
+        planned=Decimal(planned).quantize(CENT, rounding=ROUND_HALF_UP),
+        completed=Decimal(completed).quantize(CENT, rounding=ROUND_HALF_UP),
+        over_plan=over_plan,
+    )
 
 
 def project_years(projects: QuerySet) -> list[int]:

@@ -17,7 +17,16 @@ from django.utils import timezone
 
 from orgs.models import Organization
 
-from .choices import AGE_BAND_BOUNDS, ETHNIC_GROUPS, AgeBand, Category, Education, Gender, Job
+from .choices import (
+    AGE_BAND_BOUNDS,
+    ETHNIC_GROUPS,
+    AgeBand,
+    Category,
+    Education,
+    Gender,
+    Job,
+    MemberStatus,
+)
 from .models import DuesRecord, Member
 from .models.member import MemberQuerySet, add_years
 
@@ -30,9 +39,29 @@ DIMENSIONS = {
 }
 
 
-def subtree_members(org: Organization) -> MemberQuerySet:
-    """Current (在册) members of `org` and everything under it."""
-    return Member.objects.active().in_subtree(org)
+def subtree_members(org: Organization, *, as_of: datetime.date | None = None) -> MemberQuerySet:
+    """Current (在册) members of `org` and everything under it.
+
+    With `as_of`: the members on that day, from the dated facts the roster keeps — admitted
+    (入党日期) by then, and either still 在册 or changed status (转出, 去世 …) only after
+    it. A member who left after `as_of` still counts for it. The organisation is the
+    member's current one: a transfer inside the portal keeps no earlier organisation."""
+    if as_of is None:
+        return Member.objects.active().in_subtree(org)
+    return (
+        Member.objects.in_subtree(org)
+        .filter(joined_on__lte=as_of)
+        .filter(Q(status=MemberStatus.ACTIVE) | Q(status_changed_on__gt=as_of))
+    )
+
+
+def category_as_of(as_of: datetime.date) -> Case:
+    """正式 or 预备 on `as_of`: a member is full from the 转正日期 on, probationary before."""
+    return Case(
+        When(confirmed_on__lte=as_of, then=Value(Category.FULL)),
+        default=Value(Category.PROBATIONARY),
+        output_field=CharField(),
+    )
 
 
 def active_member_counts(org_ids: Iterable[int]) -> dict[int, int]:
@@ -46,14 +75,21 @@ def active_member_counts(org_ids: Iterable[int]) -> dict[int, int]:
     return {row["organization_id"]: row["n"] for row in rows}
 
 
-def member_total(org: Organization) -> int:
-    return subtree_members(org).count()
+def member_total(org: Organization, *, as_of: datetime.date | None = None) -> int:
+    return subtree_members(org, as_of=as_of).count()
 
 
-def counts_by(org: Organization, dimension: str) -> list[tuple[str, str, int]]:
-    """(value, label, count) for every choice of `dimension`, zeros included (one query)."""
+def counts_by(
+    org: Organization, dimension: str, *, as_of: datetime.date | None = None
+) -> list[tuple[str, str, int]]:
+    """(value, label, count) for every choice of `dimension`, zeros included (one query).
+    With `as_of`, the members on that day (see subtree_members) and their category then."""
     choices = DIMENSIONS[dimension]
-    found = dict(subtree_members(org).values_list(dimension).annotate(n=Count("id")).order_by())
+    members = subtree_members(org, as_of=as_of)
+    if as_of is not None and dimension == "category":
+        members = members.annotate(category_then=category_as_of(as_of))
+        dimension = "category_then"
+    found = dict(members.values_list(dimension).annotate(n=Count("id")).order_by())
     return [(value, str(label), found.get(value, 0)) for value, label in choices]
 
 
@@ -87,12 +123,13 @@ def age_band_case(today: datetime.date) -> Case:
 
 
 def counts_by_age_band(
-    org: Organization, today: datetime.date | None = None
+    org: Organization, today: datetime.date | None = None, *, as_of: datetime.date | None = None
 ) -> list[tuple[str, str, int]]:
-    """(band, label, count) for <30, 30–39, 40–49, 50–59, ≥60 (one query)."""
-    today = today or timezone.localdate()
+    """(band, label, count) for <30, 30–39, 40–49, 50–59, ≥60 (one query). With `as_of`,
+    the members on that day and their ages on that day."""
+    today = as_of or today or timezone.localdate()
     found = dict(
-        subtree_members(org)
+        subtree_members(org, as_of=as_of)
         .annotate(band=age_band_case(today))
         .values_list("band")
         .annotate(n=Count("id"))
@@ -107,18 +144,21 @@ def new_members(org: Organization, start: datetime.date, end: datetime.date) -> 
     return Member.objects.in_subtree(org).filter(joined_on__range=(start, end)).count()
 
 
-def member_structure(org: Organization, today: datetime.date | None = None) -> dict[str, list]:
-    """Every dimension at once (six queries) for reports."""
-    structure = {dimension: counts_by(org, dimension) for dimension in DIMENSIONS}
-    structure["age_band"] = counts_by_age_band(org, today)
+def member_structure(
+    org: Organization, today: datetime.date | None = None, *, as_of: datetime.date | None = None
+) -> dict[str, list]:
+    """Every dimension at once (six queries) for reports; `as_of` as in subtree_members."""
+    structure = {dimension: counts_by(org, dimension, as_of=as_of) for dimension in DIMENSIONS}
+    structure["age_band"] = counts_by_age_band(org, today, as_of=as_of)
     return structure
 
 
-def counts_by_child(org: Organization) -> dict[int, int]:
-    """Current members of each child's whole subtree, by child id (two queries)."""
+def counts_by_child(org: Organization, *, as_of: datetime.date | None = None) -> dict[int, int]:
+    """Current members of each child's whole subtree, by child id (two queries); `as_of`
+    as in subtree_members."""
     prefix_len = (org.depth + 1) * Organization.steplen
     rows = (
-        subtree_members(org)
+        subtree_members(org, as_of=as_of)
         .annotate(prefix=Substr("organization__path", 1, prefix_len))
         .values("prefix")
         .annotate(n=Count("id"))

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes docs).
     "axes.middleware.AxesMiddleware",
@@ -108,7 +109,7 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "accounts.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -134,6 +135,25 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp 4). Our templates have no inline script, style block
+# or style="" (tests/security/test_csp.py), so everything comes from our own origin and an
+# injected <script> or style="" is refused by the browser. Bars and charts are SVG whose
+# width/fill presentation attributes style-src does not govern. img-src also allows data:
+# URIs (small embedded images). Two cosmetic style="" in third-party admin templates
+# (import-export's export page, simple-history's paginator) are dropped by the browser.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
@@ -156,9 +176,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_FILE_SIZE = env.int("IMPORT_MAX_FILE_SIZE", default=20 * 1024 * 1024)
 # An .xlsx whose members declare more than this uncompressed is refused before it is
 # opened (zip bombs; core/import_limits.py).
-IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
-    "IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024
-)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
 # Data rows per import file; a sheet whose cells reach further is refused before it is read.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 
@@ -187,7 +205,33 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Progress bulletins (reports.bulletin): built this many days after the lists' deadline
+# (CHECKLIST_DEADLINE_DAYS after the quarter); attempts after the first, the first retry
+# delay in seconds (doubled each time), and the task's soft and hard time limits.
+BULLETIN_DELAY_DAYS = env.int("BULLETIN_DELAY_DAYS", default=5)
+BULLETIN_MAX_RETRIES = env.int("BULLETIN_MAX_RETRIES", default=3)
+BULLETIN_RETRY_DELAY = env.int("BULLETIN_RETRY_DELAY", default=60)
+BULLETIN_SOFT_TIME_LIMIT = env.int("BULLETIN_SOFT_TIME_LIMIT", default=600)
+BULLETIN_TIME_LIMIT = env.int("BULLETIN_TIME_LIMIT", default=660)
+# WeasyPrint may not give memory back: a worker child is replaced above this (KiB).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=512000)
+# Dashboard figures (reports.figures) are cached: the running quarter's this many seconds
+# (a beat job refreshes them for the county and townships), a past quarter's longer (its
+# figures are those of its last day and do not change).
+REPORTS_CURRENT_CACHE_SECONDS = env.int("REPORTS_CURRENT_CACHE_SECONDS", default=900)
+REPORTS_PAST_CACHE_SECONDS = env.int("REPORTS_PAST_CACHE_SECONDS", default=6 * 3600)
 CELERY_BEAT_SCHEDULE = {
+    # The latest due quarter's bulletins for the county and each township; daily so that a
+    # missed day catches up (idempotent: finished bulletins are kept, failed ones rebuilt).
+    "build-quarter-bulletins": {
+        "task": "reports.tasks.build_quarter_bulletins",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # The dashboard's figures, so that no visitor waits for their computation.
+    "refresh-dashboard-figures": {
+        "task": "reports.tasks.refresh_dashboard_figures",
+        "schedule": 600.0,
+    },
     # simple-history writes a row on every save(), even when nothing changed.
     "clean-duplicate-history": {
         "task": "core.tasks.clean_duplicate_history",
@@ -260,3 +304,10 @@ FUND_EXECUTION_CHECKPOINTS = [(9, 50), (12, 100)]
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
 # Secretaries' quarterly lists are due this many days after the quarter ends.
 CHECKLIST_DEADLINE_DAYS = env.int("CHECKLIST_DEADLINE_DAYS", default=10)
+# Responsibility lists (same defaults as assessments.issuing.CHECKLIST_DEFAULTS): an item
+# scored below this share (%) of its points becomes a rectification item (整改), due this
+# many days after the list was approved.
+CHECKLIST_RECTIFY_BELOW_PERCENT = env.int("CHECKLIST_RECTIFY_BELOW_PERCENT", default=60)
+CHECKLIST_RECTIFY_DAYS = env.int("CHECKLIST_RECTIFY_DAYS", default=30)
+# Seconds to wait for the mail server (notification copies are mailed from requests).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

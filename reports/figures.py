@@ -1,0 +1,606 @@
+"""The key figures of a subtree and period: the one set of query functions behind the
+dashboard, the PDF bulletin and their exports, so that the three cannot disagree.
+
+Public API (keyword-only, stable):
+- `overview(org=, period=)` → `Overview`: every key figure of `org`'s subtree for the
+  period, each a `Figure` with the previous period's value, its change and the URL of the
+  list behind it, in `FigureGroup`s (organisations, members, lists, standards, funds,
+  venues, health).
+- `ranking(org=, period=)` → `list[RankRow]`: the next level down (townships of a county,
+  villages of a township) by the quarter's average list score.
+- `as_of_for(period)`: the day a period's figures are computed for.
+
+The "as of" rule. A period's figures are those of its last day, or of today while the
+period is still running, computed from the dated facts the portal stores:
+- members: admitted (入党日期 `joined_on`) by that day, and 在册 then — still 在册, or
+  their status changed (`status_changed_on`: 转出, 去世, 停止党籍 …) only after that day,
+  so a member who left after the period still counts for it; 正式 from the 转正日期
+  (`confirmed_on`) on, 预备 before; new members are those admitted within the period;
+- funds: the budget lines of the period's year, disbursed = the instalments whose 拨付日期
+  (`paid_on`) is on or before that day;
+- venue projects: each in the stage of its last stage change (`StageChange.changed_on`) on
+  or before that day; projects entered later and without an earlier change do not count;
+- responsibility lists: the lists of the period's quarter, in their current state;
+- health rules: evaluated with `today=` that day (terms, meeting quarter, funding year).
+What carries no date is taken as it is now: the organisation tree (so organisation counts
+have no previous value), a member's organisation, a member's gender, education and birth
+date, a project's investment figures, the 标准化 score sheets of the period's year, and the
+member counts inside the health rules.
+
+Cost: a constant number of queries whatever the size of the tree (about 45 for
+`overview`, which computes the period and the one before, and `ranking` together). A past
+period cannot change under this rule except by back-dated entries, so its computed
+figures are cached for `REPORTS_PAST_CACHE_SECONDS` (6 hours); the running period for
+`REPORTS_CURRENT_CACHE_SECONDS` (60 seconds). Keys include the organisation's tree path and
+its last change, so a moved or edited organisation is computed afresh.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.choices import ListStatus
+from assessments.figures import QuarterFigures, quarter_figures, quarter_figures_by_child
+from assessments.health import RULE_LABELS, RULE_ORDER, findings_for
+from assessments.issuing import Quarter
+from assessments.standards import Figures as StandardFigures
+from assessments.standards import standards_overview
+from funding.selectors import FundTotals, fund_totals, totals_by_child
+from funding.sites_selectors import SiteFigures, site_figures
+from members.choices import Category
+from members.selectors import counts_by, counts_by_child, new_members
+from orgs.choices import OrgKind
+from orgs.models import Organization
+
+from .charts import format_number
+from .periods import Period
+
+TENTH = Decimal("0.1")
+CACHE_VERSION = 1
+PAST_CACHE_SECONDS = 6 * 3600
+CURRENT_CACHE_SECONDS = 60
+
+Number = int | Decimal
+
+
+# --- public types ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Figure:
+    """One key figure: its value for the period and the period before (None: unknown or
+    not applicable), the unit it is shown in and the list behind it."""
+
+    key: str
+    label: str
+    value: Number | None
+    previous: Number | None
+    unit: str
+    url: str
+
+    @property
+    def change(self) -> Number | None:
+        """value − previous; None when either is unknown."""
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def trend(self) -> str | None:
+        """ "up", "down" or "same" (None when the change is unknown)."""
+        change = self.change
+        if change is None:
+            return None
+        return "up" if change > 0 else "down" if change < 0 else "same"
+
+    @property
+    def display(self) -> str:
+        """The value with its unit as the page and the bulletin print it."""
+        return format_number(self.value, self.unit)
+
+    @property
+    def change_text(self) -> str:
+        """The change in words and arrows, readable without colour: ▲ 3 / ▼ 1.5 / 持平."""
+        change = self.change
+        if change is None:
+            return _("无可比数据")
+        if change == 0:
+            return _("持平")
+        arrow = "▲" if change > 0 else "▼"
+        return f"{arrow} {format_number(abs(change), self.unit)}"
+
+
+@dataclass(frozen=True)
+class FigureGroup:
+    key: str
+    title: str
+    figures: list[Figure]
+
+
+@dataclass(frozen=True)
+class Overview:
+    org: Organization
+    period: Period
+    previous_period: Period
+    #: the day the figures are computed for (the period's last day, or today)
+    as_of: datetime.date
+    previous_as_of: datetime.date
+    groups: list[FigureGroup]
+
+    def group(self, key: str) -> FigureGroup:
+        return next(g for g in self.groups if g.key == key)
+
+    def figure(self, key: str) -> Figure:
+        return next(f for g in self.groups for f in g.figures if f.key == key)
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [f for g in self.groups for f in g.figures]
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """One organisation of the next level down, its whole subtree counted."""
+
+    rank: int
+    org_id: int
+    code: str
+    name: str
+    members: int
+    submission_rate: Decimal | None
+    average_score: Decimal | None
+    standards_rate: Decimal | None
+    execution_rate: Decimal | None
+    findings: int
+
+
+# --- the as-of day -----------------------------------------------------------------------
+def as_of_for(period: Period, *, today: datetime.date | None = None) -> datetime.date:
+    """The period's last day, or today while the period runs (see the module docstring)."""
+    today = today or timezone.localdate()
+    return min(period.last_day, today)
+
+
+def quarter_of(period: Period) -> Quarter:
+    year, number = period.quarters
+    return Quarter(year, number)
+
+
+# --- the computed figures of one period (cached) -------------------------------------------
+@dataclass
+class ChildFigures:
+    """The raw figures of one child's subtree, for the ranking."""
+
+    org_id: int
+    code: str
+    name: str
+    path: str
+    members: int = 0
+    lists: QuarterFigures | None = None
+    standards_rate: Decimal | None = None
+    execution_rate: Decimal | None = None
+    findings: int = 0
+
+
+@dataclass
+class Snapshot:
+    """Everything computed for one subtree and period; plain values, so it can be cached."""
+
+    as_of: datetime.date
+    kinds: dict[str, int]
+    members: dict[str, int]
+    new_members: int
+    lists: QuarterFigures
+    standards: StandardFigures
+    funds: FundTotals
+    sites: SiteFigures
+    findings_by_rule: dict[str, int]
+    children: list[ChildFigures] = field(default_factory=list)
+
+
+def _cache_key(org: Organization, period: Period, as_of: datetime.date) -> str:
+    changed = org.updated_at.timestamp() if org.updated_at else 0
+    return f"reports:figures:{CACHE_VERSION}:{org.pk}:{org.path}:{changed}:{period}:{as_of}"
+
+
+def snapshot(
+    *, org: Organization, period: Period, today: datetime.date | None = None, cached: bool = True
+) -> Snapshot:
+    """The figures of `org`'s subtree for `period` (cached: see the module docstring)."""
+    today = today or timezone.localdate()
+    as_of = as_of_for(period, today=today)
+    if not cached:
+        return _compute(org, period, as_of, today)
+    timeout = (
+        getattr(settings, "REPORTS_PAST_CACHE_SECONDS", PAST_CACHE_SECONDS)
+        if as_of < today
+        else getattr(settings, "REPORTS_CURRENT_CACHE_SECONDS", CURRENT_CACHE_SECONDS)
+    )
+    if not timeout:
+        return _compute(org, period, as_of, today)
+    key = _cache_key(org, period, as_of)
+    found = cache.get(key)
+    if found is None:
+        found = _compute(org, period, as_of, today)
+        cache.set(key, found, timeout)
+    return found
+
+
+def refresh(*, org: Organization, period: Period, today: datetime.date | None = None) -> Snapshot:
+    """Compute `org`'s figures for `period` now and store them in the cache, e.g. from a
+    periodic job for the county and its townships, so that no visitor waits for the
+    health rules of a large subtree."""
+    today = today or timezone.localdate()
+    as_of = as_of_for(period, today=today)
+    found = _compute(org, period, as_of, today)
+    timeout = (
+        getattr(settings, "REPORTS_PAST_CACHE_SECONDS", PAST_CACHE_SECONDS)
+        if as_of < today
+        else getattr(settings, "REPORTS_CURRENT_CACHE_SECONDS", CURRENT_CACHE_SECONDS)
+    )
+    if timeout:
+        cache.set(_cache_key(org, period, as_of), found, timeout)
+    return found
+
+
+def _compute(
+    org: Organization, period: Period, as_of: datetime.date, today: datetime.date
+) -> Snapshot:
+    # Dated selectors get `as_of` only for a past day: today's figures then come from the
+    # very calls the funding, venue and member pages make.
+    past = as_of if as_of < today else None
+    quarter = quarter_of(period)
+    year = period.year
+    kinds = dict(
+        Organization.objects.filter(path__startswith=org.path)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    members = {value: n for value, _label, n in counts_by(org, "category", as_of=past)}
+    standards = standards_overview(org, year)
+    findings = findings_for(org, today=as_of)
+    by_rule: dict[str, int] = {}
+    for finding in findings:
+        by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
+    return Snapshot(
+        as_of=as_of,
+        kinds=kinds,
+        members=members,
+        new_members=new_members(org, period.first_day, as_of),
+        lists=quarter_figures(org=org, quarter=quarter),
+        standards=standards.figures,
+        funds=fund_totals(org, year, as_of=past),
+        sites=site_figures(org=org, as_of=past),
+        findings_by_rule=by_rule,
+        children=_children(org, quarter, year, past, standards, findings),
+    )
+
+
+def _children(
+    org: Organization,
+    quarter: Quarter,
+    year: int,
+    past: datetime.date | None,
+    standards: Any,
+    findings: list,
+) -> list[ChildFigures]:
+    """Each child's figures in a constant number of queries: the children, members by
+    child (counts_by_child), the quarter's lists grouped by child (the aggregates of
+    assessments.figures.quarter_figures), funds by child (totals_by_child); 达标 from the
+    standards overview and findings from the list already computed."""
+    children = [
+        ChildFigures(org_id=pk, code=code, name=name, path=path)
+        for pk, code, name, path in Organization.objects.filter(
+            path__startswith=org.path, depth=org.depth + 1
+        )
+        .order_by("path")
+        .values_list("pk", "code", "name", "path")
+    ]
+    if not children:
+        return []
+    width = (org.depth + 1) * Organization.steplen
+    members = counts_by_child(org, as_of=past)
+    lists = quarter_figures_by_child(org=org, quarter=quarter)
+    standards_by_id = {c.organization.pk: c.figures for c in standards.children}
+    funds_by_id = {row.org.pk: row.totals for row in totals_by_child(org, year, as_of=past)}
+    findings_by_prefix: dict[str, int] = {}
+    for finding in findings:
+        if len(finding.org_path) >= width:
+            prefix = finding.org_path[:width]
+            findings_by_prefix[prefix] = findings_by_prefix.get(prefix, 0) + 1
+    for child in children:
+        child.members = members.get(child.org_id, 0)
+        child.lists = lists.get(child.path, QuarterFigures(0, 0, 0, 0, None))
+        figures = standards_by_id.get(child.org_id)
+        child.standards_rate = figures.rate_of_scored if figures else None
+        totals = funds_by_id.get(child.org_id)
+        child.execution_rate = totals.rate if totals else None
+        child.findings = findings_by_prefix.get(child.path, 0)
+    return children
+
+
+def _tenth(value: Any) -> Decimal | None:
+    # As assessments.figures rounds its average (SQLite returns a float).
+    return None if value is None else Decimal(value).quantize(TENTH, ROUND_HALF_UP)
+
+
+# --- overview ------------------------------------------------------------------------------
+def _url(name: str, *args: Any, **params: Any) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse(name, args=args) + (f"?{query}" if query else "")
+
+
+def overview(
+    *, org: Organization, period: Period, today: datetime.date | None = None, cached: bool = True
+) -> Overview:
+    """Every key figure of `org`'s subtree for `period` beside the previous period's (the
+    caller has checked that the user may see `org`)."""
+    today = today or timezone.localdate()
+    now = snapshot(org=org, period=period, today=today, cached=cached)
+    before = snapshot(org=org, period=period.previous, today=today, cached=cached)
+    quarter = quarter_of(period)
+    code = org.code
+    lists_url = _url("checklists:review_list", year=quarter.year, quarter=quarter.number)
+    groups = [
+        FigureGroup(
+            "organizations",
+            _("党组织"),
+            [
+                Figure(
+                    "organizations_total",
+                    _("党组织总数"),
+                    sum(now.kinds.values()),
+                    None,
+                    _("个"),
+                    _url("orgs:detail", code),
+                ),
+                *(
+                    Figure(
+                        f"organizations_{kind}",
+                        str(label),
+                        now.kinds.get(kind, 0),
+                        None,
+                        _("个"),
+                        _url("orgs:tree", kind=kind),
+                    )
+                    for kind, label in OrgKind.choices
+                ),
+            ],
+        ),
+        FigureGroup(
+            "members",
+            _("党员队伍"),
+            [
+                Figure(
+                    "members_total",
+                    _("党员总数"),
+                    sum(now.members.values()),
+                    sum(before.members.values()),
+                    _("名"),
+                    _url("members:list", org=code),
+                ),
+                *(
+                    Figure(
+                        f"members_{category}",
+                        str(label),
+                        now.members.get(category, 0),
+                        before.members.get(category, 0),
+                        _("名"),
+                        _url("members:list", org=code, category=category),
+                    )
+                    for category, label in Category.choices
+                ),
+                Figure(
+                    "members_new",
+                    _("本期发展党员"),
+                    now.new_members,
+                    before.new_members,
+                    _("名"),
+                    _url("members:list", org=code, status="all", sort="-joined"),
+                ),
+            ],
+        ),
+        FigureGroup(
+            "lists",
+            _("书记抓党建责任清单"),
+            [
+                Figure(
+                    "lists_issued",
+                    _("下发清单"),
+                    now.lists.issued,
+                    before.lists.issued,
+                    _("份"),
+                    lists_url,
+                ),
+                Figure(
+                    "lists_submission_rate",
+                    _("清单提交率"),
+                    now.lists.submission_rate,
+                    before.lists.submission_rate,
+                    "%",
+                    lists_url,
+                ),
+                Figure(
+                    "lists_on_time_rate",
+                    _("按时提交率"),
+                    now.lists.on_time_rate,
+                    before.lists.on_time_rate,
+                    "%",
+                    lists_url,
+                ),
+                Figure(
+                    "lists_average_score",
+                    _("清单平均得分"),
+                    now.lists.average_score,
+                    before.lists.average_score,
+                    _("分"),
+                    _url(
+                        "checklists:review_list",
+                        year=quarter.year,
+                        quarter=quarter.number,
+                        status=ListStatus.APPROVED,
+                    ),
+                ),
+            ],
+        ),
+        FigureGroup(
+            "standards",
+            _("标准化规范化建设"),
+            [
+                Figure(
+                    "standards_rate",
+                    _("达标率（已评）"),
+                    now.standards.rate_of_scored,
+                    before.standards.rate_of_scored,
+                    "%",
+                    _url("assessments:standards", org=code, year=period.year),
+                ),
+                Figure(
+                    "standards_scored",
+                    _("已评定党组织"),
+                    now.standards.scored,
+                    before.standards.scored,
+                    _("个"),
+                    _url("assessments:standards", org=code, year=period.year),
+                ),
+            ],
+        ),
+        FigureGroup(
+            "funds",
+            _("党建经费"),
+            [
+                Figure(
+                    "funds_execution_rate",
+                    _("经费执行率"),
+                    now.funds.rate,
+                    before.funds.rate,
+                    "%",
+                    _url("funding:index", org=code, year=period.year),
+                ),
+                Figure(
+                    "funds_budget",
+                    _("年度预算"),
+                    now.funds.budget,
+                    before.funds.budget,
+                    _("元"),
+                    _url("funding:index", org=code, year=period.year),
+                ),
+                Figure(
+                    "funds_disbursed",
+                    _("已拨付"),
+                    now.funds.disbursed,
+                    before.funds.disbursed,
+                    _("元"),
+                    _url("funding:index", org=code, year=period.year),
+                ),
+            ],
+        ),
+        FigureGroup(
+            "sites",
+            _("阵地建设项目"),
+            [
+                Figure(
+                    "sites_total",
+                    _("项目总数"),
+                    now.sites.total,
+                    before.sites.total,
+                    _("个"),
+                    _url("funding:sites", org=code),
+                ),
+                *(
+                    Figure(
+                        f"sites_{item.stage}",
+                        item.label,
+                        item.count,
+                        before.sites.count_of(item.stage),
+                        _("个"),
+                        _url("funding:sites", org=code, stage=item.stage),
+                    )
+                    for item in now.sites.by_stage
+                ),
+            ],
+        ),
+        FigureGroup(
+            "health",
+            _("组织体检发现的问题"),
+            [
+                Figure(
+                    "health_total",
+                    _("问题总数"),
+                    sum(now.findings_by_rule.values()),
+                    sum(before.findings_by_rule.values()),
+                    _("项"),
+                    _url("assessments:health", org=code),
+                ),
+                *(
+                    Figure(
+                        f"health_{rule}",
+                        str(RULE_LABELS[rule]),
+                        now.findings_by_rule.get(rule, 0),
+                        before.findings_by_rule.get(rule, 0),
+                        _("项"),
+                        _url("assessments:health", org=code, rule=rule),
+                    )
+                    for rule in sorted(
+                        set(now.findings_by_rule) | set(before.findings_by_rule),
+                        key=lambda r: RULE_ORDER.get(r, len(RULE_ORDER)),
+                    )
+                    if rule in RULE_LABELS
+                ),
+            ],
+        ),
+    ]
+    return Overview(
+        org=org,
+        period=period,
+        previous_period=period.previous,
+        as_of=now.as_of,
+        previous_as_of=before.as_of,
+        groups=groups,
+    )
+
+
+# --- ranking -------------------------------------------------------------------------------
+def ranking(
+    *, org: Organization, period: Period, today: datetime.date | None = None, cached: bool = True
+) -> list[RankRow]:
+    """The next level down (each child's whole subtree) by the quarter's average approved
+    list score, highest first; equal scores share a rank (1, 2, 2, 4) and are listed by
+    code; organisations without a scored list come last, by code."""
+    now = snapshot(org=org, period=period, today=today, cached=cached)
+    rows = sorted(
+        now.children,
+        key=lambda c: (c.lists.average_score is None, -(c.lists.average_score or 0), c.code),
+    )
+    ranked: list[RankRow] = []
+    for index, child in enumerate(rows):
+        score = child.lists.average_score
+        if ranked and score is not None and ranked[-1].average_score == score:
+            rank = ranked[-1].rank
+        else:
+            rank = index + 1
+        ranked.append(
+            RankRow(
+                rank=rank,
+                org_id=child.org_id,
+                code=child.code,
+                name=child.name,
+                members=child.members,
+                submission_rate=child.lists.submission_rate,
+                average_score=score,
+                standards_rate=child.standards_rate,
+                execution_rate=child.execution_rate,
+                findings=child.findings,
+            )
+        )
+    return ranked

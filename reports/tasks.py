@@ -1,0 +1,89 @@
+"""Celery tasks of the bulletins: thin wrappers around `reports.bulletin`.
+
+PDF work is memory-hungry (WeasyPrint may not give memory back to the system), so it runs
+in the worker, whose processes are recycled by `CELERY_WORKER_MAX_MEMORY_PER_CHILD`, under
+the bulletin's own time limits.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from . import bulletin as bulletins
+from .bulletin import setting
+
+logger = logging.getLogger(__name__)
+
+
+def retry_delay(retries: int) -> int:
+    """Seconds before the next attempt: the base delay, doubled after each failure."""
+    return setting("BULLETIN_RETRY_DELAY") * 2**retries
+
+
+@shared_task(
+    bind=True,
+    name="reports.tasks.generate_bulletin",
+    # Safe to redeliver: generate() runs a record only while it is queued.
+    acks_late=True,
+    max_retries=setting("BULLETIN_MAX_RETRIES"),
+    soft_time_limit=setting("BULLETIN_SOFT_TIME_LIMIT"),
+    time_limit=setting("BULLETIN_TIME_LIMIT"),
+)
+def generate_bulletin(self, bulletin_id: int) -> str | None:
+    """Build one bulletin record. A curable failure is retried with a growing delay; the
+    last one leaves the record FAILED with its reason on the bulletin page."""
+    retries = self.max_retries or 0
+    if self.request.is_eager:
+        # The embedded default: Celery would raise its Retry into the web request, so the
+        # attempts are made here, one after the other.
+        for attempt in range(retries + 1):
+            try:
+                bulletin = bulletins.generate(bulletin_id, may_retry=attempt < retries)
+                break
+            except bulletins.RetryLater:
+                continue
+    else:
+        try:
+            bulletin = bulletins.generate(bulletin_id, may_retry=self.request.retries < retries)
+        except bulletins.RetryLater as exc:
+            raise self.retry(exc=exc, countdown=retry_delay(self.request.retries)) from exc
+    return bulletin.status if bulletin is not None else None
+
+
+@shared_task(name="reports.tasks.build_quarter_bulletins", acks_late=True)
+def build_quarter_bulletins(today: str | None = None) -> dict[str, object]:
+    """Daily (beat): the bulletins of the latest quarter that is due, for the county and
+    every township. Idempotent: a finished bulletin is kept, so the runs after the first
+    only retry what failed. `today` (ISO date) is for tests and manual runs."""
+    import datetime
+
+    day = datetime.date.fromisoformat(today) if today else None
+    period = bulletins.schedule_due_period(day)
+    queued = bulletins.scheduled_bulletins(period)
+    logger.info("Scheduled bulletins for %s: %d queued", period, len(queued))
+    return {"period": str(period), "queued": [b.pk for b in queued]}
+
+
+@shared_task(name="reports.tasks.refresh_dashboard_figures", acks_late=True, time_limit=1800)
+def refresh_dashboard_figures() -> int:
+    """Every ten minutes (beat): recompute the dashboard figures of the county (and city)
+    and every township for the running and the previous quarter, so that no visitor waits
+    for the health rules of a whole county. Idempotent: it only refreshes the cache."""
+    from django.utils import timezone
+
+    from orgs.choices import OrgLevel
+    from orgs.models import Organization
+
+    from .figures import refresh
+    from .periods import Period
+
+    period = Period.quarter_of(timezone.localdate())
+    levels = [OrgLevel.CITY, OrgLevel.COUNTY, OrgLevel.TOWNSHIP]
+    count = 0
+    for org in Organization.objects.filter(level__in=levels).order_by("path"):
+        for each in (period, period.previous):
+            refresh(org=org, period=each)
+            count += 1
+    return count

@@ -1,0 +1,227 @@
+"""The dashboard (`/`): key figures of a subtree and quarter, charts and the ranking of the
+next level down, for every role. Secretaries get the same page for their own organisation
+(its figures, no ranking below a village) with the workbench that `/` showed before: their
+scope and the term counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_safe
+
+from assessments.health import scope_tops
+from core.forms import FastSelect, OrgOption, org_choices, visible_org_options
+from orgs.models import Organization
+from orgs.scope import get_visible_or_404, is_staff_member
+from orgs.selectors import scope_summary
+
+from .charts import bar_chart, format_number, stacked_bar_chart
+from .figures import Overview, RankRow, overview, ranking
+from .periods import QUARTER, Period
+
+#: quarters offered in the chooser, the running one included
+QUARTERS_OFFERED = 8
+
+
+def offered_quarters(today: Any = None) -> list[Period]:
+    current = Period.quarter_of(today or timezone.localdate())
+    quarters = [current]
+    while len(quarters) < QUARTERS_OFFERED:
+        quarters.append(quarters[-1].previous)
+    return quarters
+
+
+class DashboardForm(forms.Form):
+    """The scope and quarter chooser (?org=CODE&period=2026Q3)."""
+
+    org = forms.CharField(label=_lazy("党组织（含下级）"), required=False, widget=FastSelect)
+    period = forms.ChoiceField(label=_lazy("季度"), required=False, widget=FastSelect)
+
+    def __init__(
+        self,
+        *,
+        org: Organization,
+        period: Period,
+        organizations: list[OrgOption],
+        quarters: list[Period],
+    ) -> None:
+        # Unbound: the view has already chosen (and scope-checked) both values.
+        super().__init__(initial={"org": org.code, "period": str(period)})
+        self.fields["org"].widget.choices = org_choices(organizations)
+        self.fields["period"].choices = [(str(q), q.label) for q in quarters]
+        self.fields["period"].widget.choices = self.fields["period"].choices
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """A chart and the same figures as a table (for screen readers and for copying)."""
+
+    key: str
+    title: str
+    svg: SafeString
+    headers: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+
+
+def _choose_period(request: HttpRequest, quarters: list[Period]) -> tuple[Period, bool]:
+    text = request.GET.get("period", "").strip()
+    if not text:
+        return quarters[0], False
+    offered = {str(q): q for q in quarters}
+    if text.upper() in offered:
+        return offered[text.upper()], False
+    try:
+        period = Period.parse(text)
+    except Exception:  # noqa: BLE001 - any unreadable value falls back to the default
+        return quarters[0], True
+    # Older quarters may be asked for by URL; months and the future may not.
+    if period.kind != QUARTER or period > quarters[0]:
+        return quarters[0], True
+    return period, False
+
+
+def _charts(data: Overview, rows: list[RankRow]) -> list[ChartBlock]:
+    blocks = []
+    members = data.group("members")
+    full, probationary = data.figure("members_full"), data.figure("members_probationary")
+    periods = [data.previous_period.label, data.period.label]
+    blocks.append(
+        ChartBlock(
+            "members",
+            _("党员构成（上期与本期）"),
+            stacked_bar_chart(
+                title=_("党员构成（上期与本期）"),
+                labels=periods,
+                series=[
+                    (full.label, [full.previous or 0, full.value or 0]),
+                    (probationary.label, [probationary.previous or 0, probationary.value or 0]),
+                ],
+                unit=_("名"),
+                chart_id="chart-members",
+            ),
+            (_("期间"), full.label, probationary.label, members.figures[0].label),
+            [
+                (
+                    periods[0],
+                    format_number(full.previous),
+                    format_number(probationary.previous),
+                    format_number(data.figure("members_total").previous),
+                ),
+                (
+                    periods[1],
+                    format_number(full.value),
+                    format_number(probationary.value),
+                    format_number(data.figure("members_total").value),
+                ),
+            ],
+        )
+    )
+    scores = [r.average_score for r in rows]
+    # Before any list of the quarter is approved there is nothing to draw but dashes.
+    if any(score is not None for score in scores):
+        blocks.append(
+            ChartBlock(
+                "scores",
+                _("下级清单平均得分"),
+                bar_chart(
+                    title=_("下级清单平均得分"),
+                    labels=[r.name for r in rows],
+                    values=scores,
+                    unit=_("分"),
+                    max_value=100,
+                    chart_id="chart-scores",
+                ),
+                (_("党组织"), _("平均得分")),
+                [(r.name, format_number(r.average_score, _("分"))) for r in rows],
+            )
+        )
+    if rows:
+        blocks.append(
+            ChartBlock(
+                "execution",
+                _("下级经费执行率"),
+                bar_chart(
+                    title=_("下级经费执行率"),
+                    labels=[r.name for r in rows],
+                    values=[r.execution_rate for r in rows],
+                    unit="%",
+                    max_value=100,
+                    chart_id="chart-execution",
+                ),
+                (_("党组织"), _("经费执行率")),
+                [(r.name, format_number(r.execution_rate, "%")) for r in rows],
+            )
+        )
+    for key, title in (
+        ("sites", _("阵地建设项目（按状态）")),
+        ("health", _("组织体检问题（按规则）")),
+    ):
+        figures = [f for f in data.group(key).figures if not f.key.endswith("_total")]
+        if key == "health" and not figures:
+            continue
+        blocks.append(
+            ChartBlock(
+                key,
+                title,
+                bar_chart(
+                    title=title,
+                    labels=[f.label for f in figures],
+                    values=[f.value for f in figures],
+                    unit=figures[0].unit if figures else "",
+                    chart_id=f"chart-{key}",
+                ),
+                (_("项目"), _("本期"), _("上期")),
+                [(f.label, f.display, format_number(f.previous, f.unit)) for f in figures],
+            )
+        )
+    return blocks
+
+
+@login_required
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    quarters = offered_quarters()
+    period, bad_period = _choose_period(request, quarters)
+    if period not in quarters:
+        quarters.append(period)
+    code = request.GET.get("org", "").strip()
+    tops = [] if code else scope_tops(user)
+    org: Organization | None = (
+        get_visible_or_404(Organization.objects.all(), user, code=code)
+        if code
+        else (tops[0] if tops else None)
+    )
+    context: dict[str, Any] = {
+        "assignments": user.assignments.select_related("organization").order_by("role"),
+        "is_staff_member": is_staff_member(user),
+        "org": org,
+        "period": period,
+        "bad_period": bad_period,
+    }
+    if org is None:  # no assignment yet: the workbench says whom to ask
+        return render(request, "reports/dashboard.html", context)
+    form = DashboardForm(
+        org=org, period=period, organizations=visible_org_options(user), quarters=quarters
+    )
+    data = overview(org=org, period=period)
+    rows = ranking(org=org, period=period)
+    context.update(
+        {
+            "form": form,
+            "overview": data,
+            "ranking": rows,
+            "charts": _charts(data, rows),
+            "summary": scope_summary(user),
+        }
+    )
+    return render(request, "reports/dashboard.html", context)
