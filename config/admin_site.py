@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,10 @@ class PortalAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         # One login page for everybody: the admin's own requires is_staff, which we do not use.
+        # A signed-in user without a staff assignment is refused: the portal login would send
+        # them straight back here (redirect_authenticated_user), a redirect loop.
+        if request.user.is_authenticated:
+            raise PermissionDenied
         return redirect_to_login(
             request.GET.get("next", reverse("admin:index")), settings.LOGIN_URL
         )
