@@ -9,6 +9,14 @@ from accounts.models import User
 from accounts.services import grant
 from core.importing import run_import
 from core.registry import demo_loaders
+from core.scale_demo import (
+    LOAD_LEADER,
+    LOAD_STAFF,
+    LOAD_TOWN_STAFF,
+    SeparateDatabaseNeeded,
+    build_city,
+    secretary_username,
+)
 from orgs.demo import HEADERS, demo_rows
 from orgs.resources import OrganizationResource
 
@@ -23,16 +31,40 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "生成演示县（清河县）的组织和演示账号；可重复执行，不会产生重复数据。"
+    help = (
+        "生成演示县（清河县）的组织和演示账号；--scale city 另行生成城市规模的压测数据"
+        "（约 2,000 个组织、500,000 名党员）。可重复执行，不会产生重复数据。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--force", action="store_true", help="在 DEBUG 关闭（生产）时也生成演示账号"
         )
+        parser.add_argument(
+            "--scale",
+            choices=("county", "city"),
+            default="county",
+            help="county：演示县（默认）；city：城市规模的压测数据集（与演示县分开）",
+        )
+        parser.add_argument(
+            "--orgs", type=int, default=2000, help="city：组织数（约数，默认 2000）"
+        )
+        parser.add_argument(
+            "--members", type=int, default=500_000, help="city：党员数（默认 500000）"
+        )
+        parser.add_argument(
+            "--secretaries",
+            type=int,
+            default=200,
+            help="city：压测书记账号数（前 N 个村各一个，默认 200）",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, scale="county", **options):
         if not settings.DEBUG and not force:
             raise CommandError("生产环境（DEBUG 关闭）不生成演示账号；确需生成请加 --force。")
+        if scale == "city":
+            self._city(options["orgs"], options["members"], options["secretaries"])
+            return
         dataset = tablib.Dataset(*demo_rows(), headers=HEADERS)
         with transaction.atomic():
             # The same import path that staff use (DATA_DICTIONARY.md, orgs).
@@ -60,3 +92,26 @@ class Command(BaseCommand):
         for username, full_name, org_code, _role, desc in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {desc}：{full_name}（{org_code}）")
         self.stdout.write("门户：http://127.0.0.1:8000/    后台：http://127.0.0.1:8000/admin/")
+
+    def _city(self, orgs: int, members: int, secretaries: int) -> None:
+        if orgs < 10 or members < 0 or secretaries < 0:
+            raise CommandError("--orgs 至少为 10，--members 和 --secretaries 不能为负数。")
+        try:
+            secretaries = build_city(
+                orgs=orgs,
+                members=members,
+                secretaries=secretaries,
+                password=DEMO_PASSWORD,
+                say=lambda line: self.stdout.write(self.style.SUCCESS("城市压测数据：" + line)),
+            )
+        except SeparateDatabaseNeeded as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write("")
+        self.stdout.write(f"压测账号（密码均为 {DEMO_PASSWORD}）：")
+        self.stdout.write(f"  {LOAD_STAFF:<16} 组织部工作人员（全市）")
+        self.stdout.write(f"  {LOAD_TOWN_STAFF:<16} 组织部工作人员（一个乡镇）")
+        self.stdout.write(f"  {LOAD_LEADER:<16} 领导（全市，只读）")
+        if secretaries:
+            self.stdout.write(
+                f"  {secretary_username(1)}…{secretary_username(secretaries)} 村党组织书记"
+            )
