@@ -20,6 +20,7 @@ from assessments.checklist_models import ChecklistTemplate, ResponsibilityList, 
 from assessments.default_templates import load_default_templates
 from assessments.figures import quarter_figures
 from assessments.issuing import Quarter
+from tests.e2e.accessibility import assert_accessible
 from tests.test_org_life_services import png_bytes
 
 PHONE = {"width": 390, "height": 844}
@@ -102,6 +103,7 @@ def test_checklist_issued_filled_returned_resubmitted_and_approved(
     assert box is not None
     assert box["height"] >= 44
     page.screenshot(path=artifacts_dir / "checklist-fill-phone.png", full_page=True)
+    assert_accessible(page, "the secretary's fill page on a phone")
     with page.expect_navigation():
         submit.click()
 
@@ -159,6 +161,7 @@ def test_checklist_issued_filled_returned_resubmitted_and_approved(
     # --- Bob sees the change, scores every item and approves.
     _switch_user(page, login, "bob", DESKTOP)
     page.goto(f"{live_server.url}/checklists/review/{checklist.pk}/")
+    assert_accessible(page, "the reviewer's scoring page")
     expect(page.locator("#summary-title + dl .badge").first).to_have_text("已提交")
     expect(page.get_by_text("书记重新提交时修改了 1 项")).to_be_visible()
     changed = page.locator(f"#item-{checklist.items.get(position=1).pk}")

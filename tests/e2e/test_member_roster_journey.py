@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from members.identity import mask_id_number
 from members.models import Member
+from tests.e2e.accessibility import assert_accessible
 from tests.helpers import MEMBER_HEADERS, member_row
 
 IMPORT_PATH = "/admin/members/member/import/"
@@ -74,6 +75,7 @@ def test_staff_import_a_roster_and_find_a_member_through_the_search(
     page.goto(f"{live_server.url}/")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="党员").click()
     expect(page.get_by_role("heading", level=1, name="党员名册")).to_be_visible()
+    assert_accessible(page, "the roster")
     search = page.get_by_role("search")
     search.get_by_label("姓名或身份证号码").fill("陈红梅")
     with page.expect_navigation():

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
 from orgs.models import Organization
+from tests.e2e.accessibility import assert_accessible
 
 HEADERS = [
     "组织代码",
@@ -104,6 +105,7 @@ def test_it_imports_an_orgs_file_through_the_admin_and_shows_the_tree(
     with page.expect_navigation(url=f"{live_server.url}{CHANGELIST_PATH}"):
         page.locator(CONFIRM_BUTTON).click()
     expect(page.locator("ul.messagelist li.success")).to_contain_text("新增2条")
+    assert_accessible(page, "the admin import result")
 
     # The new branches are in the portal's organisation tree.
     page.goto(f"{live_server.url}/orgs/")
