@@ -421,7 +421,7 @@ def bulletin_context(
     ranking = figures.ranking(org=org, period=period, today=today)
     snapshot = figures.snapshot(org=org, period=period, today=today)
 
-    findings = health.findings_for(org, today=as_of)
+    findings = snapshot.findings  # the dashboard's, computed once
     by_rule: dict[str, list[health.Finding]] = {}
     for finding in findings:
         by_rule.setdefault(finding.rule, []).append(finding)

@@ -52,7 +52,7 @@ from django.utils.translation import gettext as _
 
 from assessments.choices import ListStatus
 from assessments.figures import QuarterFigures, quarter_figures, quarter_figures_by_child
-from assessments.health import RULE_LABELS, RULE_ORDER, findings_for
+from assessments.health import RULE_LABELS, RULE_ORDER, Finding, findings_for
 from assessments.issuing import Quarter
 from assessments.standards import Figures as StandardFigures
 from assessments.standards import standards_overview
@@ -67,7 +67,7 @@ from .charts import format_number
 from .periods import Period
 
 TENTH = Decimal("0.1")
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 PAST_CACHE_SECONDS = 6 * 3600
 CURRENT_CACHE_SECONDS = 60
 
@@ -205,6 +205,9 @@ class Snapshot:
     sites: SiteFigures
     findings_by_rule: dict[str, int]
     children: list[ChildFigures] = field(default_factory=list)
+    # The findings themselves: the bulletin lists them, and the health rules are the one
+    # expensive part of a subtree's figures, so they are computed once per snapshot.
+    findings: list[Finding] = field(default_factory=list)
 
 
 def _cache_key(org: Organization, period: Period, as_of: datetime.date) -> str:
@@ -283,6 +286,7 @@ def _compute(
         sites=site_figures(org=org, as_of=past),
         findings_by_rule=by_rule,
         children=_children(org, quarter, year, past, standards, findings),
+        findings=findings,
     )
 
 
