@@ -7,4 +7,7 @@ from . import views
 
 app_name = "reports"
 
-urlpatterns = [path("", views.dashboard, name="dashboard")]
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("figures/export/", views.figures_export, name="figures_export"),
+]

@@ -6,11 +6,13 @@ scope and the term counts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+import tablib
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
 from assessments.health import scope_tops
+from core.exporting import FORMATS
 from core.forms import FastSelect, OrgOption, org_choices, visible_org_options
 from orgs.models import Organization
 from orgs.scope import get_visible_or_404, is_staff_member
@@ -186,6 +189,15 @@ def _charts(data: Overview, rows: list[RankRow]) -> list[ChartBlock]:
     return blocks
 
 
+def _chosen_org(request: HttpRequest) -> Organization | None:
+    """A visible ?org=CODE (404 otherwise), else the top of the user's scope."""
+    code = request.GET.get("org", "").strip()
+    if code:
+        return get_visible_or_404(Organization.objects.all(), request.user, code=code)
+    tops = scope_tops(request.user)
+    return tops[0] if tops else None
+
+
 @login_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -194,13 +206,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     period, bad_period = _choose_period(request, quarters)
     if period not in quarters:
         quarters.append(period)
-    code = request.GET.get("org", "").strip()
-    tops = [] if code else scope_tops(user)
-    org: Organization | None = (
-        get_visible_or_404(Organization.objects.all(), user, code=code)
-        if code
-        else (tops[0] if tops else None)
-    )
+    org = _chosen_org(request)
     context: dict[str, Any] = {
         "assignments": user.assignments.select_related("organization").order_by("role"),
         "is_staff_member": is_staff_member(user),
@@ -225,3 +231,75 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "reports/dashboard.html", context)
+
+
+EXPORT_HEADERS = ["类别", "指标", "本期", "上期", "变化", "单位"]
+RANKING_HEADERS = [
+    "名次",
+    "组织代码",
+    "组织名称",
+    "党员数",
+    "清单提交率（%）",
+    "清单平均得分",
+    "达标率（%）",
+    "经费执行率（%）",
+    "体检问题",
+]
+
+
+def _plain(value: Any) -> Any:
+    return "" if value is None else str(value) if isinstance(value, Decimal) else value
+
+
+@login_required
+@require_safe
+def figures_export(request: HttpRequest) -> HttpResponse:
+    """The dashboard's figures (or, with ?table=ranking, its ranking) as a spreadsheet:
+    the same overview() and ranking() as the page and the bulletin, so the three agree."""
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS:
+        raise Http404
+    quarters = offered_quarters()
+    period, _bad = _choose_period(request, quarters)
+    org = _chosen_org(request)
+    if org is None:
+        raise Http404
+    if request.GET.get("table") == "ranking":
+        dataset = tablib.Dataset(headers=RANKING_HEADERS, title=_("下级排名"))
+        for row in ranking(org=org, period=period):
+            dataset.append(
+                [
+                    row.rank,
+                    row.code,
+                    row.name,
+                    row.members,
+                    _plain(row.submission_rate),
+                    _plain(row.average_score),
+                    _plain(row.standards_rate),
+                    _plain(row.execution_rate),
+                    row.findings,
+                ]
+            )
+        name = "ranking"
+    else:
+        dataset = tablib.Dataset(headers=EXPORT_HEADERS, title=_("主要指标"))
+        for group in overview(org=org, period=period).groups:
+            for figure in group.figures:
+                dataset.append(
+                    [
+                        group.title,
+                        str(figure.label),
+                        _plain(figure.value),
+                        _plain(figure.previous),
+                        _plain(figure.change),
+                        str(figure.unit or ""),
+                    ]
+                )
+        name = "figures"
+    format_ = FORMATS[fmt]()  # BOM, illegal characters dropped, formulas escaped
+    content = format_.export_data(dataset)
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    response = HttpResponse(content, content_type=format_.get_content_type())
+    response["Content-Disposition"] = f'attachment; filename="{name}-{org.code}-{period}.{fmt}"'
+    return response
