@@ -5,7 +5,7 @@ The rule of the records (see `Bulletin`): one per organisation and period. A per
 rebuilds it (the file is replaced in place); the schedule keeps a finished bulletin and only
 builds a missing, queued or failed one. A record left "running" longer than the task's hard
 time limit (a worker killed mid-way) counts as failed: the page says so and it can be asked
-for again.
+for again, and `requeue_stale` (beat, every five minutes) queues it again by itself.
 
 Retries: `generate` is called by the Celery task with `may_retry`; a failure that a retry
 can cure (database, storage) puts the record back in the queue with the error visible and
@@ -205,6 +205,60 @@ def scheduled_bulletins(period: Period) -> list[Bulletin]:
                 continue  # done, or being built right now
         queued.append(bulletin)
     return queued
+
+
+def requeue_stale(*, now: datetime.datetime | None = None) -> list[int]:
+    """Every record left running by a worker that died (older than the task's hard time
+    limit: no live worker still has it) goes back to the queue and is sent again through
+    the outbox, whatever its organisation, period or trigger. Beat runs this every few
+    minutes, so a killed worker costs a delay, not a bulletin. Returns the ids queued.
+
+    Each record is re-read under a row lock and re-checked, in its own transaction: two
+    runs at once (or a run racing a worker that claims the record) queue it only once.
+    The killed attempt stays counted; after the last allowed attempt the record is left
+    FAILED instead, so a bulletin that kills its worker every time (out of memory) is not
+    rebuilt for ever, and the page says why."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=hard_time_limit())
+    candidates = list(
+        Bulletin.objects.filter(status=Bulletin.Status.RUNNING, started_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    requeued: list[int] = []
+    for pk in candidates:
+        with transaction.atomic():
+            bulletin = Bulletin.objects.select_for_update().filter(pk=pk).first()
+            if bulletin is None or not is_stale(bulletin, now):
+                continue  # finished, re-queued or claimed again meanwhile
+            if _requeue_interrupted(bulletin):
+                requeued.append(bulletin.pk)
+    if requeued:
+        logger.warning("Bulletins interrupted by a dead worker, queued again: %s", requeued)
+    return requeued
+
+
+def _requeue_interrupted(bulletin: Bulletin) -> bool:
+    """Queue an interrupted record again (True) or, its attempts used up, fail it."""
+    attempts_allowed = 1 + setting("BULLETIN_MAX_RETRIES")
+    bulletin._history_user = None  # the system acts, not the person who asked
+    if bulletin.attempts >= attempts_allowed:
+        bulletin.status = Bulletin.Status.FAILED
+        bulletin.error = _(
+            "生成 %(n)d 次均被中断（处理进程停止，可能内存不足），已停止自动重试。"
+            "请重新生成或联系管理员。"
+        ) % {"n": bulletin.attempts}
+        bulletin.save(update_fields=["status", "error"])
+        logger.error("Bulletin %s interrupted %s times: failed", bulletin.pk, bulletin.attempts)
+        return False
+    bulletin.status = Bulletin.Status.QUEUED
+    bulletin.started_at = None
+    bulletin.error = _("第 %(n)d 次尝试被中断（处理进程停止），已自动重新排队。") % {
+        "n": bulletin.attempts
+    }
+    bulletin.save(update_fields=["status", "started_at", "error"])
+    _enqueue(bulletin.pk)
+    return True
 
 
 def schedule_due_period(today: datetime.date | None = None) -> Period:
@@ -421,7 +475,7 @@ def bulletin_context(
     ranking = figures.ranking(org=org, period=period, today=today)
     snapshot = figures.snapshot(org=org, period=period, today=today)
 
-    findings = snapshot.findings  # the dashboard's, computed once
+    findings = figures.period_findings(org=org, period=period, today=today)  # computed once
     by_rule: dict[str, list[health.Finding]] = {}
     for finding in findings:
         by_rule.setdefault(finding.rule, []).append(finding)
@@ -594,6 +648,10 @@ def _claim(bulletin_id: int) -> Bulletin | None:
     return bulletin
 
 
+#: where the records' files are stored (`Bulletin.file`'s upload_to, without the year)
+BULLETIN_FOLDER = "bulletins"
+
+
 def file_name(bulletin: Bulletin) -> str:
     return f"bulletin-{bulletin.pk}-{bulletin.period}.pdf"
 
@@ -619,6 +677,27 @@ def _store(bulletin: Bulletin, data: bytes, pages: int) -> None:
         raise
     if old_name and old_name != bulletin.file.name:
         bulletin.file.storage.delete(old_name)
+    _delete_leftovers(bulletin)
+
+
+def _delete_leftovers(bulletin: Bulletin) -> None:
+    """Delete files of this record that it does not point at: a worker killed between
+    saving the file and saving the record leaves one behind (under the year it ran in)."""
+    storage = bulletin.file.storage
+    folder = BULLETIN_FOLDER
+    prefix = f"bulletin-{bulletin.pk}-"
+    try:
+        years, _files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for year in years:
+        for name in storage.listdir(f"{folder}/{year}")[1]:
+            path = f"{folder}/{year}/{name}"
+            if name.startswith(prefix) and name.endswith(".pdf") and path != bulletin.file.name:
+                logger.warning(
+                    "Bulletin %s: deleting a file left by an attempt: %s", bulletin.pk, path
+                )
+                storage.delete(path)
 
 
 def failure_message(exc: BaseException) -> str:

@@ -67,7 +67,7 @@ from .charts import format_number
 from .periods import Period
 
 TENTH = Decimal("0.1")
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 PAST_CACHE_SECONDS = 6 * 3600
 CURRENT_CACHE_SECONDS = 60
 
@@ -205,14 +205,24 @@ class Snapshot:
     sites: SiteFigures
     findings_by_rule: dict[str, int]
     children: list[ChildFigures] = field(default_factory=list)
-    # The findings themselves: the bulletin lists them, and the health rules are the one
-    # expensive part of a subtree's figures, so they are computed once per snapshot.
-    findings: list[Finding] = field(default_factory=list)
 
 
 def _cache_key(org: Organization, period: Period, as_of: datetime.date) -> str:
     changed = org.updated_at.timestamp() if org.updated_at else 0
     return f"reports:figures:{CACHE_VERSION}:{org.pk}:{org.path}:{changed}:{period}:{as_of}"
+
+
+def _timeout(as_of: datetime.date, today: datetime.date) -> int:
+    if as_of < today:
+        return getattr(settings, "REPORTS_PAST_CACHE_SECONDS", PAST_CACHE_SECONDS)
+    return getattr(settings, "REPORTS_CURRENT_CACHE_SECONDS", CURRENT_CACHE_SECONDS)
+
+
+def _store(key: str, found: Snapshot, findings: list[Finding], timeout: int) -> None:
+    # The findings under a key of their own: thousands of them for a city, which the
+    # dashboard never needs and would otherwise unpickle on every page.
+    if timeout:
+        cache.set_many({key: found, f"{key}:findings": findings}, timeout)
 
 
 def snapshot(
@@ -221,20 +231,28 @@ def snapshot(
     """The figures of `org`'s subtree for `period` (cached: see the module docstring)."""
     today = today or timezone.localdate()
     as_of = as_of_for(period, today=today)
-    if not cached:
-        return _compute(org, period, as_of, today)
-    timeout = (
-        getattr(settings, "REPORTS_PAST_CACHE_SECONDS", PAST_CACHE_SECONDS)
-        if as_of < today
-        else getattr(settings, "REPORTS_CURRENT_CACHE_SECONDS", CURRENT_CACHE_SECONDS)
-    )
-    if not timeout:
-        return _compute(org, period, as_of, today)
+    timeout = _timeout(as_of, today) if cached else 0
     key = _cache_key(org, period, as_of)
-    found = cache.get(key)
+    found = cache.get(key) if timeout else None
     if found is None:
-        found = _compute(org, period, as_of, today)
-        cache.set(key, found, timeout)
+        found, findings = _compute(org, period, as_of, today)
+        _store(key, found, findings, timeout)
+    return found
+
+
+def period_findings(
+    *, org: Organization, period: Period, today: datetime.date | None = None
+) -> list[Finding]:
+    """The health findings the snapshot's counts were made from (cached with it), for the
+    bulletin's lists of organisations."""
+    today = today or timezone.localdate()
+    as_of = as_of_for(period, today=today)
+    timeout = _timeout(as_of, today)
+    key = _cache_key(org, period, as_of)
+    found = cache.get(f"{key}:findings") if timeout else None
+    if found is None:
+        snap, found = _compute(org, period, as_of, today)
+        _store(key, snap, found, timeout)
     return found
 
 
@@ -244,20 +262,14 @@ def refresh(*, org: Organization, period: Period, today: datetime.date | None = 
     health rules of a large subtree."""
     today = today or timezone.localdate()
     as_of = as_of_for(period, today=today)
-    found = _compute(org, period, as_of, today)
-    timeout = (
-        getattr(settings, "REPORTS_PAST_CACHE_SECONDS", PAST_CACHE_SECONDS)
-        if as_of < today
-        else getattr(settings, "REPORTS_CURRENT_CACHE_SECONDS", CURRENT_CACHE_SECONDS)
-    )
-    if timeout:
-        cache.set(_cache_key(org, period, as_of), found, timeout)
+    found, findings = _compute(org, period, as_of, today)
+    _store(_cache_key(org, period, as_of), found, findings, _timeout(as_of, today))
     return found
 
 
 def _compute(
     org: Organization, period: Period, as_of: datetime.date, today: datetime.date
-) -> Snapshot:
+) -> tuple[Snapshot, list[Finding]]:
     # Dated selectors get `as_of` only for a past day: today's figures then come from the
     # very calls the funding, venue and member pages make.
     past = as_of if as_of < today else None
@@ -286,8 +298,7 @@ def _compute(
         sites=site_figures(org=org, as_of=past),
         findings_by_rule=by_rule,
         children=_children(org, quarter, year, past, standards, findings),
-        findings=findings,
-    )
+    ), findings
 
 
 def _children(

@@ -66,6 +66,15 @@ def build_quarter_bulletins(today: str | None = None) -> dict[str, object]:
     return {"period": str(period), "queued": [b.pk for b in queued]}
 
 
+@shared_task(name="reports.tasks.requeue_stale_bulletins", acks_late=True)
+def requeue_stale_bulletins() -> list[int]:
+    """Every five minutes (beat): bulletins whose worker was killed mid-way (still
+    "running" after the hard time limit) go back to the queue and are built again, for any
+    organisation and period, asked for by a person or by the schedule. Idempotent: a
+    second run finds nothing stale."""
+    return bulletins.requeue_stale()
+
+
 @shared_task(name="reports.tasks.refresh_dashboard_figures", acks_late=True, time_limit=1800)
 def refresh_dashboard_figures() -> int:
     """Every ten minutes (beat): recompute the dashboard figures of the county (and city)
