@@ -229,6 +229,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.build_quarter_bulletins",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Bulletins whose worker was killed (still "running" past BULLETIN_TIME_LIMIT): queue
+    # them again (any organisation, period or trigger; idempotent).
+    "requeue-stale-bulletins": {
+        "task": "reports.tasks.requeue_stale_bulletins",
+        "schedule": 300.0,
+    },
     # The dashboard's figures, so that no visitor waits for their computation.
     "refresh-dashboard-figures": {
         "task": "reports.tasks.refresh_dashboard_figures",
