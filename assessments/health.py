@@ -53,7 +53,7 @@ from members.services.mobile import lost_contact_members, lost_contact_months
 from members.services.pipeline import stalled_cases
 from orgs.choices import MeetingKind, OrgDomain, OrgKind, OrgLevel
 from orgs.models import Organization, OrgLifeRecord
-from orgs.scope import UNRESTRICTED, scope_paths
+from orgs.scope import UNRESTRICTED, get_visible_or_404, scope_paths
 from orgs.terms import add_months, add_years
 
 from .checklist_models import ResponsibilityList
@@ -594,6 +594,16 @@ def scope_tops(user: Any) -> list[Organization]:
     if paths is UNRESTRICTED:
         return list(Organization.objects.filter(depth=1))
     return list(Organization.objects.filter(path__in=paths))
+
+
+def chosen_or_top(user: Any, code: str) -> Organization | None:
+    """The organisation a page is asked about: a visible ?org=CODE (404 otherwise, never
+    403), else the first top of the user's scope in tree order; None without a scope."""
+    code = (code or "").strip()
+    if code:
+        return get_visible_or_404(Organization.objects.all(), user, code=code)
+    tops = scope_tops(user)
+    return min(tops, key=lambda o: o.path) if tops else None
 
 
 def filter_findings(

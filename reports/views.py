@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
-from assessments.health import scope_tops
+from assessments.health import chosen_or_top
 from core.exporting import FORMATS
 from core.forms import FastSelect, OrgOption, org_choices, visible_org_options
 from orgs.models import Organization
-from orgs.scope import get_visible_or_404, is_staff_member
+from orgs.scope import is_staff_member
 from orgs.selectors import scope_summary
 
 from .charts import bar_chart, format_number, stacked_bar_chart
@@ -190,12 +190,7 @@ def _charts(data: Overview, rows: list[RankRow]) -> list[ChartBlock]:
 
 
 def _chosen_org(request: HttpRequest) -> Organization | None:
-    """A visible ?org=CODE (404 otherwise), else the top of the user's scope."""
-    code = request.GET.get("org", "").strip()
-    if code:
-        return get_visible_or_404(Organization.objects.all(), request.user, code=code)
-    tops = scope_tops(request.user)
-    return tops[0] if tops else None
+    return chosen_or_top(request.user, request.GET.get("org", ""))
 
 
 @login_required

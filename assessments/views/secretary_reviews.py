@@ -22,7 +22,7 @@ from orgs.selectors import visible_ancestors
 
 from ..forms_secretary_reviews import SecretaryReviewForm
 from ..forms_standards import StandardsFilterForm
-from ..health import scope_tops
+from ..health import chosen_or_top
 from ..models import SecretaryReview
 from ..register import safe_cell
 from ..secretary_reviews import (
@@ -40,12 +40,7 @@ def _chosen(request: HttpRequest) -> tuple[StandardsFilterForm, Organization | N
     """The organisation asked about (a visible ?org=CODE, else the top of the user's
     scope) and the year (?year=, else this year; the same selector as the standards page)."""
     this_year = timezone.localdate().year
-    code = request.GET.get("org", "").strip()
-    if code:
-        org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
-    else:
-        tops = scope_tops(request.user)
-        org = min(tops, key=lambda o: o.path) if tops else None
+    org = chosen_or_top(request.user, request.GET.get("org", ""))
     years = list(range(this_year, this_year - 6, -1))
     form = StandardsFilterForm(
         {"org": org.code if org else "", "year": request.GET.get("year") or this_year},

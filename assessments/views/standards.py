@@ -21,7 +21,7 @@ from orgs.scope import can_edit_path, get_visible_or_404
 from orgs.selectors import visible_ancestors
 
 from ..forms_standards import ScoreSheetForm, StandardsFilterForm
-from ..health import scope_tops
+from ..health import chosen_or_top
 from ..models import StandardScoreSheet
 from ..register import safe_cell
 from ..standards import (
@@ -45,12 +45,7 @@ def _chosen(request: HttpRequest) -> tuple[StandardsFilterForm, Organization | N
     """The organisation asked about (a visible ?org=CODE, else the top of the user's
     scope) and the year (?year=, else this year)."""
     options = visible_org_options(request.user)
-    code = request.GET.get("org", "").strip()
-    if code:
-        org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
-    else:
-        tops = scope_tops(request.user)
-        org = min(tops, key=lambda o: o.path) if tops else None
+    org = chosen_or_top(request.user, request.GET.get("org", ""))
     years = sheet_years(org) if org else [timezone.localdate().year]
     form = StandardsFilterForm(
         {"org": org.code if org else "", "year": request.GET.get("year") or years[0]},
@@ -87,6 +82,7 @@ def standards(request: HttpRequest) -> HttpResponse:
         "assessments/standards/index.html",
         {
             "form": form,
+            "org": org,
             "overview": overview,
             "year": year,
             "scoreable_label": scoreable_label(),
