@@ -12,7 +12,7 @@ BENCH_DATABASE_URL ?= postgres://portal:portal@127.0.0.1:5432/portal_bench
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help venv venv-test run test lint format bench clean reset-db
+.PHONY: help venv venv-test run test lint format bench bench-load clean reset-db
 
 help: ## 显示本帮助
 	@echo "基层党建管理平台 — 可用命令:"
@@ -23,6 +23,7 @@ help: ## 显示本帮助
 	@echo "  make lint       ruff 代码检查 + 格式检查 (不修改文件)"
 	@echo "  make format     ruff 自动格式化 + 自动修复"
 	@echo "  make bench      性能基准 (PostgreSQL 独立数据库 BENCH_DATABASE_URL, 见 benchmarks/README.md)"
+	@echo "  make bench-load 负载测试 (gunicorn + PostgreSQL + Redis, 50 个并发用户; 需空闲机器)"
 	@echo "  make venv       创建虚拟环境 $(VENV) 并安装运行依赖"
 	@echo "  make venv-test  创建虚拟环境并安装测试依赖"
 	@echo "  make reset-db   删除本地 SQLite 数据库 (db.sqlite3*) 和上传文件目录 media/"
@@ -95,6 +96,13 @@ bench: $(VENV)/.installed-test
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/members_export.py --rounds 2
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/member_list.py
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/funding_page.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/dashboard.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/bulletin.py --scale both
+
+# The load test needs locust (the `load` extra) and an otherwise idle machine.
+bench-load: $(VENV)/.installed-test
+	$(PY) -m pip install --quiet -e '.[load]'
+	$(PY) benchmarks/load_test.py
 
 # ---------------------------------------------------------------- cleanup
 
