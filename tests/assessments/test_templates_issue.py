@@ -15,6 +15,15 @@ YEAR = timezone.localdate().year
 Q4 = f"{YEAR}Q4"
 
 
+@pytest.fixture(autouse=True)
+def eager_tasks(monkeypatch):
+    """The button's task runs in-process, as in the embedded default, also when CI's
+    second pass points Celery at a real Redis (tests that need the broker say so)."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 @pytest.fixture
 def village_template(db) -> ChecklistTemplate:
     return current_templates(YEAR)["village"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -30,6 +31,15 @@ FOURTH_ITEM = "4. 加强流动党员管理"
 REASON = "请写明支部党员大会的日期和参会人数。"
 # Full marks except item 4 (8 of 10): 98 of 100.
 SCORES = ["20", "10", "10", "8", "10", "10", "15", "5", "10"]
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks(monkeypatch):
+    # The issue button's task runs in the server process, as in the embedded default,
+    # also in CI's Redis pass (no worker runs during the browser tests).
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
 def _item(page, title: str):
