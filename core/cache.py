@@ -43,6 +43,20 @@ def _soft(name: str, fallback: Any):
 
 
 class TolerantRedisCache(RedisCache):
+    def clear(self) -> bool:
+        """Delete the portal's keys only. Django's clear() flushes the whole Redis database,
+        which is also Celery's broker: queued tasks would vanish."""
+        try:
+            client = self._cache.get_client(write=True)
+            # Our keys are "<KEY_PREFIX>:<version>:<key>" (Django's make_key), the broker's are not.
+            keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+            for start in range(0, len(keys), 1000):
+                client.delete(*keys[start : start + 1000])
+        except RedisError as exc:
+            logger.warning("cache clear failed, Redis unavailable: %s", exc)
+            return False
+        return True
+
     def get(self, key, default=None, version=None):
         try:
             return super().get(key, default, version)

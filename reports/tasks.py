@@ -77,22 +77,25 @@ def requeue_stale_bulletins() -> list[int]:
 
 @shared_task(name="reports.tasks.refresh_dashboard_figures", acks_late=True, time_limit=1800)
 def refresh_dashboard_figures() -> int:
-    """Every ten minutes (beat): recompute the dashboard figures of the county (and city)
-    and every township for the running and the previous quarter, so that no visitor waits
-    for the health rules of a whole county. Idempotent: it only refreshes the cache."""
+    """Every ten minutes (beat): recompute the running quarter's dashboard figures of the
+    county (and city) and every township, and make sure the previous quarter's are cached,
+    so that no visitor waits for the health rules of a whole county. Idempotent: it only
+    fills the cache. Returns how many organisations it covered."""
     from django.utils import timezone
 
     from orgs.choices import OrgLevel
     from orgs.models import Organization
 
-    from .figures import refresh
+    from .figures import refresh, snapshot
     from .periods import Period
 
     period = Period.quarter_of(timezone.localdate())
     levels = [OrgLevel.CITY, OrgLevel.COUNTY, OrgLevel.TOWNSHIP]
     count = 0
     for org in Organization.objects.filter(level__in=levels).order_by("path"):
-        for each in (period, period.previous):
-            refresh(org=org, period=each)
-            count += 1
+        refresh(org=org, period=period)
+        # A closed quarter's figures do not change (as of its last day): computed only when
+        # they are not cached already.
+        snapshot(org=org, period=period.previous)
+        count += 1
     return count

@@ -269,7 +269,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # The cache carries import-job progress from the worker to the web process, so with
 # Redis it must be shared; the embedded default runs jobs in-process (local memory).
-# Never call cache.clear(): it would flush the Redis database the broker uses too.
+# cache.clear() deletes only the portal's keys (core/cache.py), never the broker's in the same db.
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -118,3 +118,16 @@ def test_pages_work_and_work_waits_while_redis_is_down(
     assert org.history.count() == 1
     row.refresh_from_db()
     assert row.status == OutboxTask.Status.SENT
+
+
+def test_clearing_the_cache_keeps_the_brokers_keys(own_redis):
+    import redis
+
+    client = redis.Redis(port=own_redis["port"])
+    client.set("celery-task-meta-1", "queued work")  # what the broker keeps in the same db
+    cache = caches["default"]
+    cache.set("figures", 1)
+    assert cache.get("figures") == 1
+    cache.clear()
+    assert cache.get("figures") is None
+    assert client.get("celery-task-meta-1") == b"queued work"

@@ -368,3 +368,23 @@ def test_refresh_stores_what_the_page_then_reads(people, tree, django_assert_num
     with django_assert_num_queries(0):
         result = figures.overview(org=tree["C"], period=PERIOD)
     assert result.figure("members_total").value == 4
+
+
+def test_the_beat_job_keeps_the_county_and_township_figures_warm(tree, settings):
+    from reports.tasks import refresh_dashboard_figures
+
+    settings.REPORTS_CURRENT_CACHE_SECONDS = 900
+    settings.REPORTS_PAST_CACHE_SECONDS = 3600
+    today = timezone.localdate()
+    current = Period.quarter_of(today)
+
+    def key(code: str, period: Period) -> str:
+        return figures._cache_key(tree[code], period, figures.as_of_for(period, today=today))
+
+    keys = [key(code, p) for code in ("C", "A", "B", "A1") for p in (current, current.previous)]
+    cache.delete_many(keys)  # never cache.clear(): with Redis it would flush the broker too
+    assert refresh_dashboard_figures() == 3  # the county and its two townships
+    for code in ("C", "A", "B"):
+        for period in (current, current.previous):
+            assert cache.get(key(code, period)) is not None, (code, str(period))
+    assert cache.get(key("A1", current)) is None  # villages are computed on demand
