@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.cell_escaping import escape_cell
+from core.history import FieldChange, HistoryEntry
 from orgs.models import Organization
 from orgs.scope import can_edit_path
 
@@ -462,22 +463,6 @@ def is_overdue(entry: WeakLaxEntry, today: datetime.date | None = None) -> bool:
 
 # --- history -----------------------------------------------------------------------------
 HISTORY_LIMIT = 30
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: Any
-    user: Any
-    action: str
-    reason: str
-    changes: list[FieldChange]
 
 
 def _display(field_name: str, value: Any) -> str:

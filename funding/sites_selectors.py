@@ -31,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.history import FieldChange, HistoryEntry
 from orgs.models import Organization
 
 from .choices import STAGE_ORDER, ProjectStage, Room
@@ -266,22 +267,6 @@ def project_years(projects: QuerySet) -> list[int]:
 
 # --- history ---------------------------------------------------------------------------
 HISTORY_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: Any
-    user: Any
-    action: str
-    reason: str
-    changes: list[FieldChange]
 
 
 def _display(field_name: str, value: Any, org_names: dict[int, str]) -> str:

@@ -25,6 +25,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import FieldChange, HistoryEntry
+
 from .choices import MeetingKind, OrgKind
 from .models import MeetingRequirement, Organization, OrgLifeRecord
 
@@ -201,22 +203,6 @@ def record_years(queryset) -> list[int]:
 
 # --- history ---------------------------------------------------------------------------
 HISTORY_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: Any
-    user: Any
-    action: str
-    reason: str
-    changes: list[FieldChange]
 
 
 def _display(field_name: str, value: Any) -> str:

@@ -8,7 +8,6 @@ ID numbers and phones masked unless the reader holds the full-view permission.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import FieldChange, HistoryEntry
 from orgs.models import Organization
 from orgs.scope import can_edit_path
 
@@ -102,22 +102,6 @@ def mask_personal_value(field_name: str, value: Any, *, unmasked: bool) -> Any:
     if mask is None or unmasked or not value:
         return value
     return mask(str(value))
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: datetime.datetime
-    user: Any
-    action: str
-    reason: str
-    changes: list[FieldChange] = field(default_factory=list)
 
 
 def _display(name: str, value: Any, *, unmasked: bool, org_names: dict[int, str]) -> str:
