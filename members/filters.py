@@ -21,6 +21,7 @@ from core.forms import FastSelect, OrgOption, org_choices
 
 from .choices import ETHNIC_GROUPS, AgeBand, Category, Education, Gender, Job, MemberStatus
 from .models.member import ID_TAIL, ID_TAIL_LENGTH, MemberQuerySet
+from .name_search import name_contains
 from .selectors import birth_date_bounds
 
 STATUS_ALL = "all"
@@ -93,7 +94,9 @@ def filter_members(
     """`queryset` (already scoped to the user) narrowed by the filters and sorted."""
     if q:
         condition = id_number_condition(q, partial=partial_id_search)
-        queryset = queryset.filter(condition if condition is not None else Q(name__contains=q))
+        if condition is None:
+            condition = name_contains(q, using=queryset.db)
+        queryset = queryset.filter(condition)
     if org_path:
         queryset = queryset.filter(organization__path__startswith=org_path)
     if status != STATUS_ALL:
