@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from orgs.scope import is_staff_member
 
 from .cell_escaping import unescape_cell
+from .counting import bump
 from .tables import cell_text
 from .widgets import OrganizationCodeWidget
 
@@ -328,6 +329,7 @@ class PortalResource(resources.ModelResource):
                     default_user=self.user,
                     default_change_reason=self.history_reason(),
                 )
+                bump(self._meta.model)  # bulk writes send no signals (core/counting.py)
             except Exception as exc:  # noqa: BLE001 - reported like any other row error
                 self.handle_import_error(result, exc, raise_errors)
         self.create_instances.clear()
@@ -347,6 +349,7 @@ class PortalResource(resources.ModelResource):
                     default_user=self.user,
                     default_change_reason=self.history_reason(),
                 )
+                bump(self._meta.model)
             except Exception as exc:  # noqa: BLE001
                 self.handle_import_error(result, exc, raise_errors)
         self.update_instances.clear()

@@ -525,6 +525,7 @@ def _city_members(root, shape: TreeShape, count: int, say: Say, batch: int = 500
     from django.db import transaction
     from django.utils import timezone
 
+    from core.counting import bump
     from members.models import Member
     from orgs.models import Organization
 
@@ -548,6 +549,7 @@ def _city_members(root, shape: TreeShape, count: int, say: Say, batch: int = 500
     while chunk := list(itertools.islice(objects, batch)):
         with transaction.atomic():
             Member.objects.bulk_create(chunk)  # generated data: no history rows
+            bump(Member)  # bulk_create sends no signals (core/counting.py)
         added += len(chunk)
     say(f"城市党员：新增 {added} 名（批量写入，未记历史），共 {in_city.count()} 名")
 

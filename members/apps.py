@@ -6,14 +6,17 @@ class MembersConfig(AppConfig):
     verbose_name = "党员"
 
     def ready(self) -> None:
+        from core.counting import track
         from core.registry import register_demo
         from orgs.figures import register_member_count_provider
 
         from . import kinds  # noqa: F401 - registers the import/export tables
         from .demo import load_demo_members
+        from .models import Member
         from .selectors import active_member_counts
         from .warnings import register_org_warnings
 
         register_member_count_provider(active_member_counts)
         register_demo("members", load_demo_members)
         register_org_warnings()
+        track(Member)  # the roster's cached totals (core/counting.py)

@@ -56,3 +56,8 @@ esac
 mkdir -p "$MEDIA_ROOT"
 tar -C "$MEDIA_ROOT" -xzf "$BACKUP/media.tar.gz"
 echo "已从 $BACKUP 恢复。请运行 manage.py migrate 后再启动门户。"
+if [ -n "${REDIS_URL:-}" ]; then
+    # Figures and list totals cached in Redis were computed from the data before the restore.
+    echo "使用 Redis 时还请清空门户缓存（统计数字和名册总数来自恢复前）："
+    echo "  manage.py shell -c 'from django.core.cache import cache; cache.clear()'"
+fi

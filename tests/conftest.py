@@ -7,8 +7,16 @@ Alice is county staff, Bob is staff of township A only, Charlie is staff of town
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import make_org, make_user
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures and totals belong to the test that computed them: with Redis the
+    cache would outlive each test's rolled-back database."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -283,6 +283,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Totals of big lists (the member roster's "共 N 名") are cached until the tables behind
+# them change (core/counting.py); at most this many seconds against writes the portal does
+# not see. Needs the shared cache: 0 (count every time) without Redis.
+COUNT_CACHE_SECONDS = env.int("COUNT_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.counting import CachedCountPaginator
 from core.exporting import FORMATS, export_file
 from core.forms import visible_org_options
 from core.models import ExportChannel, ExportLog
@@ -63,9 +64,13 @@ def member_list(request: HttpRequest) -> HttpResponse:
     members = filter_members(
         Member.objects.visible_to(request.user).select_related("organization"), **filters
     )
-    # A search scans the table (no index answers "name contains"): count it in the same scan.
-    paginator_class = SingleScanPaginator if filters["q"] else Paginator
-    page = paginator_class(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    if filters["q"]:
+        # Few matches, found through an index: counted in the same query as the page rows.
+        paginator = SingleScanPaginator(members, PAGE_SIZE)
+    else:
+        # Up to a whole city's members: the total is kept until they change.
+        paginator = CachedCountPaginator(members, PAGE_SIZE, depends_on=(Member, Organization))
+    page = paginator.get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
     export_params = querystring.copy()
