@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import normalize_choices
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -43,6 +44,16 @@ class FastSelect(forms.Select):
     """A select whose options are rendered in Python. Django renders every option through
     a template (tens of microseconds each); a city's organisation select holds about 2,000
     options, which made that rendering most of the page's time."""
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value) -> None:
+        # A list is already (value, label) pairs (org_choices, a ChoiceField's choices):
+        # Django would normalise each of the ~2,000 pairs again on every request.
+        self._choices = value if isinstance(value, list) else normalize_choices(value)
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
