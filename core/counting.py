@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
@@ -90,7 +91,10 @@ class CachedCountPaginator(Paginator):
         if not seconds:
             return super().count
         query = self.object_list.order_by().query
-        sql, params = query.get_compiler(self.object_list.db).as_sql()
+        try:
+            sql, params = query.get_compiler(self.object_list.db).as_sql()
+        except EmptyResultSet:  # e.g. pk__in=[]: nothing to count, nothing to keep
+            return super().count
         digest = hashlib.sha256(
             repr((sql, params, generations(self.depends_on))).encode()
         ).hexdigest()

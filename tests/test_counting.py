@@ -116,3 +116,7 @@ def test_a_write_outdates_the_totals_again_when_it_commits(
         callback()
     with django_assert_num_queries(1):
         assert paginator(members).count == 1
+
+
+def test_an_empty_condition_counts_nothing(tree, bob):
+    assert paginator(Member.objects.filter(pk__in=[]).order_by("pk")).count == 0
