@@ -65,7 +65,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
         Member.objects.visible_to(request.user).select_related("organization"), **filters
     )
     if filters["q"]:
-        # Few matches, found through an index: counted in the same query as the page rows.
+        # A search's matches (through the name index on PostgreSQL) are counted in the same
+        # query as the page rows.
         paginator = SingleScanPaginator(members, PAGE_SIZE)
     else:
         # Up to a whole city's members: the total is kept until they change.
