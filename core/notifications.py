@@ -97,6 +97,11 @@ def _mailable(user: Any) -> bool:
     return bool(getattr(settings, "EMAIL_HOST", "") and getattr(user, "email", ""))
 
 
+def _absolute(url: str) -> str:
+    """A mail client has no page to resolve a path against: prefix the portal's address."""
+    return f"{settings.PORTAL_URL}{url}" if url.startswith("/") else url
+
+
 def _mail(messages: list[Message]) -> None:
     """Mail a copy of each message over one connection with a timeout; the portal never
     fails over mail (fail_silently): the in-portal notification is the record."""
@@ -106,7 +111,7 @@ def _mail(messages: list[Message]) -> None:
         [
             (
                 m.text[:80],
-                f"{m.text}\n{m.url}" if m.url else m.text,
+                f"{m.text}\n{_absolute(m.url)}" if m.url else m.text,
                 None,
                 [m.user.email],
             )

@@ -41,6 +41,30 @@ def test_it_mails_only_when_a_mail_server_is_configured(sam, settings):
     assert [m.subject for m in mail.outbox] == ["二"]
 
 
+def test_mailed_links_carry_the_portals_address(sam, settings):
+    sam.email = "sam@example.org"
+    sam.save()
+    settings.EMAIL_HOST = "mail.example.org"
+    settings.PORTAL_URL = "https://dangjian.example.gov.cn"
+    notify(user=sam, text="清单已下发", url="/checklists/7/", event_key="a", email=True)
+    assert mail.outbox[0].body == "清单已下发\nhttps://dangjian.example.gov.cn/checklists/7/"
+    # in the portal the bell keeps the path
+    assert Notification.objects.get(event_key="a").url == "/checklists/7/"
+
+
+def test_mail_without_the_portals_address_is_flagged_by_the_checks(settings):
+    from core.checks import mail_links_check
+
+    settings.EMAIL_HOST = "mail.example.org"
+    settings.PORTAL_URL = ""
+    assert [w.id for w in mail_links_check(None)] == ["core.W001"]
+    settings.PORTAL_URL = "https://dangjian.example.gov.cn"
+    assert mail_links_check(None) == []
+    settings.EMAIL_HOST = ""
+    settings.PORTAL_URL = ""
+    assert mail_links_check(None) == []
+
+
 def test_the_bell_shows_the_unread_count(client, sam):
     notify(user=sam, text="一", url="", event_key="a")
     notify(user=sam, text="二", url="", event_key="b")

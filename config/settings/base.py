@@ -327,3 +327,6 @@ CHECKLIST_RECTIFY_BELOW_PERCENT = env.int("CHECKLIST_RECTIFY_BELOW_PERCENT", def
 CHECKLIST_RECTIFY_DAYS = env.int("CHECKLIST_RECTIFY_DAYS", default=30)
 # Seconds to wait for the mail server (notification copies are mailed from requests).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The portal's address as users reach it (https://dangjian.example.gov.cn): links in mailed
+# notifications are made absolute with it (core.checks warns when mail is on without it).
+PORTAL_URL = env.str("PORTAL_URL", default="").rstrip("/")
