@@ -34,6 +34,21 @@ JOB_ERRORS_PER_PAGE = 100
 RECENT_JOBS = 10
 
 
+class ReadOnlyAdminMixin:
+    """Rows written only by the services (lists, transfers, bulletins, logs, the outbox,
+    files checked on upload): the admin lists and shows them, never adds, changes or
+    deletes. Works for ModelAdmins and inlines; put it first among the bases."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class ScopedAdminMixin:
     """Rows come from `editable_by(user)`; permissions follow the staff assignment.
 
@@ -307,7 +322,7 @@ class ScopedImportExportAdmin(ImportExportMixin, ScopedHistoryAdmin):
 
 
 @admin.register(OutboxTask)
-class OutboxTaskAdmin(admin.ModelAdmin):
+class OutboxTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What the portal could not hand to the worker yet (Redis down), for county staff:
     read only, with an action to try the selected rows again now (the beat job does it
     every minute anyway)."""
@@ -322,15 +337,6 @@ class OutboxTaskAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return covers_root(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.action(description=gettext_lazy("立即重新发送所选的待发送任务"))
     def send_now(self, request, queryset):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from core.admin import GuardedHistoryAdmin, ScopedImportExportAdmin
+from core.admin import GuardedHistoryAdmin, ReadOnlyAdminMixin, ScopedImportExportAdmin
 
 from .life_resources import OrgLifeRecordResource
 from .life_services import life_record_delete, life_record_errors
@@ -36,23 +36,14 @@ class OrgLifeRecordForm(forms.ModelForm):
         return data
 
 
-class OrgLifeAttachmentInline(admin.TabularInline):
-    """Files are added on the portal page (content checked there); here they are listed."""
+class OrgLifeAttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Files are added on the portal page (content checked there); here they are listed.
+    Deleting here would leave the stored file behind; the portal page removes both."""
 
     model = OrgLifeAttachment
     extra = 0
     fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        # Deleting here would leave the stored file behind; the portal page removes both.
-        return False
 
     def has_view_permission(self, request, obj=None) -> bool:
         return is_staff_member(request.user)

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ScopedHistoryAdmin
+from core.admin import ReadOnlyAdminMixin, ScopedHistoryAdmin
 
 from .models import Bulletin
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(ScopedHistoryAdmin):
+class BulletinAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     list_display = [
         "organization",
         "period_label",
@@ -59,12 +59,3 @@ class BulletinAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("期间"))
     def period_label(self, obj: Bulletin) -> str:
         return obj.period.label
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

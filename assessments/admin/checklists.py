@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import GuardedHistoryAdmin, ScopedHistoryAdmin
+from core.admin import GuardedHistoryAdmin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 from orgs.scope import is_staff_member
 
 from ..checklist_models import ChecklistTemplate, ResponsibilityList, TemplateItem
@@ -106,7 +106,9 @@ class ChecklistTemplateAdmin(GuardedHistoryAdmin):
 
 
 @admin.register(ResponsibilityList)
-class ResponsibilityListAdmin(ScopedHistoryAdmin):
+class ResponsibilityListAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+    """Issued by the issuing service, filled and reviewed through the portal's services."""
+
     list_display = ["organization", "year", "quarter", "status", "deadline", "late", "total_score"]
     list_filter = ["year", "quarter", "status", "late"]
     list_select_related = ["organization"]
@@ -129,13 +131,3 @@ class ResponsibilityListAdmin(ScopedHistoryAdmin):
         "issued_at",
     ]
     readonly_fields = fields
-
-    # Issued by the issuing service, filled and reviewed through the portal's services.
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

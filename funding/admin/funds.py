@@ -14,7 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import GuardedHistoryAdmin, ScopedHistoryAdmin, ScopedImportExportAdmin
+from core.admin import (
+    GuardedHistoryAdmin,
+    ReadOnlyAdminMixin,
+    ScopedHistoryAdmin,
+    ScopedImportExportAdmin,
+)
+from core.templatetags.numbers import percent
 from orgs.choices import OrgDomain, OrgLevel
 from orgs.models import Organization
 from orgs.scope import covers_root, is_staff_member
@@ -29,7 +35,7 @@ from ..services.standards import (
 )
 
 
-class DisbursementInline(admin.TabularInline):
+class DisbursementInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Disbursement
     extra = 0
     can_delete = False
@@ -37,15 +43,6 @@ class DisbursementInline(admin.TabularInline):
     readonly_fields = fields
     ordering = ["paid_on", "pk"]
     verbose_name_plural = _("拨付记录（在门户的经费页面登记或删除）")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_view_permission(self, request, obj=None) -> bool:
         return is_staff_member(request.user)
@@ -91,8 +88,7 @@ class FundLineAdmin(ScopedImportExportAdmin):
 
     @admin.display(description=_("执行率"))
     def execution_rate_display(self, obj: FundLine) -> str:
-        rate = obj.execution_rate
-        return "—" if rate is None else f"{rate}%"
+        return percent(obj.execution_rate)
 
     def get_readonly_fields(self, request, obj=None):
         # The key of a line with instalments stays: its history and the import refer to it.

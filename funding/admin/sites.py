@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ScopedImportExportAdmin
+from core.admin import ReadOnlyAdminMixin, ScopedImportExportAdmin
 from orgs.models import Organization
 
 from ..choices import Room
@@ -23,7 +23,7 @@ from ..resources import VenueProjectResource
 from ..services.sites import attachment_delete
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Rows recorded by the services; the parent admin has already checked scope."""
 
     extra = 0
@@ -32,15 +32,6 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class StageChangeInline(ReadOnlyInline):

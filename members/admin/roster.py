@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from core.admin import ScopedImportExportAdmin
+from core.admin import ReadOnlyAdminMixin, ScopedImportExportAdmin
 from core.exporting import log_export
 from core.models import ExportChannel, ExportLog
 from core.registry import get_kind
@@ -172,7 +172,7 @@ class MemberAdmin(ScopedImportExportAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
+class ExportLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the log is written by the exports themselves, never by hand."""
 
     list_display = [
@@ -198,12 +198,3 @@ class ExportLogAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return is_staff_member(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

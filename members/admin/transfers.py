@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from core.admin import ScopedHistoryAdmin
+from core.admin import ReadOnlyAdminMixin, ScopedHistoryAdmin
 from orgs.scope import can_edit_path, is_staff_member
 
 from ..models import Transfer
@@ -16,7 +16,7 @@ from ..services.transfers import transfers_editable_by
 
 
 @admin.register(Transfer)
-class TransferAdmin(ScopedHistoryAdmin):
+class TransferAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     list_display = [
         "member",
         "kind",
@@ -44,12 +44,3 @@ class TransferAdmin(ScopedHistoryAdmin):
             return True
         ends = [obj.from_organization, obj.to_organization]
         return any(org is not None and can_edit_path(request.user, org.path) for org in ends)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
