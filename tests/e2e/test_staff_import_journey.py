@@ -15,22 +15,7 @@ from playwright.sync_api import Page, expect
 
 from orgs.models import Organization
 from tests.e2e.accessibility import assert_accessible
-
-HEADERS = [
-    "组织代码",
-    "组织名称",
-    "上级组织代码",
-    "组织类别",
-    "行政层级",
-    "所属领域",
-    "成立日期",
-    "书记姓名",
-    "书记联系电话",
-    "本届任期开始日期",
-    "任期年限",
-    "是否示范点",
-    "是否软弱涣散",
-]
+from tests.helpers import ORG_HEADERS
 
 CHANGELIST_PATH = "/admin/orgs/organization/"
 IMPORT_PATH = "/admin/orgs/organization/import/"
@@ -55,14 +40,14 @@ def village_branch(code: str, name: str, **changes: str) -> list:
         "是否软弱涣散": "否",
     }
     row.update(changes)
-    return [row[header] for header in HEADERS]
+    return [row[header] for header in ORG_HEADERS]
 
 
 def orgs_file(path: Path, *rows: list) -> Path:
     """An .xlsx as staff fill it in: the header row, then one row per organisation."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(HEADERS)
+    sheet.append(ORG_HEADERS)
     for row in rows:
         sheet.append(row)
     workbook.save(path)
