@@ -152,3 +152,18 @@ def economy_row(org: str, year: str = "2025", **overrides) -> dict:
     }
     row.update(overrides)
     return row
+
+
+def read_beside_worker(read):
+    """`read()`, or None when SQLite says the table is locked. On SQLite the test database
+    is shared in memory with a real worker's thread, and shared-cache mode fails a read that
+    meets the worker's open write at once instead of waiting: the polling loops of the
+    worker tests just try again."""
+    from django.db import OperationalError
+
+    try:
+        return read()
+    except OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        return None

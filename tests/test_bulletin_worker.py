@@ -15,6 +15,7 @@ from django.conf import settings
 from config.celery import app
 from reports.bulletin import schedule_due_period
 from reports.models import Bulletin
+from tests.helpers import read_beside_worker
 
 pytestmark = pytest.mark.celery_worker
 
@@ -34,9 +35,11 @@ def real_worker(transactional_db):
 def wait_until_built(count: int, timeout: float = 180) -> list[Bulletin]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        records = list(Bulletin.objects.select_related("organization"))
-        if len(records) == count and all(
-            b.status in (Bulletin.Status.DONE, Bulletin.Status.FAILED) for b in records
+        records = read_beside_worker(lambda: list(Bulletin.objects.select_related("organization")))
+        if (
+            records is not None
+            and len(records) == count
+            and all(b.status in (Bulletin.Status.DONE, Bulletin.Status.FAILED) for b in records)
         ):
             return records
         time.sleep(0.2)

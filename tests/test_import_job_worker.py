@@ -20,7 +20,7 @@ from core.jobs import job_confirm, job_create
 from core.models import ImportJob, ImportJobStatus
 from core.tasks import run_import_job
 from orgs.models import Organization
-from tests.helpers import org_row, xlsx_bytes
+from tests.helpers import org_row, read_beside_worker, xlsx_bytes
 
 pytestmark = pytest.mark.celery_worker
 
@@ -40,7 +40,7 @@ def real_worker(transactional_db):
 def wait_for(job: ImportJob, status: str, timeout: float = 60) -> ImportJob:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        job.refresh_from_db()
+        read_beside_worker(job.refresh_from_db)
         if job.status == status:
             return job
         time.sleep(0.1)
