@@ -1,5 +1,7 @@
 """Production settings: everything of base.py, and a refusal to start on unsafe values."""
 
+import importlib.util
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -17,7 +19,30 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
 # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Behind one reverse proxy: django-axes must throttle by the client's address, not the
-# proxy's (otherwise anyone could lock any account for everybody).
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Login throttling behind AXES_PROXY_COUNT reverse proxies (docs/security-notes.md): axes
+# must lock the client's address, not the proxy's, or five wrong passwords from anywhere
+# lock the real user out. Each proxy appends the address it got the request from to
+# X-Forwarded-For, so the client is the AXES_PROXY_COUNT-th entry from the right; entries
+# further left were written by the client and never count. axes resolves this through
+# django-ipware (axes.helpers.get_client_ip_address reads the AXES_IPWARE_* names below);
+# ipware counts only the proxies listed inside X-Forwarded-For, and the last one is not
+# (it is REMOTE_ADDR), hence "- 1". IPWARE_STRICT (django-ipware >= 8) off: strict mode
+# drops the whole header as soon as the client sent one of its own.
+axes_proxy_count = env.int("AXES_PROXY_COUNT", default=1)
+if axes_proxy_count < 0:
+    raise ImproperlyConfigured("AXES_PROXY_COUNT 不能为负数。")
+if axes_proxy_count:
+    if importlib.util.find_spec("ipware") is None:
+        # Without it axes silently falls back to REMOTE_ADDR: the proxy, for everyone.
+        raise ImproperlyConfigured(
+            "AXES_PROXY_COUNT > 0 需要 django-ipware（pip install -e .），否则登录限制"
+            "只看到反向代理的地址。"
+        )
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_PROXY_COUNT = axes_proxy_count - 1
+    IPWARE_STRICT = False
+else:
+    # No proxy: the socket's address is the client's; X-Forwarded-For is the client's own.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
