@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from accounts.roles import Role
-from core.uploads import upload_errors
+from core.uploads import clean_file_name, upload_errors
 from orgs.scope import holds_role_on
 
 from .checklist_models import ChecklistEvidence, ChecklistItem, ResponsibilityList
@@ -217,7 +217,7 @@ def _attach(
     for upload in uploads:
         evidence = ChecklistEvidence(
             item=item,
-            original_name=(upload.name or "")[-200:],
+            original_name=clean_file_name(upload.name),
             content_type=sniffed[id(upload)],
             size=upload.size,
             uploaded_by=user,

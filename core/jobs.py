@@ -34,6 +34,7 @@ from .importing import ImportReport, run_import
 from .models import ImportJob, ImportJobStatus
 from .registry import get_kind, kind_names
 from .tables import TableReadError, decode_text, read_table
+from .uploads import clean_file_name
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def job_create(*, user: Any, kind: str, upload: Any) -> ImportJob:
         raise PermissionDenied(_("只有组织部工作人员可以导入数据。"))
     if kind not in kind_names():
         raise ValidationError(_("未知的数据表：%(kind)s。") % {"kind": kind})
-    original_name = (getattr(upload, "name", "") or "upload")[-200:]
+    original_name = clean_file_name(getattr(upload, "name", ""))
     if hasattr(upload, "seek"):
         upload.seek(0)  # the admin has already read it to count the rows
     job = ImportJob(kind=kind, user=user, original_name=original_name)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from core.uploads import upload_errors
+from core.uploads import clean_file_name, upload_errors
 
 from .choices import MeetingKind
 from .models import Organization, OrgLifeAttachment, OrgLifeRecord
@@ -115,7 +115,7 @@ def _attach(user: Any, record: OrgLifeRecord, uploads: Iterable[Any], saved: lis
         _errors, (content_type, _kind) = upload_errors(upload)
         attachment = OrgLifeAttachment(
             record=record,
-            original_name=(upload.name or "")[-200:],
+            original_name=clean_file_name(upload.name),
             content_type=content_type,
             size=upload.size,
             uploaded_by=user,

@@ -30,10 +30,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "treebeard",
+    # Before import_export: core's `export`/`import` commands replace the library's, which
+    # would write members' personal data with no log (core/management/commands/).
+    "core",
     "import_export",
     "simple_history",
     "axes",
-    "core",
     "accounts",
     "orgs",
     "members",
@@ -306,8 +308,11 @@ PORTAL_TITLE = "基层党建管理平台"
 # to the branch (the portal never changes a member's status by itself).
 MOBILE_LOST_CONTACT_MONTHS = env.int("MOBILE_LOST_CONTACT_MONTHS", default=6)
 DUES_LAPSE_MONTHS = env.int("DUES_LAPSE_MONTHS", default=6)
-# Venue-project files (images/PDF), checked by funding.services.sites.attachment_errors.
+# Evidence files (images/PDF) of every upload path, checked by core.uploads.upload_errors.
 ATTACHMENT_MAX_SIZE = env.int("ATTACHMENT_MAX_SIZE", default=10 * 1024 * 1024)
+# Pixels an image may declare: 64-MP phone photos pass, a 65535×65535 decompression bomb
+# does not (below Pillow's own 89.5 MP warning, so the message can give width × height).
+ATTACHMENT_MAX_IMAGE_PIXELS = env.int("ATTACHMENT_MAX_IMAGE_PIXELS", default=80_000_000)
 # Village collective economy, in 万元: 空壳村 at or below WEAK, strong villages over STRONG.
 # Strings so the Decimal is exact (funding.economy_selectors.thresholds).
 ECONOMY_WEAK_THRESHOLD_WAN = env.str("ECONOMY_WEAK_THRESHOLD_WAN", default="0")

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.uploads import upload_errors
+from core.uploads import clean_file_name, upload_errors
 
 from ..choices import STAGE_ORDER, STAGES_FINISHED, STAGES_STARTED, ProjectStage
 from ..models import StageChange, VenueAttachment, VenueProject
@@ -111,7 +111,7 @@ def attachment_add(
     content_type, kind = found
     attachment = VenueAttachment(
         project=project,
-        original_name=(upload.name or "")[-200:],
+        original_name=clean_file_name(upload.name),
         content_type=content_type,
         kind=kind,
         size=upload.size,

@@ -15,9 +15,10 @@ from assessments.filling import can_fill, checklist_submit, items_save
 from assessments.issuing import Quarter, issue_checklists
 from orgs.models import OrgLifeRecord
 from tests.factories import make_user
+from tests.test_org_life_services import png_bytes
 
 YEAR = timezone.localdate().year
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()  # a real image: uploads are opened by Pillow
 PDF = b"%PDF-1.4\n%test\n"
 
 

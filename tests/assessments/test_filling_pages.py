@@ -21,10 +21,11 @@ from accounts.models import User
 from assessments.checklist_models import ChecklistEvidence, ChecklistItem, ResponsibilityList
 from assessments.filling import checklist_submit, items_save
 from assessments.issuing import Quarter, issue_checklists
+from tests.test_org_life_services import png_bytes
 
 TODAY = timezone.localdate()
 CURRENT = Quarter.of(TODAY)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()  # a real image: uploads are opened by Pillow
 
 
 def login(client, username: str) -> None:
