@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, OperationalError, models
 from django.utils.translation import gettext as _
 from import_export import fields, resources
@@ -25,6 +25,7 @@ from orgs.scope import is_staff_member
 
 from .cell_escaping import unescape_cell
 from .counting import bump
+from .keys import KeyField, normalise_key
 from .tables import cell_text
 from .widgets import OrganizationCodeWidget
 
@@ -157,6 +158,9 @@ class PortalResource(resources.ModelResource):
     #: the foreign key filled from a 组织代码 column: resolved from one dictionary of all
     #: organisations with the write scope checked per row, so full_clean need not query it
     organization_field: str = ""
+    #: what a row is told whose key exists outside the user's scope; a resource keyed on
+    #: personal data says it without repeating the key (members: "transfer instead")
+    outside_scope_message: str = ""
 
     def __init__(self, user: Any = None, source: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -206,6 +210,41 @@ class PortalResource(resources.ModelResource):
             del dataset[0 : len(dataset)]
             raise ValidationError(" ".join(problems))
         unescape_dataset(dataset)
+        self.normalise_key_columns(dataset)
+
+    def normalise_key_columns(self, dataset: tablib.Dataset) -> None:
+        """Key cells (ID numbers, phones, codes) in the form the database holds them
+        (core/keys.py), before the instance loader reads the file's keys: a full-width
+        `５１３４…` finds the stored member instead of making a second one."""
+        model = self._meta.model
+        specs: dict[int, tuple[bool, bool]] = {}
+        headers = list(dataset.headers or [])
+        for fld in self.get_import_fields():
+            if fld.column_name not in headers or not fld.attribute:
+                continue
+            if isinstance(fld.widget, OrganizationCodeWidget):
+                specs[headers.index(fld.column_name)] = (False, False)
+                continue
+            try:
+                model_field = model._meta.get_field(fld.attribute)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(model_field, KeyField):
+                spec = (model_field.upper, model_field.compact)
+                specs[headers.index(fld.column_name)] = spec
+        if not specs:
+            return
+        for index, row in enumerate(dataset):
+            cells = list(row)
+            changed = False
+            for column, (upper, compact) in specs.items():
+                value = cells[column]
+                if isinstance(value, str) and value:
+                    clean = normalise_key(value, upper=upper, compact=compact)
+                    if clean != value:
+                        cells[column], changed = clean, True
+            if changed:
+                dataset[index] = cells
 
     # --- rows ----------------------------------------------------------------------
     def import_row(self, row, instance_loader, **kwargs):
@@ -246,12 +285,10 @@ class PortalResource(resources.ModelResource):
                 cell_text(row.get(self.fields[name].column_name))
                 for name in self.get_import_id_fields()
             )
-            raise ValidationError(
-                {
-                    self.key_column(): _("“%(key)s”已存在，但不在您的管辖范围内，不能修改。")
-                    % {"key": shown}
-                }
-            )
+            message = self.outside_scope_message or _(
+                "“%(key)s”已存在，但不在您的管辖范围内，不能修改。"
+            ) % {"key": shown}
+            raise ValidationError({self.key_column(): str(message)})
         return instance, new
 
     def import_instance(self, instance, row, **kwargs):

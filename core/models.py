@@ -195,3 +195,23 @@ class OutboxTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} {self.get_status_display()}"
+
+
+class FormSubmission(models.Model):
+    """A creation form's one-time token, claimed in the transaction that saves what the
+    form creates: the same form posted twice (a double tap, a resent request on a weak
+    connection) saves once, and the repeat is sent to what the first one made."""
+
+    token = models.UUIDField(_("提交标识"), primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True
+    )
+    result_url = models.CharField(_("结果页面"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("表单提交记录")
+        verbose_name_plural = _("表单提交记录")
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from .cell_escaping import NumberText
+from .keys import normalise_key
 from .tables import cell_text
 
 YES, NO = "是", "否"
@@ -211,7 +212,7 @@ class OrganizationCodeWidget(widgets.Widget):
     def clean(self, value: Any, row=None, **kwargs):
         from orgs.scope import can_edit_path
 
-        code = cell_text(value)
+        code = normalise_key(cell_text(value))
         if not code:
             if self.required:
                 raise ValueError(_("必填，请填写所在党组织的组织代码。"))

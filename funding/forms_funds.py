@@ -12,6 +12,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.submissions import SubmissionTokenField
+
 from .models import Disbursement
 
 
@@ -34,6 +36,8 @@ class FundsFilterForm(forms.Form):
 
 class DisbursementForm(forms.ModelForm):
     """One instalment: how much, when, and a note."""
+
+    submission = SubmissionTokenField()
 
     class Meta:
         model = Disbursement

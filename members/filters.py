@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.db.models.functions import Right
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import FastSelect, OrgOption, org_choices
 
 from .choices import ETHNIC_GROUPS, AgeBand, Category, Education, Gender, Job, MemberStatus
+from .identity import normalise_id_number
 from .models.member import ID_TAIL, ID_TAIL_LENGTH, MemberQuerySet
 from .name_search import name_contains
 from .selectors import birth_date_bounds
@@ -42,34 +44,47 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 
 # Digits, possibly ending in X: the text is (part of) an ID number, not a name.
-ID_QUERY_RE = re.compile(r"^\d{1,17}[\dX]?$")
-# Without the full-view permission only the characters a masked number shows may be
-# searched in part (its last four), so that search cannot uncover the hidden digits one
-# at a time; the whole number may always be searched.
+ID_QUERY_RE = re.compile(r"^[0-9]{1,17}[0-9X]?$")
+# Without the full-view permission a search may only use what a masked number shows: its
+# first four and last four characters (identity.mask_id_number). See id_number_condition.
+MASKED_VISIBLE_PREFIX = 4
 MASKED_VISIBLE_SUFFIX = 4
 
 YES, NO = "yes", "no"
 YES_NO_CHOICES = [("", _("全部")), (YES, _("是")), (NO, _("否"))]
 
 
-def id_number_condition(text: str, *, partial: bool) -> Q | None:
+def id_number_condition(text: str, *, partial: bool, field: str = "id_number") -> Q | None:
     """The condition for an ID-number search, or None when `text` is not a number.
 
     `partial`: the user may see full numbers, so any part of a number may be searched.
+    `field`: the number's path from the searched model (`member__id_number` for dues).
+
+    For everyone else a search uses only what the mask already shows. A whole number is
+    answered as its mask (the same first four and last four): the birth date beside a
+    mask and the check digit leave about nine candidates for the two hidden region digits,
+    and an exact search would confirm the right one. Answered as its mask, every candidate
+    finds the same people, so no search confirms a digit the mask hides; staff who type a
+    number from a paper form still find the person (among the few sharing the mask).
     """
-    number = text.strip().upper()
+    number = normalise_id_number(text)
     if not ID_QUERY_RE.match(number):
         return None
-    if len(number) == 18:
-        return Q(id_number=number)
+    tail = ID_TAIL if field == "id_number" else Right(field, ID_TAIL_LENGTH)
     if len(number) == ID_TAIL_LENGTH:
         # The last four (what a masked number shows): answered by the member_id_tail
         # expression index instead of a scan of the whole table.
-        return Q(Exact(ID_TAIL, number))
+        return Q(Exact(tail, number))
     if partial:
-        return Q(id_number__contains=number)
+        if len(number) == 18:
+            return Q(**{field: number})
+        return Q(**{f"{field}__contains": number})
+    if len(number) == 18:
+        return Q(**{f"{field}__startswith": number[:MASKED_VISIBLE_PREFIX]}) & Q(
+            Exact(tail, number[-MASKED_VISIBLE_SUFFIX:])
+        )
     if len(number) < MASKED_VISIBLE_SUFFIX:
-        return Q(id_number__endswith=number)
+        return Q(**{f"{field}__endswith": number})
     return Q(pk__in=[])
 
 
@@ -162,7 +177,7 @@ class MemberFilterForm(forms.Form):
         self.fields["q"].help_text = (
             _("可输入姓名，或身份证号码的任意部分。")
             if partial_id_search
-            else _("可输入姓名，或完整的 18 位身份证号码，或号码的末 4 位。")
+            else _("可输入姓名，或身份证号码的末 4 位；输入完整号码时按其前 4 位和末 4 位查找。")
         )
         self.is_valid()  # fills cleaned_data with the valid values, errors for the rest
 
@@ -178,7 +193,7 @@ class MemberFilterForm(forms.Form):
 
     def clean_q(self) -> str:
         text = self.cleaned_data["q"].strip()
-        number = text.upper()
+        number = normalise_id_number(text)
         if (
             not self.partial_id_search
             and ID_QUERY_RE.match(number)

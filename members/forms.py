@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.submissions import SubmissionTokenField
 from orgs.models import Organization
 
 from .models import Member
@@ -127,6 +128,7 @@ class MemberForm(forms.ModelForm):
         if not self.editing:
             del self.fields["change_reason"]
             del self.fields["loaded_version"]
+            self.fields["submission"] = SubmissionTokenField()
         else:
             self.initial["loaded_version"] = self.instance.updated_at.isoformat()
         if self.protects_personal_data:

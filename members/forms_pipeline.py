@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.submissions import SubmissionTokenField
 from orgs.models import Organization
 
 from .models import DevelopmentCase, Stage
@@ -51,6 +52,7 @@ class CaseCreateForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(
         label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    submission = SubmissionTokenField()
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,9 +12,12 @@ import re
 
 from django.utils.translation import gettext as _
 
+from core.keys import normalise_key
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CODES = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only: `\d` would also take Arabic-Indic and other scripts' digits.
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 class InvalidIdNumber(ValueError):
@@ -27,8 +30,9 @@ def check_character(first17: str) -> str:
 
 
 def normalise_id_number(value: str) -> str:
-    """Upper-case `x`, drop surrounding blanks; the stored and compared form."""
-    return value.strip().upper()
+    """The stored and compared form: full-width digits made ASCII, blanks and invisible
+    characters dropped, `x` upper-cased (core/keys.py, as every key field)."""
+    return normalise_key(value, upper=True, compact=True)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -41,7 +45,7 @@ def validate_id_number(value: str) -> str:
             % {"len": len(number)}
         )
     if not _ID_RE.match(number):
-        raise InvalidIdNumber(_("前 17 位应为数字，最后一位为数字或 X。"))
+        raise InvalidIdNumber(_("前 17 位应为数字 0–9，最后一位为数字或 X。"))
     if check_character(number[:17]) != number[17]:
         raise InvalidIdNumber(_("校验位不正确，请核对号码是否抄错。"))
     try:

@@ -27,7 +27,7 @@ from orgs.resources import labels
 from .choices import ETHNIC_GROUPS, Category, Education, Gender, Job
 from .identity import InvalidIdNumber, mask_id_number, mask_phone, validate_id_number
 from .models import Member
-from .models.member import NAME_RE
+from .models.member import ALREADY_A_MEMBER, NAME_RE
 from .permissions import can_view_full_personal_data
 
 ID_COLUMN = "公民身份号码"
@@ -88,6 +88,8 @@ class MemberResource(PortalResource):
     organization_field = "organization"
     validate_constraints_per_row = False  # Member.clean() checks each of them in Python
     validate_unique_per_row = False
+    # The same answer as the portal's form: transfer, and never where the person is.
+    outside_scope_message = ALREADY_A_MEMBER
     columns = (
         Column("姓名", "是", "2–30 个字符；少数民族姓名可用“·”"),
         Column(ID_COLUMN, "是", "主键；18 位，符合 GB 11643 校验（末位可为 X）；请设为文本格式"),

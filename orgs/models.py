@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from core.keys import KeyField
+
 from .choices import LEVEL_RANK, OrgDomain, OrgKind, OrgLevel, TermStatus
 from .scope import ScopedQuerySet
 from .terms import add_years, default_term_years, term_status
@@ -21,7 +23,9 @@ from .terms import add_years, default_term_years, term_status
 code_validator = RegexValidator(
     r"^[A-Za-z0-9-]{1,32}$", _("组织代码只能由 1–32 位字母、数字或“-”组成。")
 )
-mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请填写 11 位大陆手机号码。"))
+# ASCII digits only (`\d` takes other scripts' digits); full-width ones are made ASCII by
+# KeyField before this runs.
+mobile_validator = RegexValidator(r"^1[3-9][0-9]{9}$", _("请填写 11 位大陆手机号码。"))
 
 # Sub-paths of /orgs/ that are pages, not organisation codes.
 RESERVED_CODES = frozenset({"life"})
@@ -56,15 +60,15 @@ class Organization(MP_Node):
     steplen = 4  # up to 36**4 children per node; depth is small (city → … → branch)
     node_order_by = ["code"]
 
-    code = models.CharField(_("组织代码"), max_length=32, unique=True, validators=[code_validator])
+    code = KeyField(_("组织代码"), max_length=32, unique=True, validators=[code_validator])
     name = models.CharField(_("组织名称"), max_length=100)
     kind = models.CharField(_("组织类别"), max_length=20, choices=OrgKind.choices)
     level = models.CharField(_("行政层级"), max_length=10, choices=OrgLevel.choices)
     domain = models.CharField(_("所属领域"), max_length=20, choices=OrgDomain.choices)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     secretary_name = models.CharField(_("书记姓名"), max_length=30, blank=True)
-    secretary_phone = models.CharField(
-        _("书记联系电话"), max_length=11, blank=True, validators=[mobile_validator]
+    secretary_phone = KeyField(
+        _("书记联系电话"), max_length=11, blank=True, compact=True, validators=[mobile_validator]
     )
     term_started_on = models.DateField(_("本届任期开始日期"), null=True, blank=True)
     term_years = models.PositiveSmallIntegerField(

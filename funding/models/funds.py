@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.keys import KeyField
 from orgs.models import Organization
 from orgs.scope import ScopedQuerySet
 
@@ -38,7 +39,7 @@ class FundLine(models.Model):
     0 ≤ disbursed ≤ budget and the funding page sums one table.
     """
 
-    code = models.CharField(_("经费编号"), max_length=40, unique=True)
+    code = KeyField(_("经费编号"), max_length=40, unique=True)
     year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     organization = models.ForeignKey(
         Organization, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="fund_lines"

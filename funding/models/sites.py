@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.keys import KeyField
 from orgs.models import Organization
 from orgs.scope import ScopedQuerySet
 
@@ -35,7 +36,7 @@ class VenueProjectQuerySet(ScopedQuerySet):
 
 
 class VenueProject(models.Model):
-    code = models.CharField(_("项目编号"), max_length=40, unique=True)
+    code = KeyField(_("项目编号"), max_length=40, unique=True)
     name = models.CharField(_("项目名称"), max_length=100)
     organization = models.ForeignKey(
         Organization,

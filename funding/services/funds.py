@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.submissions import claim, settle
 
 from ..models import Disbursement, FundLine
 
@@ -38,8 +41,11 @@ def disbursement_record(
     amount: Decimal,
     paid_on: datetime.date,
     note: str = "",
+    submission: uuid.UUID | None = None,
 ) -> Disbursement:
-    """Pay out one instalment; refused when it would exceed the budget."""
+    """Pay out one instalment; refused when it would exceed the budget. `submission`
+    (the form's one-time token) makes a repeated post record nothing."""
+    claimed = claim(submission, user=user)
     fund = _locked(fund)
     errors: dict[str, list[str]] = {}
     if amount is None or amount <= 0:
@@ -64,6 +70,7 @@ def disbursement_record(
     instalment.full_clean()
     instalment.save()
     _sync_disbursed(fund, user=user, reason=_("登记拨付 %(amount)s 元") % {"amount": amount})
+    settle(claimed, fund.get_absolute_url())
     return instalment
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exporting import FORMATS, export_file
+from core.submissions import REPEATED_MESSAGE, RepeatedSubmission, earlier_result
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
 from orgs.selectors import visible_ancestors
@@ -110,6 +111,9 @@ def line_detail(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         if not may_write:
             raise PermissionDenied
+        if earlier_result(request.POST) is not None:
+            messages.info(request, REPEATED_MESSAGE)
+            return redirect(line)
         form = DisbursementForm(request.POST)
         if form.is_valid():
             try:
@@ -119,7 +123,11 @@ def line_detail(request: HttpRequest, code: str) -> HttpResponse:
                     amount=form.cleaned_data["amount"],
                     paid_on=form.cleaned_data["paid_on"],
                     note=form.cleaned_data["note"],
+                    submission=form.cleaned_data["submission"],
                 )
+            except RepeatedSubmission:
+                messages.info(request, REPEATED_MESSAGE)
+                return redirect(line)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)

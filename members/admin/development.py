@@ -20,6 +20,7 @@ from ..models.member import FULL_VIEW_PERMISSION
 from ..permissions import can_view_full_personal_data
 from ..services.pipeline import rule_update, validate_rule_value
 from .roster import MaskingContextHelper
+from .search import PersonSearchMixin
 
 PIPELINE_FIELDS = (
     "organization",
@@ -49,7 +50,7 @@ EDITABLE_FIELDS = (
 
 
 @admin.register(DevelopmentCase)
-class DevelopmentCaseAdmin(ScopedHistoryAdmin):
+class DevelopmentCaseAdmin(PersonSearchMixin, ScopedHistoryAdmin):
     masked_fields = ("id_number", "phone")
     masked_fields_permission = FULL_VIEW_PERMISSION
     list_display = [
@@ -75,12 +76,6 @@ class DevelopmentCaseAdmin(ScopedHistoryAdmin):
         from ..identity import mask_phone
 
         return mask_phone(obj.phone) or "—"
-
-    def get_search_fields(self, request):
-        # Partial ID search only for those who may see whole numbers (see MemberAdmin).
-        if can_view_full_personal_data(request.user):
-            return ["name", "id_number"]
-        return ["name", "=id_number"]
 
     def _full(self, request) -> bool:
         return can_view_full_personal_data(request.user)

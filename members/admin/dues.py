@@ -17,6 +17,7 @@ from ..dues_resources import DuesResource
 from ..models import DuesBracket, DuesRecord, Member
 from ..permissions import can_view_full_personal_data
 from ..services.dues import figures_for, month_start
+from .search import PersonSearchMixin
 
 
 class DuesRecordForm(forms.ModelForm):
@@ -56,7 +57,10 @@ class DuesRecordForm(forms.ModelForm):
 
 
 @admin.register(DuesRecord)
-class DuesRecordAdmin(ScopedImportExportAdmin):
+class DuesRecordAdmin(PersonSearchMixin, ScopedImportExportAdmin):
+    id_number_field = "member__id_number"
+    name_field = "member__name"
+
     resource_classes = [DuesResource]
     form = DuesRecordForm
     org_path_attr = "member.organization.path"
@@ -86,12 +90,6 @@ class DuesRecordAdmin(ScopedImportExportAdmin):
     @admin.display(description=_("所在党组织"), ordering="member__organization__path")
     def organization(self, obj: DuesRecord) -> str:
         return obj.member.organization.name
-
-    def get_search_fields(self, request):
-        # Partial ID-number search only for those who may see the numbers in full.
-        if can_view_full_personal_data(request.user):
-            return ["member__name", "member__id_number"]
-        return ["member__name", "=member__id_number"]
 
     def get_fields(self, request, obj=None):
         computed = ["basis", "rate", "amount_due"]

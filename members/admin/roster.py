@@ -19,6 +19,7 @@ from ..models.member import FULL_VIEW_PERMISSION
 from ..permissions import can_view_full_personal_data
 from ..resources import MemberResource
 from ..services.roster import mask_personal_value, member_create, member_update
+from .search import PersonSearchMixin
 
 FIELDS = (
     "name",
@@ -59,7 +60,7 @@ class MaskingContextHelper(HistoricalRecordContextHelper):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedImportExportAdmin):
+class MemberAdmin(PersonSearchMixin, ScopedImportExportAdmin):
     masked_fields = ("id_number", "phone")
     masked_fields_permission = FULL_VIEW_PERMISSION
 
@@ -102,13 +103,6 @@ class MemberAdmin(ScopedImportExportAdmin):
 
     def _masks(self, request, obj=None) -> bool:
         return obj is not None and not can_view_full_personal_data(request.user)
-
-    def get_search_fields(self, request):
-        # Partial search of ID numbers only for those who may see them: otherwise a
-        # search could uncover the hidden digits one by one.
-        if can_view_full_personal_data(request.user):
-            return ["name", "id_number"]
-        return ["name", "=id_number"]
 
     def get_list_display(self, request):
         if can_view_full_personal_data(request.user):

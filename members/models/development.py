@@ -12,12 +12,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.keys import KeyField
 from orgs.models import Organization, mobile_validator
 from orgs.scope import ScopedQuerySet
 
 from ..choices import ETHNIC_GROUPS, Education, Gender, Job
 from ..identity import mask_id_number
 from .member import Member, id_number_validator, name_validator
+
+# As for members: the same answer wherever the existing case is, never where.
+ALREADY_A_CASE = _(
+    "此人已有入党申请或发展记录，不能重复登记。如已转来本组织，请由原培养党组织办理转接。"
+)
 
 
 class Stage(models.TextChoices):
@@ -88,15 +94,21 @@ class DevelopmentCase(models.Model):
         related_name="development_cases",
     )
     name = models.CharField(_("姓名"), max_length=30, validators=[name_validator])
-    id_number = models.CharField(
-        _("公民身份号码"), max_length=18, unique=True, validators=[id_number_validator]
+    id_number = KeyField(
+        _("公民身份号码"),
+        max_length=18,
+        unique=True,
+        upper=True,
+        compact=True,
+        validators=[id_number_validator],
+        error_messages={"unique": ALREADY_A_CASE},
     )
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("民族"), max_length=2, choices=ETHNIC_GROUPS)
     education = models.CharField(_("学历"), max_length=24, choices=Education.choices)
     job = models.CharField(_("工作岗位"), max_length=16, choices=Job.choices)
-    phone = models.CharField(
-        _("联系电话"), max_length=11, blank=True, validators=[mobile_validator]
+    phone = KeyField(
+        _("联系电话"), max_length=11, blank=True, compact=True, validators=[mobile_validator]
     )
     stage = models.CharField(
         _("当前阶段"), max_length=16, choices=Stage.choices, default=Stage.APPLICANT

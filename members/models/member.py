@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.keys import KeyField
 from orgs.models import Organization, mobile_validator
 from orgs.scope import ScopedQuerySet
 
@@ -25,6 +26,7 @@ from ..identity import (
     gender_from_id,
     mask_id_number,
     mask_phone,
+    normalise_id_number,
     validate_id_number,
 )
 
@@ -35,6 +37,11 @@ ID_TAIL_LENGTH = 4
 ID_TAIL = Right("id_number", ID_TAIL_LENGTH)
 NAME_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·• ]{2,30}$")
 FULL_VIEW_PERMISSION = "members.view_full_personal_data"
+# The one answer to "this person is already on the roster", whether the record is in the
+# user's scope or elsewhere: it tells the user to transfer, never where the person is.
+ALREADY_A_MEMBER = _(
+    "此人已登记为党员，不能重复录入。如是从其他党组织转来，请由原党组织办理组织关系转接。"
+)
 
 
 def id_number_validator(value: str) -> None:
@@ -71,8 +78,14 @@ class MemberQuerySet(ScopedQuerySet):
 
 class Member(models.Model):
     name = models.CharField(_("姓名"), max_length=30, validators=[name_validator])
-    id_number = models.CharField(
-        _("公民身份号码"), max_length=18, unique=True, validators=[id_number_validator]
+    id_number = KeyField(
+        _("公民身份号码"),
+        max_length=18,
+        unique=True,
+        upper=True,
+        compact=True,
+        validators=[id_number_validator],
+        error_messages={"unique": ALREADY_A_MEMBER},
     )
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("民族"), max_length=2, choices=ETHNIC_GROUPS)
@@ -89,8 +102,8 @@ class Member(models.Model):
         related_name="members",
     )
     job = models.CharField(_("工作岗位"), max_length=16, choices=Job.choices)
-    phone = models.CharField(
-        _("联系电话"), max_length=11, blank=True, validators=[mobile_validator]
+    phone = KeyField(
+        _("联系电话"), max_length=11, blank=True, compact=True, validators=[mobile_validator]
     )
     is_mobile = models.BooleanField(_("是否流动党员"), default=False)
     mobile_destination = models.CharField(_("流动去向"), max_length=100, blank=True)
@@ -190,7 +203,7 @@ class Member(models.Model):
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         today = timezone.localdate()
-        number = (self.id_number or "").strip().upper()
+        number = normalise_id_number(self.id_number or "")
         self.id_number = number
         valid_number = False
         try:

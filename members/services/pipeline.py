@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.submissions import claim, settle
 from orgs.models import Organization
 from orgs.scope import can_edit_path, covers_root
 
@@ -34,7 +36,8 @@ from ..identity import (
     validate_id_number,
 )
 from ..models import DevelopmentCase, DevelopmentRule, Member, RuleKey, Stage, TrainingRecord
-from ..models.development import STAGE_ORDER
+from ..models.development import ALREADY_A_CASE, STAGE_ORDER
+from ..models.member import ALREADY_A_MEMBER
 from .training import record_training
 
 # The fields of the person that a case carries until the 支部大会 admits them.
@@ -122,8 +125,10 @@ def case_create(
     applied_on: datetime.date,
     phone: str = "",
     note: str = "",
+    submission: uuid.UUID | None = None,
 ) -> DevelopmentCase:
-    """Record an application (入党申请人) after the same checks a Member gets."""
+    """Record an application (入党申请人) after the same checks a Member gets;
+    `submission` (the form's one-time token) makes a repeated post save nothing."""
     _require_editable(user, organization)
     today = timezone.localdate()
     number = normalise_id_number(id_number or "")
@@ -157,9 +162,7 @@ def case_create(
                 % {"gender": Gender(expected).label}
             )
         if Member.objects.filter(id_number=number).exists():
-            errors.setdefault("id_number", []).append(
-                _("此人已在党员名册中，不能再作为入党申请人。")
-            )
+            errors.setdefault("id_number", []).append(ALREADY_A_MEMBER)
         if applied_on:
             born = birth_date_from_id(number)
             minimum = rule(RuleKey.MIN_APPLICATION_AGE)
@@ -176,7 +179,14 @@ def case_create(
         errors.setdefault("applied_on", []).append(_("不能晚于今天。"))
     if errors:
         raise ValidationError(errors)
-    _save(case, user)
+    try:
+        with transaction.atomic():
+            claimed = claim(submission, user=user)
+            _save(case, user)
+            settle(claimed, case.get_absolute_url())
+    except IntegrityError:
+        # Another save of the same ID number committed after the checks above.
+        raise ValidationError({"id_number": [ALREADY_A_CASE]}) from None
     return case
 
 

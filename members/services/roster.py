@@ -8,19 +8,22 @@ ID numbers and phones masked unless the reader holds the full-view permission.
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.history import FieldChange, HistoryEntry
+from core.submissions import claim, settle
 from orgs.models import Organization
 from orgs.scope import can_edit_path
 
 from ..identity import mask_id_number, mask_phone
 from ..models import Member
+from ..models.member import ALREADY_A_MEMBER
 from ..permissions import can_view_full_personal_data
 
 PERSONAL_MASKS = {"id_number": mask_id_number, "phone": mask_phone}
@@ -38,15 +41,26 @@ def _save(member: Member, *, user: Any, reason: str) -> Member:
     member.full_clean()
     member._history_user = user
     member._change_reason = reason
-    with transaction.atomic():
-        member.save()
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        # Another save of the same ID number committed after full_clean() checked it.
+        raise ValidationError({"id_number": [ALREADY_A_MEMBER]}) from None
     return member
 
 
-def member_create(*, user: Any, member: Member, reason: str = "") -> Member:
-    """Save a new member of an organisation the user may edit."""
+def member_create(
+    *, user: Any, member: Member, reason: str = "", submission: uuid.UUID | None = None
+) -> Member:
+    """Save a new member of an organisation the user may edit; `submission` (the form's
+    one-time token) makes a repeated post save nothing (core/submissions.py)."""
     _require_editable(user, member.organization)
-    return _save(member, user=user, reason=reason or _("新增党员"))
+    with transaction.atomic():
+        claimed = claim(submission, user=user)
+        _save(member, user=user, reason=reason or _("新增党员"))
+        settle(claimed, member.get_absolute_url())
+    return member
 
 
 class EditConflict(ValidationError):

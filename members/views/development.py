@@ -20,6 +20,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.submissions import REPEATED_MESSAGE, RepeatedSubmission, earlier_result
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404, is_staff_member
 
@@ -151,10 +152,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_create_view(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):
         raise PermissionDenied
+    if request.method == "POST" and (done := earlier_result(request.POST)) is not None:
+        messages.info(request, REPEATED_MESSAGE)
+        return redirect(done or "members:cases")
     form = CaseCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             case = case_create(user=request.user, **form.cleaned_data)
+        except RepeatedSubmission as repeat:
+            messages.info(request, REPEATED_MESSAGE)
+            return redirect(repeat.url or "members:cases")
         except ValidationError as exc:
             form.add_service_error(exc)
         else:

@@ -22,6 +22,7 @@ from core.forms import visible_org_options
 from core.models import ExportChannel, ExportLog
 from core.pagination import SingleScanPaginator
 from core.registry import get_kind
+from core.submissions import REPEATED_MESSAGE, RepeatedSubmission, earlier_result
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
 from orgs.selectors import visible_ancestors
@@ -114,11 +115,13 @@ def _save_form(request: HttpRequest, form: MemberForm, save: Any) -> Member | No
     """Run the service on a valid form; its refusals become form errors."""
     if request.method != "POST" or not form.is_valid():
         return None
+    extra = {"submission": form.cleaned_data["submission"]} if "submission" in form.fields else {}
     try:
         return save(
             user=request.user,
             member=form.save(commit=False),
             reason=form.cleaned_data.get("change_reason", ""),
+            **extra,
         )
     except EditConflict as exc:
         form.conflict = True
@@ -139,8 +142,15 @@ def member_create_view(request: HttpRequest) -> HttpResponse:
         initial["organization"] = (
             Organization.objects.editable_by(request.user).filter(code=code).first()
         )
+    if request.method == "POST" and (done := earlier_result(request.POST)) is not None:
+        messages.info(request, REPEATED_MESSAGE)
+        return redirect(done or "members:list")
     form = MemberForm(request.POST or None, user=request.user, initial=initial)
-    member = _save_form(request, form, member_create)
+    try:
+        member = _save_form(request, form, member_create)
+    except RepeatedSubmission as repeat:
+        messages.info(request, REPEATED_MESSAGE)
+        return redirect(repeat.url or "members:list")
     if member is not None:
         messages.success(request, _("已新增党员“%(name)s”。") % {"name": member.name})
         return redirect(member)

@@ -191,7 +191,11 @@ def test_scope_a_member_of_another_township_is_never_updated(tree, bob):
     outsider = Member.objects.get()
     report = do_import([member_row("A1", seq=1, 学历="研究生")], user=bob)
     assert not report.ok
-    assert "已存在，但不在您的管辖范围内" in report.errors[0].message
+    # Told to transfer, never where the person is.
+    message = report.errors[0].message
+    assert "组织关系转接" in message
+    assert "B1" not in message
+    assert "乙" not in message
     outsider.refresh_from_db()
     assert outsider.organization.code == "B1"
     assert outsider.education == "bachelor"

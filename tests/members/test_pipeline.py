@@ -132,7 +132,7 @@ def test_it_refuses_someone_already_on_the_roster(bob, tree):
     member = make_member(tree["A1"], seq=7, birth="1995-03-08", **ADULT_DATES)
     with pytest.raises(ValidationError) as exc:
         new_case(bob, tree["A1"], id_number=member.id_number)
-    assert "已在党员名册中" in exc.value.message_dict["id_number"][0]
+    assert "已登记为党员" in exc.value.message_dict["id_number"][0]
 
 
 def test_only_staff_of_the_organisation_may_open_a_case(bob, charlie, sam, tree):
