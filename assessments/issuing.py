@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Assignment
 from accounts.roles import Role
+from core.years import check_year
 from orgs.choices import OrgLevel
 from orgs.models import Organization
 
@@ -68,7 +69,7 @@ class Quarter:
         match = QUARTER_RE.match(text.strip().upper())
         if not match:
             raise ValidationError(_("季度格式应为 2026Q4 这样的“年份Q季度”。"))
-        return cls(int(match.group(1)), int(match.group(2)))
+        return cls(check_year(int(match.group(1))), int(match.group(2)))
 
     @classmethod
     def of(cls, day: datetime.date) -> Quarter:

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -25,6 +27,7 @@ from .formats import CSV, XLSX
 from .jobs import count_data_rows, job_confirm, job_create, job_progress, kind_of_resource
 from .models import ImportJob, ImportJobStatus, OutboxTask
 from .outbox import send
+from .years import check_year
 
 #: files with more data rows than this are imported by a background job (settings override)
 IMPORT_ASYNC_ROWS_DEFAULT = 2000
@@ -34,7 +37,35 @@ JOB_ERRORS_PER_PAGE = 100
 RECENT_JOBS = 10
 
 
-class ReadOnlyAdminMixin:
+class BoundedDatesChangeList(ChangeList):
+    """Django's date_hierarchy turns ?held_on__year=&__month=&__day= into a datetime and
+    the year, month or day after it, catching only a ValueError of the first: year 9999
+    (no year after), year 1 (out of range in UTC) and huge numbers (OverflowError) were
+    500s. The year must be in the portal's range (core.years) and any of them is an
+    incorrect lookup like every other: the changelist's "?e=1" page."""
+
+    def get_filters(self, request):
+        year = self.params.get(f"{self.date_hierarchy}__year") if self.date_hierarchy else None
+        try:
+            if year is not None:
+                check_year(int(year))
+        except (ValueError, ValidationError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+        try:
+            return super().get_filters(request)
+        except OverflowError as exc:  # datetime(2026, 10**20, 1)
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class BoundedDatesMixin:
+    """Every admin of the portal (through the two mixins below) lists with the
+    BoundedDatesChangeList."""
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedDatesChangeList
+
+
+class ReadOnlyAdminMixin(BoundedDatesMixin):
     """Rows written only by the services (lists, transfers, bulletins, logs, the outbox,
     files checked on upload): the admin lists and shows them, never adds, changes or
     deletes. Works for ModelAdmins and inlines; put it first among the bases."""
@@ -49,7 +80,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ScopedAdminMixin:
+class ScopedAdminMixin(BoundedDatesMixin):
     """Rows come from `editable_by(user)`; permissions follow the staff assignment.
 
     `org_path_attr` is the dotted path from an object to the tree path of the organisation

@@ -7,7 +7,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core import checks
+        from django.urls import register_converter
 
         from .checks import mail_links_check
+        from .years import YearConverter
 
         checks.register(mail_links_check)
+        # Before any URLconf is loaded (they are loaded lazily, after the apps are ready).
+        register_converter(YearConverter, "year")

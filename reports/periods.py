@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.years import check_year
+
 QUARTER = "quarter"
 MONTH = "month"
 
@@ -31,9 +33,9 @@ class Period:
     def parse(cls, text: str) -> Period:
         text = (text or "").strip()
         if match := QUARTER_RE.match(text):
-            return cls(QUARTER, int(match.group(1)), int(match.group(2)))
+            return cls(QUARTER, check_year(int(match.group(1))), int(match.group(2)))
         if (match := MONTH_RE.match(text)) and 1 <= int(match.group(2)) <= 12:
-            return cls(MONTH, int(match.group(1)), int(match.group(2)))
+            return cls(MONTH, check_year(int(match.group(1))), int(match.group(2)))
         raise ValidationError(_("期间格式应为 2026Q4（季度）或 2026-11（月份）。"))
 
     @classmethod

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from assessments.health import chosen_or_top
 from core.exporting import FORMATS
 from core.forms import FastSelect, OrgOption, org_choices, visible_org_options
+from core.years import FIRST_YEAR
 from orgs.models import Organization
 from orgs.scope import is_staff_member
 from orgs.selectors import scope_summary
@@ -208,6 +209,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "org": org,
         "period": period,
         "bad_period": bad_period,
+        "first_year": FIRST_YEAR,
     }
     if org is None:  # no assignment yet: the workbench says whom to ask
         return render(request, "reports/dashboard.html", context)

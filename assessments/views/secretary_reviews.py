@@ -199,5 +199,5 @@ def reviews_export(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("reviews/", reviews, name="reviews"),
     path("reviews/export/", reviews_export, name="reviews_export"),
-    path("reviews/<str:code>/<int:year>/", review_detail, name="review_detail"),
+    path("reviews/<str:code>/<year:year>/", review_detail, name="review_detail"),
 ]

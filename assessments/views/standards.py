@@ -228,5 +228,5 @@ def standards_export(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("standards/", standards, name="standards"),
     path("standards/export/", standards_export, name="standards_export"),
-    path("standards/<str:code>/<int:year>/", standards_sheet, name="standards_sheet"),
+    path("standards/<str:code>/<year:year>/", standards_sheet, name="standards_sheet"),
 ]

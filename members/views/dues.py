@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.years import FIRST_YEAR
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404
 
@@ -97,12 +98,13 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def sheet(request: HttpRequest, code: str, year: int, month: int) -> HttpResponse:
     org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
-    if not 1 <= month <= 12 or not 1921 <= year <= 9999:
+    if not 1 <= month <= 12:  # the year is checked by the route's converter
         raise Http404
     first = datetime.date(year, month, 1)
     today = timezone.localdate()
     may_write = can_edit_path(request.user, org.path)
     is_future = first > month_start(today)
+    previous = add_months(first, -1)
     if request.method == "POST" and not may_write:
         raise PermissionDenied
     lines = month_sheet(org, first)
@@ -156,7 +158,8 @@ def sheet(request: HttpRequest, code: str, year: int, month: int) -> HttpRespons
         "problems": problems,
         "can_save": may_write and not is_future,
         "is_future": is_future,
-        "previous_url": _sheet_url(org, add_months(first, -1)),
+        # None before the first month of the range (the route refuses it).
+        "previous_url": _sheet_url(org, previous) if previous.year >= FIRST_YEAR else None,
         "next_url": _sheet_url(org, add_months(first, 1)) if first < month_start(today) else None,
         "overview_url": reverse("members:dues") + f"?org={org.code}&month={first:%Y-%m}",
     }
@@ -165,5 +168,5 @@ def sheet(request: HttpRequest, code: str, year: int, month: int) -> HttpRespons
 
 urlpatterns = [
     path("dues/", overview, name="dues"),
-    path("dues/<str:code>/<int:year>-<int:month>/", sheet, name="dues_sheet"),
+    path("dues/<str:code>/<year:year>-<int:month>/", sheet, name="dues_sheet"),
 ]

@@ -165,6 +165,14 @@ def test_a_bad_quarter_is_named_and_nothing_is_issued(client, alice):
     assert ResponsibilityList.objects.count() == 0
 
 
+@pytest.mark.parametrize("quarter", ["0001Q1", "9999Q4", "1920Q4", "2101Q1"])
+def test_a_quarter_outside_the_portals_years_is_named_and_nothing_is_issued(client, alice, quarter):
+    response = login(client, alice).post(reverse("checklists:issue"), {"quarter": quarter})
+    assert response.status_code == 400
+    assert "季度：年份应在 1921 到 2100 之间。" in response.content.decode()
+    assert ResponsibilityList.objects.count() == 0
+
+
 def test_a_template_not_totalling_100_is_shown_and_not_issued(
     client, alice, village_template, press_issue
 ):

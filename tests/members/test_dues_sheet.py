@@ -231,6 +231,19 @@ def test_a_future_month_cannot_be_entered(client, bob, tree, branch):
     assert client.get(reverse("members:dues_sheet", args=["A1", 2024, 13])).status_code == 404
 
 
+@pytest.mark.parametrize("month", ["9999-12", "2101-01", "1920-12", "0001-01", "0000-01"])
+def test_a_month_outside_the_portals_years_is_not_found(client, bob, tree, month):
+    client.force_login(bob)
+    assert client.get(f"/members/dues/A1/{month}/").status_code == 404
+
+
+def test_the_first_month_of_the_range_links_to_no_month_before(client, bob, tree, branch):
+    client.force_login(bob)
+    content = client.get(url(tree["A1"], datetime.date(1921, 1, 1))).content.decode()
+    assert "上个月" not in content
+    assert "上个月" in client.get(url(tree["A1"], datetime.date(1921, 2, 1))).content.decode()
+
+
 def test_the_page_needs_a_login(client, tree):
     response = client.get(url(tree["A1"]))
     assert response.status_code == 302

@@ -161,11 +161,13 @@ def test_anonymous_users_are_sent_to_log_in(client, tree):
     assert "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("bad", ["2026Q5", "tomorrow", "2026-03", f"{TODAY.year + 1}Q1"])
+@pytest.mark.parametrize(
+    "bad", ["2026Q5", "tomorrow", "2026-03", f"{TODAY.year + 1}Q1", "0001Q1", "1920Q4"]
+)
 def test_a_bad_period_falls_back_to_this_quarter(client, leo, data, bad):
     _login(client, leo)
     html = _text(client.get(URL, {"period": bad}))
-    assert "已显示本季度的数据" in html
+    assert "不早于 1921 年且不晚于本季度；已显示本季度的数据" in html
     assert f"{CURRENT.label} · 数据截至" in html
 
 

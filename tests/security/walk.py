@@ -1,11 +1,13 @@
 """The machinery of the URL walk: every pattern of the project from the resolver, concrete
 URLs filled from one side of the world, the forms a page offers (to replay them from the
-wrong account), what a response reveals, and whether the database changed."""
+wrong account), crafted values for the parameters read as dates, what a response reveals,
+and whether the database changed."""
 
 from __future__ import annotations
 
 import html
 import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -14,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -271,12 +274,15 @@ class FormParser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.forms: list[Form] = []
+        self.links: list[str] = []  # every <a href>, for the query parameters a page uses
         self._select: dict | None = None
         self._option: dict | None = None
         self._textarea: dict | None = None
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v or "") for k, v in attrs}
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
         if tag == "form":
             self.forms.append(
                 Form(method=a.get("method", "get").lower(), action=a.get("action", ""))
@@ -379,6 +385,95 @@ def forms_to(body: str, path: str, method: str) -> list[Form]:
         if form.method == method and action in ("", path):
             result.append(form)
     return result
+
+
+# --- crafted values for the parameters read as dates ----------------------------------------
+
+#: Years no date can hold or no record of the portal has, in the shapes a period, quarter,
+#: month or date is written: each goes wherever a date-like parameter is read, one query
+#: parameter at a time, every combination in a route with several (year 1 and 9999 once
+#: made the date arithmetic raise: a 500).
+CRAFTED_YEARS = ("0001", "0000", "9999", "10000", "-1", "99999999999999999999", "２０２６")
+CRAFTED = (
+    "",
+    *CRAFTED_YEARS,
+    *(f"{year}Q1" for year in CRAFTED_YEARS),
+    *("9999Q4", "2026Q5", "2026Q0", "Q5"),
+    *(f"{year}-01" for year in CRAFTED_YEARS),
+    *("9999-12", "2026-13", "2026-00"),
+    *("0001-01-01", "9999-12-31", "2026-02-30", "２０２６-01-01"),
+    *("0", "00", "12", "13"),
+)
+
+DATE_WORDS = {"year", "month", "quarter", "period", "date", "day", "on", "gt", "gte", "lt", "lte"}
+
+
+def is_date_like(name: str) -> bool:
+    """Whether a parameter is read as a period, quarter, month, year or date, by its name:
+    ?period=, ?held_year=, ?held_on__gte= (admin filters), <int:year> …"""
+    return bool(DATE_WORDS & set(re.split(r"_+", name.lower())))
+
+
+def date_path_params(pattern: Pattern) -> list[str]:
+    return [name for name in pattern.params if is_date_like(name)]
+
+
+def crafted_paths(pattern: Pattern, values: dict[str, Any]) -> Iterator[str]:
+    """The pattern's URL with its date-like parameters crafted: every combination of the
+    filled value and the crafted ones (9999-12 takes both halves of <year>-<month>),
+    quoted as a browser would (a value the route refuses does not resolve: a 404)."""
+    names = date_path_params(pattern)
+    if not names:
+        return
+    choices = [(str(values[name]), *CRAFTED) for name in names]
+    for combination in itertools.product(*choices):
+        crafted = {
+            name: quote(value, safe="") for name, value in zip(names, combination, strict=True)
+        }
+        yield build_url(pattern, {**values, **crafted})
+
+
+@dataclass(frozen=True)
+class DateQuery:
+    """A date-like GET parameter as a page sends it (by link or filter form), to itself or
+    elsewhere (its export), with the rest of that query (?format=csv&org=…)."""
+
+    path: str
+    query: tuple[tuple[str, str], ...]
+    name: str
+
+    def url(self, value: str) -> str:
+        query = [(k, v) for k, v in self.query if k != self.name] + [(self.name, value)]
+        return f"{self.path}?{urlencode(query)}"
+
+
+def date_queries(body: str, page: str) -> list[DateQuery]:
+    parser = FormParser()
+    parser.feed(body)
+    sent: list[tuple[str, list[tuple[str, str]]]] = []
+    for href in parser.links:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not (parts.path or page).startswith("/"):
+            continue
+        sent.append((parts.path or page, parse_qsl(parts.query, keep_blank_values=True)))
+    for form in parser.forms:
+        action = urlsplit(form.action).path or page
+        if form.method == "get" and action.startswith("/"):
+            data = form_data(form, set(), b"")
+            names = {name for _tag, name, _info in form.fields}
+            query = [
+                (k, str(v))
+                for k, value in data.items()
+                for v in (value if isinstance(value, list) else [value])
+            ]
+            query += [(name, "") for name in names - set(data)]
+            sent.append((action, query))
+    found: dict[tuple[str, str], DateQuery] = {}
+    for path, query in sent:
+        for name, _value in query:
+            if is_date_like(name):
+                found.setdefault((path, name), DateQuery(path, tuple(query), name))
+    return list(found.values())
 
 
 # --- what a response reveals --------------------------------------------------------------
