@@ -135,15 +135,22 @@ class ScopedAdminMixin(BoundedDatesMixin):
 
 
 class GuardedHistoryAdmin(SimpleHistoryAdmin):
-    """simple-history's version view saves on POST after checking only *view* permission
-    (and SIMPLE_HISTORY_REVERT_DISABLED merely hides the button): require change
-    permission on the current object for any POST there."""
+    """History is read-only: a version page shows the old values and never saves them.
+
+    simple-history's version view saves an old version on POST straight through the
+    model form, past the services that own each workflow (a venue project's stage log, a
+    fund line's instalments, a member's transfer): restoring would undo rules that every
+    edit obeys. The page stays to read the old values; changes go through the edit form.
+    """
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
-            current = self.get_object(request, object_id)
-            if current is None or not self.has_change_permission(request, current):
-                raise PermissionDenied
+            raise PermissionDenied(
+                _("历史版本只能查看，不能直接恢复；请在编辑页面修改，修改会经过与平常相同的校验。")
+            )
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
