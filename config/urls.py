@@ -22,6 +22,7 @@ urlpatterns = [
     path("checklists/", include("assessments.checklist_urls")),
     path("notifications/", include("core.urls_notifications")),
     path("bulletins/", include("reports.bulletin_urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "funding",
     "assessments",
     "reports",
+    # After axes and accounts: its receivers listen to their signals (audit/receivers/).
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Needs the session, the user and messages; before axes, which only reads the outcome.
+    "accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -130,6 +135,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE", default=8 * 3600)
+# A signed-in session unused this long is signed out (accounts/middleware.py); 0 never.
+# SESSION_COOKIE_AGE stays the absolute limit.
+SESSION_IDLE_TIMEOUT = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30) * 60
+if SESSION_IDLE_TIMEOUT < 0:
+    raise ImproperlyConfigured("DJANGO_SESSION_IDLE_MINUTES must be 0 (off) or more.")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -267,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.purge_unconfirmed_import_files",
         "schedule": crontab(minute=15),
     },
+    # Audit events older than AUDIT_RETENTION_DAYS (idempotent).
+    "purge-audit-events": {
+        "task": "audit.tasks.purge_audit_events",
+        "schedule": crontab(hour=4, minute=10),
+    },
 }
 
 # The cache carries import-job progress from the worker to the web process, so with
@@ -335,3 +350,13 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # The portal's address as users reach it (https://dangjian.example.gov.cn): links in mailed
 # notifications are made absolute with it (core.checks warns when mail is on without it).
 PORTAL_URL = env.str("PORTAL_URL", default="").rstrip("/")
+# Audit events (audit/) are kept this many days, then purged daily; below 180 (six months,
+# Cybersecurity Law art. 21) `manage.py check` fails (audit.E001) and no purge runs.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+
+# ID numbers and phones are stored encrypted (core/encryption.py). PERSONAL_DATA_KEYS:
+# base64 keys of 64 bytes, the first encrypts, all decrypt (rotation: docs/security-notes.md).
+# Without it the embedded run makes a key of its own, once, in this file (keep it with
+# the database: without it the numbers cannot be read); production refuses to start.
+PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS", default=[])
+PERSONAL_DATA_DEV_KEY_FILE = BASE_DIR / ".personal-data-key"

@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.personal_data import record_full_view
 from core.counting import CachedCountPaginator
 from core.exporting import FORMATS, export_file
 from core.forms import visible_org_options
@@ -97,13 +98,16 @@ def member_list(request: HttpRequest) -> HttpResponse:
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
     history, more_history = member_history(member=member, user=request.user)
+    show_full = can_view_full_personal_data(request.user)
+    if show_full:
+        record_full_view(request, member)  # the page shows the full ID number and phone
     return render(
         request,
         "members/roster/detail.html",
         {
             "member": member,
             "ancestors": visible_ancestors(request.user, member.organization),
-            "show_full": can_view_full_personal_data(request.user),
+            "show_full": show_full,
             "can_edit": can_edit_path(request.user, member.organization.path),
             "history": history,
             "more_history": more_history,

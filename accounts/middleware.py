@@ -1,0 +1,67 @@
+"""Signing out sessions left unused (GB/T 22239: 登录连接超时自动退出)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+#: session key of the last request's time (whole seconds since the epoch)
+LAST_ACTIVITY = "idle_last_activity"
+#: the time is written at most this often, so that a busy session is not saved on every
+#: request; a session may therefore end up to this much before the full idle time
+WRITE_INTERVAL = 60
+#: set on the request whose session this middleware ends (the audit trail says why)
+IDLE_LOGOUT = "idle_logout"
+
+clock: Callable[[], float] = time.time
+
+
+def signed_in_at(request: HttpRequest) -> int | None:
+    """A session not used since its sign-in has that as its last activity: the user's
+    last_login (set by the sign-in; the user is loaded by nearly every page anyway). The
+    first request after a sign-in then writes no session."""
+    last_login = getattr(request.user, "last_login", None)
+    return int(last_login.timestamp()) if last_login is not None else None
+
+
+class IdleTimeoutMiddleware:
+    """Signs out a session unused for SESSION_IDLE_TIMEOUT seconds (0: never) and sends
+    the user to the login page, back to the page they asked for afterwards. The absolute
+    limit (SESSION_COOKIE_AGE) applies as well. Needs the session, authentication and
+    messages middleware before it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        timeout = settings.SESSION_IDLE_TIMEOUT
+        # The session says whether someone is signed in: anonymous requests cost nothing.
+        if timeout and request.session.get(SESSION_KEY) is not None:
+            now = int(clock())
+            last = request.session.get(LAST_ACTIVITY)
+            if not isinstance(last, int):
+                last = signed_in_at(request)
+            if last is not None and now - last >= timeout:
+                return self.signed_out(request, timeout)
+            if last is None or now - last >= WRITE_INTERVAL:
+                request.session[LAST_ACTIVITY] = now
+        return self.get_response(request)
+
+    def signed_out(self, request: HttpRequest, timeout: int) -> HttpResponse:
+        setattr(request, IDLE_LOGOUT, True)
+        logout(request)  # a new, empty session: the message goes with the response
+        messages.warning(
+            request,
+            _("由于 %(minutes)d 分钟没有操作，您已自动退出，请重新登录。")
+            % {"minutes": timeout // 60},
+        )
+        # A form sent after the timeout cannot be replayed: back to the page it came from.
+        target = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
+        return redirect_to_login(target)
