@@ -77,6 +77,13 @@ def ensure_database(url: str) -> None:
             print(f"created database {name}")
 
 
+def bench_personal_data_key() -> str:
+    sys.path.insert(0, str(ROOT))
+    from core.encryption import development_key
+
+    return development_key(ROOT / ".personal-data-key")
+
+
 def django_env(url: str, redis_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -84,6 +91,8 @@ def django_env(url: str, redis_url: str) -> dict[str, str]:
         REDIS_URL=redis_url,
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(48),
+        # the key the city was seeded with (the embedded run's own, made once)
+        PERSONAL_DATA_KEYS=bench_personal_data_key(),
         DJANGO_DEBUG="false",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         # plain HTTP on the loopback: no TLS-only cookies, redirects or HSTS

@@ -13,8 +13,6 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.db.models.functions import Right
-from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +20,7 @@ from core.forms import FastSelect, OrgOption, org_choices
 
 from .choices import ETHNIC_GROUPS, AgeBand, Category, Education, Gender, Job, MemberStatus
 from .identity import normalise_id_number
-from .models.member import ID_TAIL, ID_TAIL_LENGTH, MemberQuerySet
+from .models.member import ID_HEAD_LENGTH, ID_TAIL_LENGTH, MemberQuerySet
 from .name_search import name_contains
 from .selectors import birth_date_bounds
 
@@ -45,46 +43,48 @@ SORTS: dict[str, tuple[str, ...]] = {
 
 # Digits, possibly ending in X: the text is (part of) an ID number, not a name.
 ID_QUERY_RE = re.compile(r"^[0-9]{1,17}[0-9X]?$")
-# Without the full-view permission a search may only use what a masked number shows: its
-# first four and last four characters (identity.mask_id_number). See id_number_condition.
-MASKED_VISIBLE_PREFIX = 4
-MASKED_VISIBLE_SUFFIX = 4
+# What a masked number shows (identity.mask_id_number), and the only parts of a number
+# stored in the clear (core/encryption.py). See id_number_condition.
+MASKED_VISIBLE_PREFIX = ID_HEAD_LENGTH
+MASKED_VISIBLE_SUFFIX = ID_TAIL_LENGTH
 
 YES, NO = "yes", "no"
 YES_NO_CHOICES = [("", _("全部")), (YES, _("是")), (NO, _("否"))]
 
 
-def id_number_condition(text: str, *, partial: bool, field: str = "id_number") -> Q | None:
+def id_number_condition(text: str, *, partial: bool, prefix: str = "") -> Q | None:
     """The condition for an ID-number search, or None when `text` is not a number.
 
-    `partial`: the user may see full numbers, so any part of a number may be searched.
-    `field`: the number's path from the searched model (`member__id_number` for dues).
+    `partial`: the user may see full numbers, so a whole number is looked up exactly.
+    `prefix`: the path to the person from the searched model (`member__` for dues).
 
-    For everyone else a search uses only what the mask already shows. A whole number is
-    answered as its mask (the same first four and last four): the birth date beside a
-    mask and the check digit leave about nine candidates for the two hidden region digits,
-    and an exact search would confirm the right one. Answered as its mask, every candidate
-    finds the same people, so no search confirms a digit the mask hides; staff who type a
-    number from a paper form still find the person (among the few sharing the mask).
+    Numbers are stored encrypted (core/encryption.py): the database can match a whole
+    number exactly, and the first four and last four characters, which every mask shows,
+    are kept in the clear. Nothing else of a number can be searched, by anyone.
+
+    Without the permission, a whole number is answered as its mask (the same first four
+    and last four): the birth date beside a mask and the check digit leave about nine
+    candidates for the two hidden region digits, and an exact search would confirm the
+    right one. Answered as its mask, every candidate finds the same people, so no search
+    confirms a digit the mask hides; staff who type a number from a paper form still find
+    the person (among the few sharing the mask).
     """
     number = normalise_id_number(text)
     if not ID_QUERY_RE.match(number):
         return None
-    tail = ID_TAIL if field == "id_number" else Right(field, ID_TAIL_LENGTH)
-    if len(number) == ID_TAIL_LENGTH:
-        # The last four (what a masked number shows): answered by the member_id_tail
-        # expression index instead of a scan of the whole table.
-        return Q(Exact(tail, number))
-    if partial:
-        if len(number) == 18:
-            return Q(**{field: number})
-        return Q(**{f"{field}__contains": number})
+    if len(number) == 18 and partial:
+        return Q(**{f"{prefix}id_number": number})
     if len(number) == 18:
-        return Q(**{f"{field}__startswith": number[:MASKED_VISIBLE_PREFIX]}) & Q(
-            Exact(tail, number[-MASKED_VISIBLE_SUFFIX:])
+        return Q(
+            **{
+                f"{prefix}id_tail": number[-MASKED_VISIBLE_SUFFIX:],
+                f"{prefix}id_head": number[:MASKED_VISIBLE_PREFIX],
+            }
         )
+    if len(number) == MASKED_VISIBLE_SUFFIX:
+        return Q(**{f"{prefix}id_tail": number})
     if len(number) < MASKED_VISIBLE_SUFFIX:
-        return Q(**{f"{field}__endswith": number})
+        return Q(**{f"{prefix}id_tail__endswith": number})
     return Q(pk__in=[])
 
 
@@ -175,9 +175,9 @@ class MemberFilterForm(forms.Form):
                 form_field.widget = FastSelect(choices=form_field.choices)
         self.partial_id_search = partial_id_search
         self.fields["q"].help_text = (
-            _("可输入姓名，或身份证号码的任意部分。")
+            _("可输入姓名、完整的 18 位身份证号码或号码的末 4 位。")
             if partial_id_search
-            else _("可输入姓名，或身份证号码的末 4 位；输入完整号码时按其前 4 位和末 4 位查找。")
+            else _("可输入姓名或身份证号码的末 4 位；输入完整号码时按其前 4 位和末 4 位查找。")
         )
         self.is_valid()  # fills cleaned_data with the valid values, errors for the rest
 
@@ -194,14 +194,10 @@ class MemberFilterForm(forms.Form):
     def clean_q(self) -> str:
         text = self.cleaned_data["q"].strip()
         number = normalise_id_number(text)
-        if (
-            not self.partial_id_search
-            and ID_QUERY_RE.match(number)
-            and MASKED_VISIBLE_SUFFIX < len(number) < 18
-        ):
-            raise forms.ValidationError(
-                _("请输入完整的 18 位身份证号码，或号码的末 4 位（您没有查看完整号码的权限）。")
-            )
+        if ID_QUERY_RE.match(number) and MASKED_VISIBLE_SUFFIX < len(number) < 18:
+            # Numbers are stored encrypted: only a whole number or its last four can be
+            # looked up.
+            raise forms.ValidationError(_("请输入完整的 18 位身份证号码，或号码的末 4 位。"))
         return text
 
     def filter_kwargs(self, *, today: datetime.date | None = None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from core.encryption import EncryptedKeyField
 from core.keys import KeyField
 
 from .choices import LEVEL_RANK, OrgDomain, OrgKind, OrgLevel, TermStatus
@@ -67,7 +68,7 @@ class Organization(MP_Node):
     domain = models.CharField(_("所属领域"), max_length=20, choices=OrgDomain.choices)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     secretary_name = models.CharField(_("书记姓名"), max_length=30, blank=True)
-    secretary_phone = KeyField(
+    secretary_phone = EncryptedKeyField(
         _("书记联系电话"), max_length=11, blank=True, compact=True, validators=[mobile_validator]
     )
     term_started_on = models.DateField(_("本届任期开始日期"), null=True, blank=True)

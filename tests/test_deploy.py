@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -31,11 +33,23 @@ def test_check_deploy_is_clean_in_production():
         "WARNING",
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="k3y-" + "x9Qz!7rT#vB2mL@w" * 4,
+        PERSONAL_DATA_KEYS=settings.PERSONAL_DATA_KEYS[0],
         DJANGO_DEBUG="0",
         DJANGO_ALLOWED_HOSTS="dangjian.example.gov.cn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_personal_data_keys():
+    result = run_manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="k3y-" + "x9Qz!7rT#vB2mL@w" * 4,
+        DJANGO_ALLOWED_HOSTS="dangjian.example.gov.cn",
+    )
+    assert result.returncode != 0
+    assert "PERSONAL_DATA_KEYS" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -5,12 +5,21 @@ import importlib.util
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import PERSONAL_DATA_KEYS, SECRET_KEY, env
 
 if "insecure" in SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("请设置 DJANGO_SECRET_KEY（至少 50 个随机字符）。")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# ID numbers and phones are stored encrypted (core/encryption.py): production brings its
+# own keys and never makes one.
+PERSONAL_DATA_DEV_KEY_FILE = None
+if not PERSONAL_DATA_KEYS:
+    raise ImproperlyConfigured(
+        "请设置 PERSONAL_DATA_KEYS（身份证号码和电话的加密密钥，64 字节的 base64；"
+        "生成：python -c 'import base64,os; print(base64.b64encode(os.urandom(64)).decode())'）。"
+    )
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

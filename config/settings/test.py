@@ -11,3 +11,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+# A fixed key for the suite (never used outside tests): personal data encrypted at rest.
+PERSONAL_DATA_KEYS = [
+    "dGVzdC1vbmx5IGtleSBmb3IgdGhlIHN1aXRlIG9mIHRoZSBwb3J0YWwsIG5ldmVyIGluIHByb2R1Y3Rpb24hIQ=="
+]
+PERSONAL_DATA_DEV_KEY_FILE = None

@@ -58,7 +58,7 @@ class DuesRecordForm(forms.ModelForm):
 
 @admin.register(DuesRecord)
 class DuesRecordAdmin(PersonSearchMixin, ScopedImportExportAdmin):
-    id_number_field = "member__id_number"
+    person_prefix = "member__"
     name_field = "member__name"
 
     resource_classes = [DuesResource]

@@ -9,8 +9,8 @@ from ..permissions import can_view_full_personal_data
 
 
 class PersonSearchMixin:
-    #: the ID number's path and the name's path from the admin's model
-    id_number_field = "id_number"
+    #: the path to the person ("" or "member__") and the name's path from the admin's model
+    person_prefix = ""
     name_field = "name"
 
     def get_search_fields(self, request):
@@ -20,7 +20,7 @@ class PersonSearchMixin:
         condition = id_number_condition(
             search_term,
             partial=can_view_full_personal_data(request.user),
-            field=self.id_number_field,
+            prefix=self.person_prefix,
         )
         if condition is not None:
             return queryset.filter(condition), False

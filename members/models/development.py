@@ -12,13 +12,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.keys import KeyField
+from core.encryption import DerivedSliceField, EncryptedKeyField
 from orgs.models import Organization, mobile_validator
 from orgs.scope import ScopedQuerySet
 
 from ..choices import ETHNIC_GROUPS, Education, Gender, Job
 from ..identity import mask_id_number
-from .member import Member, id_number_validator, name_validator
+from .member import (
+    ID_HEAD_LENGTH,
+    ID_TAIL_LENGTH,
+    Member,
+    id_number_validator,
+    name_validator,
+)
 
 # As for members: the same answer wherever the existing case is, never where.
 ALREADY_A_CASE = _(
@@ -94,7 +100,7 @@ class DevelopmentCase(models.Model):
         related_name="development_cases",
     )
     name = models.CharField(_("姓名"), max_length=30, validators=[name_validator])
-    id_number = KeyField(
+    id_number = EncryptedKeyField(
         _("公民身份号码"),
         max_length=18,
         unique=True,
@@ -103,11 +109,17 @@ class DevelopmentCase(models.Model):
         validators=[id_number_validator],
         error_messages={"unique": ALREADY_A_CASE},
     )
+    id_head = DerivedSliceField(
+        _("号码前 4 位"), max_length=ID_HEAD_LENGTH, source="id_number", stop=ID_HEAD_LENGTH
+    )
+    id_tail = DerivedSliceField(
+        _("号码末 4 位"), max_length=ID_TAIL_LENGTH, source="id_number", start=-ID_TAIL_LENGTH
+    )
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("民族"), max_length=2, choices=ETHNIC_GROUPS)
     education = models.CharField(_("学历"), max_length=24, choices=Education.choices)
     job = models.CharField(_("工作岗位"), max_length=16, choices=Job.choices)
-    phone = KeyField(
+    phone = EncryptedKeyField(
         _("联系电话"), max_length=11, blank=True, compact=True, validators=[mobile_validator]
     )
     stage = models.CharField(
@@ -145,7 +157,10 @@ class DevelopmentCase(models.Model):
         verbose_name = _("发展党员")
         verbose_name_plural = _("发展党员")
         ordering = ["organization__path", "applied_on", "pk"]
-        indexes = [models.Index(fields=["organization", "stage"], name="devcase_org_stage")]
+        indexes = [
+            models.Index(fields=["organization", "stage"], name="devcase_org_stage"),
+            models.Index(fields=["id_tail", "id_head"], name="devcase_id_tail_head"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(stage__in=[Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE])

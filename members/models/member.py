@@ -8,13 +8,12 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Right
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.keys import KeyField
+from core.encryption import DerivedSliceField, EncryptedKeyField
 from orgs.models import Organization, mobile_validator
 from orgs.scope import ScopedQuerySet
 
@@ -34,7 +33,7 @@ from ..identity import (
 # The last four characters of an ID number, indexed: staff who see masked numbers find a
 # member by what the mask shows.
 ID_TAIL_LENGTH = 4
-ID_TAIL = Right("id_number", ID_TAIL_LENGTH)
+ID_HEAD_LENGTH = 4
 NAME_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·• ]{2,30}$")
 FULL_VIEW_PERMISSION = "members.view_full_personal_data"
 # The one answer to "this person is already on the roster", whether the record is in the
@@ -78,7 +77,9 @@ class MemberQuerySet(ScopedQuerySet):
 
 class Member(models.Model):
     name = models.CharField(_("姓名"), max_length=30, validators=[name_validator])
-    id_number = KeyField(
+    # Stored encrypted (core/encryption.py); the head and tail a mask shows are kept in the
+    # clear for searching, since the ciphertext answers only "this exact number".
+    id_number = EncryptedKeyField(
         _("公民身份号码"),
         max_length=18,
         unique=True,
@@ -86,6 +87,12 @@ class Member(models.Model):
         compact=True,
         validators=[id_number_validator],
         error_messages={"unique": ALREADY_A_MEMBER},
+    )
+    id_head = DerivedSliceField(
+        _("号码前 4 位"), max_length=ID_HEAD_LENGTH, source="id_number", stop=ID_HEAD_LENGTH
+    )
+    id_tail = DerivedSliceField(
+        _("号码末 4 位"), max_length=ID_TAIL_LENGTH, source="id_number", start=-ID_TAIL_LENGTH
     )
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("民族"), max_length=2, choices=ETHNIC_GROUPS)
@@ -102,7 +109,7 @@ class Member(models.Model):
         related_name="members",
     )
     job = models.CharField(_("工作岗位"), max_length=16, choices=Job.choices)
-    phone = KeyField(
+    phone = EncryptedKeyField(
         _("联系电话"), max_length=11, blank=True, compact=True, validators=[mobile_validator]
     )
     is_mobile = models.BooleanField(_("是否流动党员"), default=False)
@@ -138,7 +145,8 @@ class Member(models.Model):
             # Counting a county's current members (the list's total, every report) as an
             # index-only scan instead of reading the whole table: 210 → 85 ms at 500,000.
             models.Index(fields=["status", "organization"], name="member_status_org"),
-            models.Index(ID_TAIL, name="member_id_tail"),
+            # What a mask shows: the last four, with the first four (core/encryption.py).
+            models.Index(fields=["id_tail", "id_head"], name="member_id_tail_head"),
             # Age bands and "none under 40" are birth-date ranges.
             models.Index(fields=["birth_date"], name="member_birth_date"),
             models.Index(fields=["name"], name="member_name"),

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from members.models import Member
 from tests.factories import make_member
 
 ROOT = Path(settings.BASE_DIR)
@@ -70,6 +71,11 @@ def test_sqlite_file_and_media_round_trip(transactional_db, tree, tmp_path):
     restore_env = {"DATABASE_URL": f"sqlite:///{target}", "MEDIA_ROOT": str(restored_media)}
     restore = run("restore.sh", str(tmp_path / "backup"), env=restore_env)
     assert restore.returncode == 0, restore.stderr
+
+    # Numbers and phones are encrypted at rest, so the backup holds none of them.
+    saved = (tmp_path / "backup" / "db.sqlite3").read_bytes()
+    members = Member.objects.values_list("id_number", "phone")
+    assert not any(n.encode() in saved or p.encode() in saved for n, p in members)
 
     counts = sqlite_counts(source)
     assert counts["members_member"] == 25

@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
 
 from tests.test_deploy import ROOT, run_manage
 
@@ -37,6 +38,7 @@ FAILURE_LIMIT = 5
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "DJANGO_SECRET_KEY": "k3y-" + "x9Qz!7rT#vB2mL@w" * 4,
+    "PERSONAL_DATA_KEYS": settings.PERSONAL_DATA_KEYS[0],
     "DJANGO_ALLOWED_HOSTS": HOST,
     "AXES_PROXY_COUNT": "1",
     "AXES_FAILURE_LIMIT": str(FAILURE_LIMIT),

@@ -56,6 +56,7 @@ def production(tmp_path_factory):
         PROBE,
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="k3y-" + "x9Qz!7rT#vB2mL@w" * 4,
+        PERSONAL_DATA_KEYS=settings.PERSONAL_DATA_KEYS[0],
         DJANGO_ALLOWED_HOSTS="dangjian.example.gov.cn",
         DATABASE_URL=f"sqlite:///{database}",
     )
