@@ -16,7 +16,6 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.personal_data import record_full_view
 from core.counting import CachedCountPaginator
 from core.exporting import FORMATS, export_file
 from core.forms import visible_org_options
@@ -34,6 +33,7 @@ from ..identity import mask_id_number
 from ..models import Member
 from ..permissions import can_view_full_personal_data
 from ..services.roster import EditConflict, member_create, member_history, member_update
+from ..signals import full_data_viewed
 
 PAGE_SIZE = 50
 SORTABLE_COLUMNS = ("name", "org", "age", "joined")
@@ -74,6 +74,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
         # Up to a whole city's members: the total is kept until they change.
         paginator = CachedCountPaginator(members, PAGE_SIZE, depends_on=(Member, Organization))
     page = paginator.get_page(request.GET.get("page"))
+    show_full = can_view_full_personal_data(request.user)
+    if show_full:
+        page.object_list = list(page.object_list)  # read once, for the page and the trail
+        full_data_viewed.send(Member, request=request, members=page.object_list, page="list")
     querystring = request.GET.copy()
     querystring.pop("page", None)
     export_params = querystring.copy()
@@ -88,7 +92,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "export_query": export_params.urlencode(),
             "export_org": form.org_option,
             "sorting": _sort_links(querystring, filters["sort"]),
-            "show_full": can_view_full_personal_data(request.user),
+            "show_full": show_full,
             "can_create": is_staff_member(request.user),
         },
     )
@@ -100,7 +104,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history, more_history = member_history(member=member, user=request.user)
     show_full = can_view_full_personal_data(request.user)
     if show_full:
-        record_full_view(request, member)  # the page shows the full ID number and phone
+        # The page shows the full ID number and phone: the audit trail records it.
+        full_data_viewed.send(Member, request=request, members=[member], page="detail")
     return render(
         request,
         "members/roster/detail.html",

@@ -22,9 +22,19 @@ def test_each_full_view_of_a_member_is_recorded_with_a_masked_number(client, bob
     assert (viewed[0].user, viewed[0].organization) == (bob, tree["A1"])
 
 
+def test_a_roster_page_shown_in_full_is_recorded(client, bob, member_a1):
+    bob.user_permissions.add(full_view_permission())
+    client.force_login(bob)
+    assert member_a1.id_number in client.get(reverse("members:list")).content.decode()
+    (event,) = events(AuditKind.FULL_DATA_VIEWED)
+    assert event.target == f"名册一页 1 人，首位：张一（{mask_id_number(member_a1.id_number)}）"
+    assert member_a1.id_number not in event.target
+
+
 def test_a_masked_view_is_not_recorded(client, bob, member_a1):
     client.force_login(bob)
     client.get(reverse("members:detail", args=[member_a1.pk]))
+    client.get(reverse("members:list"))
     assert events(AuditKind.FULL_DATA_VIEWED) == []
 
 
