@@ -8,14 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
 from core.log_filters import mask
 from orgs.models import Organization
-from orgs.scope import UNRESTRICTED, ScopedQuerySet, scope_paths, scope_q
+from orgs.scope import StaffRecordQuerySet
 
 
 class AuditKind(models.TextChoices):
@@ -36,22 +34,8 @@ class ImmutableAuditEvent(Exception):
     """An attempt to change or delete an audit event outside the retention purge."""
 
 
-class AuditEventQuerySet(ScopedQuerySet):
+class AuditEventQuerySet(StaffRecordQuerySet):
     scope_prefix = "organization__"
-
-    def visible_to(self, user: Any) -> AuditEventQuerySet:
-        """Staff read the events of their subtree; events of no organisation (a failed
-        sign-in with an unknown name, a command run on the server) only those whose
-        scope includes a root of the tree, as the export log does."""
-        paths = scope_paths(user, (Role.STAFF,))
-        if paths is UNRESTRICTED:
-            return self.all()
-        if not paths:
-            return self.none()
-        condition = scope_q(user, self.scope_prefix, (Role.STAFF,))
-        if any(len(p) == Organization.steplen for p in paths):
-            condition |= Q(organization__isnull=True)
-        return self.filter(condition)
 
     def update(self, **kwargs: Any) -> int:
         raise ImmutableAuditEvent(_("审计记录不能修改。"))

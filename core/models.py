@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
 from orgs.models import Organization
-from orgs.scope import UNRESTRICTED, ScopedQuerySet, scope_paths, scope_q
+from orgs.scope import StaffRecordQuerySet
 
 
 class ExportChannel(models.TextChoices):
@@ -18,21 +16,8 @@ class ExportChannel(models.TextChoices):
     COMMAND = "command", _("命令行")
 
 
-class ExportLogQuerySet(ScopedQuerySet):
+class ExportLogQuerySet(StaffRecordQuerySet):
     scope_prefix = "organization__"
-
-    def visible_to(self, user) -> ExportLogQuerySet:
-        """Staff see the exports of their subtree; exports of the whole portal (no
-        organisation) only those whose scope is the whole portal or includes a root."""
-        paths = scope_paths(user, (Role.STAFF,))
-        if paths is UNRESTRICTED:
-            return self.all()
-        if not paths:
-            return self.none()
-        condition = scope_q(user, self.scope_prefix, (Role.STAFF,))
-        if any(len(p) == Organization.steplen for p in paths):
-            condition |= Q(organization__isnull=True)
-        return self.filter(condition)
 
 
 class ExportLog(models.Model):

@@ -102,6 +102,23 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(scope_q(user, self.scope_prefix, WRITE_ROLES))
 
 
+class StaffRecordQuerySet(ScopedQuerySet):
+    """Records kept about staff work (the export log, the audit trail): staff read those
+    of their subtree; records of no organisation (an export of the whole portal, a
+    command run on the server) only those whose scope includes a root of the tree."""
+
+    def visible_to(self, user: Any) -> StaffRecordQuerySet:
+        paths = scope_paths(user, (Role.STAFF,))
+        if paths is UNRESTRICTED:
+            return self.all()
+        if not paths:
+            return self.none()
+        condition = scope_q(user, self.scope_prefix, (Role.STAFF,))
+        if covers_root(user):
+            condition |= Q(**{f"{self.scope_prefix}isnull": True})
+        return self.filter(condition)
+
+
 def get_visible_or_404(queryset: ScopedQuerySet, user: Any, **lookup: Any) -> Any:
     """The object matching `lookup` if the user may see it; 404 otherwise (never 403,
     which would confirm that it exists)."""
