@@ -1,9 +1,11 @@
-"""Signing out sessions left unused (GB/T 22239: 登录连接超时自动退出)."""
+"""Signing out sessions left unused (GB/T 22239: 登录连接超时自动退出), and holding
+privileged sessions at the second factor until it is passed (双因素认证)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +13,8 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+from .second_factor import requires_second_factor, second_factor_url
 
 #: session key of the last request's time (whole seconds since the epoch)
 LAST_ACTIVITY = "idle_last_activity"
@@ -65,3 +69,48 @@ class IdleTimeoutMiddleware:
         # A form sent after the timeout cannot be replayed: back to the page it came from.
         target = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
         return redirect_to_login(target)
+
+
+#: views an unverified session may still reach: the second factor's own pages, signing
+#: out, the liveness probe and the language endpoints (if installed)
+SECOND_FACTOR_EXEMPT = frozenset(
+    {
+        "accounts:otp_setup",
+        "accounts:otp_verify",
+        "logout",
+        "healthz",
+        "set_language",
+        "javascript-catalog",
+    }
+)
+
+
+class SecondFactorMiddleware:
+    """With settings.OTP_REQUIRED, a user who must sign in with a second factor
+    (accounts.second_factor.requires_second_factor) reaches nothing but the pages above
+    until the session is verified: they go to enrolment if they have no authenticator
+    yet, else to verification, back to the page asked for afterwards. Needs django-otp's
+    OTPMiddleware before it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], *args: Any
+    ) -> HttpResponse | None:
+        if not settings.OTP_REQUIRED or request.path.startswith(settings.STATIC_URL):
+            return None
+        # Cheapest first: anonymous and verified sessions, then the exempt views.
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in SECOND_FACTOR_EXEMPT:
+            return None
+        if not requires_second_factor(user):
+            return None
+        target = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
+        return redirect_to_login(target, second_factor_url(user))

@@ -28,6 +28,9 @@ class AuditKind(models.TextChoices):
     ROLE_REMOVED = "role_removed", _("撤销角色")
     FULL_DATA_VIEWED = "full_data_viewed", _("查看完整个人信息")
     PERSONAL_DATA_EXPORTED = "personal_data_exported", _("导出个人信息")
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("绑定双因素认证")
+    SECOND_FACTOR_FAILED = "second_factor_failed", _("双因素认证失败")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("重置双因素认证")
 
 
 class ImmutableAuditEvent(Exception):

@@ -15,6 +15,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second factor: enrolment, verification, and the reset county staff administer.
+    path("accounts/", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),
     path("members/", include("members.urls")),
     path("", include("funding.urls")),

@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    # TOTP second factor and recovery codes (accounts/second_factor*.py)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "orgs",
     "members",
@@ -55,9 +59,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Needs the session, the user and messages; before axes, which only reads the outcome.
     "accounts.middleware.IdleTimeoutMiddleware",
+    # After OTPMiddleware and the idle timeout (an idle session goes to the login page).
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -141,6 +149,9 @@ SESSION_IDLE_TIMEOUT = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30) * 60
 if SESSION_IDLE_TIMEOUT < 0:
     raise ImproperlyConfigured("DJANGO_SESSION_IDLE_MINUTES must be 0 (off) or more.")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Second factor (TOTP, accounts/second_factor.py) for superusers, holders of the full-view
+# permission and county staff: off for the embedded demo, on in production.
+OTP_REQUIRED = env.bool("DJANGO_OTP_REQUIRED", default=False)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -318,6 +329,8 @@ LOGGING = {
 
 # Portal
 PORTAL_TITLE = "基层党建管理平台"
+# The name authenticator apps show next to the user name (django-otp).
+OTP_TOTP_ISSUER = PORTAL_TITLE
 # Member warnings (DOMAIN.md): a mobile member out of contact this long is flagged for
 # 停止党籍 review; this many consecutive months without dues is the 自行脱党 case, flagged
 # to the branch (the portal never changes a member's status by itself).

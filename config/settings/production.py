@@ -20,6 +20,8 @@ if not PERSONAL_DATA_KEYS:
         "请设置 PERSONAL_DATA_KEYS（身份证号码和电话的加密密钥，64 字节的 base64；"
         "生成：python -c 'import base64,os; print(base64.b64encode(os.urandom(64)).decode())'）。"
     )
+# Privileged users sign in with a second factor (等保 2.0 level 3: 双因素认证).
+OTP_REQUIRED = env.bool("DJANGO_OTP_REQUIRED", default=True)
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -16,3 +16,5 @@ PERSONAL_DATA_KEYS = [
     "dGVzdC1vbmx5IGtleSBmb3IgdGhlIHN1aXRlIG9mIHRoZSBwb3J0YWwsIG5ldmVyIGluIHByb2R1Y3Rpb24hIQ=="
 ]
 PERSONAL_DATA_DEV_KEY_FILE = None
+# The suite signs in with a password; the second-factor tests switch it on themselves.
+OTP_REQUIRED = False
