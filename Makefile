@@ -12,12 +12,13 @@ BENCH_DATABASE_URL ?= postgres://portal:portal@127.0.0.1:5432/portal_bench
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help venv venv-test run test lint format bench bench-load clean reset-db
+.PHONY: help venv venv-test run dev test lint format bench bench-load clean reset-db
 
 help: ## 显示本帮助
 	@echo "基层党建管理平台 — 可用命令:"
 	@echo ""
 	@echo "  make run        安装依赖、检查系统依赖、迁移数据库、生成演示数据并启动开发服务器 (http://$(RUNSERVER_ADDR)/)"
+	@echo "  make dev        同 make run，但打开 DEBUG（Django 调试页面），供开发人员使用"
 	@echo "  make test       安装测试依赖、检查系统依赖、运行 ruff 检查和全部 pytest 测试"
 	@echo "                  (可用 PYTEST_ARGS=\"...\" 传递额外的 pytest 参数, 例如 PYTEST_ARGS=\"-m 'not e2e'\")"
 	@echo "  make lint       ruff 代码检查 + 格式检查 (不修改文件)"
@@ -26,7 +27,7 @@ help: ## 显示本帮助
 	@echo "  make bench-load 负载测试 (gunicorn + PostgreSQL + Redis, 50 个并发用户; 需空闲机器)"
 	@echo "  make venv       创建虚拟环境 $(VENV) 并安装运行依赖"
 	@echo "  make venv-test  创建虚拟环境并安装测试依赖"
-	@echo "  make reset-db   删除本地 SQLite 数据库 (db.sqlite3*) 和上传文件目录 media/"
+	@echo "  make reset-db   删除本地 SQLite 数据库 (db.sqlite3*)、其加密密钥 (.personal-data-key) 和上传文件目录 media/"
 	@echo "  make clean      删除虚拟环境 $(VENV) 和各类缓存"
 	@echo "  make help       显示本帮助"
 	@echo ""
@@ -66,11 +67,22 @@ venv-test: $(VENV)/.installed-test
 
 # ---------------------------------------------------------------- run
 
+# The portal as its users meet it: DEBUG off, so every error is the portal's own Chinese
+# page (never Django's debug page), static files served by WhiteNoise from collectstatic.
+# The demo is loaded with DEBUG on, which is what seed_demo asks of a non-production run.
 run: $(VENV)/.installed
 	bash scripts/check_system.sh run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(RUNSERVER_ADDR)
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=0 $(PY) manage.py runserver $(RUNSERVER_ADDR)
+
+# For developers: Django's debug pages and auto-reloaded static files.
+dev: $(VENV)/.installed
+	bash scripts/check_system.sh run
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(RUNSERVER_ADDR)
 
 # ---------------------------------------------------------------- test / lint
 
@@ -111,5 +123,5 @@ clean:
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 
 reset-db:
-	rm -f db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm
+	rm -f db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm .personal-data-key
 	rm -rf media

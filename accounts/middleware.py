@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from .pending_post import keep as keep_pending_post
 from .second_factor import requires_second_factor, second_factor_url
 
 #: session key of the last request's time (whole seconds since the epoch)
@@ -60,13 +61,16 @@ class IdleTimeoutMiddleware:
 
     def signed_out(self, request: HttpRequest, timeout: int) -> HttpResponse:
         setattr(request, IDLE_LOGOUT, True)
+        user_pk = request.user.pk
         logout(request)  # a new, empty session: the message goes with the response
+        kept = request.method == "POST" and keep_pending_post(request, user_pk)
         messages.warning(
             request,
             _("由于 %(minutes)d 分钟没有操作，您已自动退出，请重新登录。")
-            % {"minutes": timeout // 60},
+            % {"minutes": timeout // 60}
+            + (_("您刚才填写的内容已保留，登录后将自动提交。") if kept else ""),
         )
-        # A form sent after the timeout cannot be replayed: back to the page it came from.
+        # Back to the page asked for; a form is submitted again from the kept copy there.
         target = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
         return redirect_to_login(target)
 

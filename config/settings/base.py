@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "accounts.middleware.IdleTimeoutMiddleware",
     # After OTPMiddleware and the idle timeout (an idle session goes to the login page).
     "accounts.middleware.SecondFactorMiddleware",
+    # After CSRF and authentication: a form kept at an idle timeout is sent again once its
+    # user is back on its page (accounts/pending_post.py).
+    "accounts.pending_post.PendingPostMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
