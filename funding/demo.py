@@ -1,9 +1,13 @@
 """Demo funds, venue projects and collective-economy records of the demo county (清河县),
-imported through the data-dictionary tables. Deterministic: re-seeding changes nothing.
+for the year the demo runs in: budgets, projects and incomes imported through the
+data-dictionary tables, instalments and stage moves recorded through the services
+(funding/demo_funds.py, funding/demo_sites.py). Deterministic: re-seeding changes nothing.
+`fund_rows`, `site_rows` and `economy_rows` with the fixed YEAR are the city data set's
+files (core/scale_demo.py), imported as they are.
 
-Dates are fixed in 2026 (the demo year) so that the demo shows the warnings of DOMAIN.md:
-some villages below the work-fund standard, lines not disbursed, a project over its plan,
-venues missing rooms of the standard layout, villages with no collective income.
+The demo shows the warnings of DOMAIN.md: some villages below the work-fund standard,
+lines not fully disbursed, a project over its plan, venues missing rooms of the standard
+layout, villages with no collective income.
 """
 
 from __future__ import annotations
@@ -13,11 +17,15 @@ import random
 import tablib
 
 from core.importing import run_import
+from orgs.demo_calendar import demo_today
+from orgs.demo_people import STAFF, account
 from orgs.models import Organization
 
-from .models import FiscalRevenue
+from .demo_funds import fund_plans, pay_instalments, record_bases
+from .demo_sites import ROOMS_FULL, county_site_rows, move_stages
 from .resources import EconomyRecordResource, FundLineResource, VenueProjectResource
 
+#: the city data set's year
 YEAR = 2026
 
 
@@ -30,6 +38,8 @@ def _import(resource, rows: list[list[str]]) -> str:
 
 
 def fund_rows(villages, organs) -> list[list[str]]:
+    """The city data set's fund lines (core/scale_demo.py): the file states each line's
+    disbursed total, which the importer turns into one instalment."""
     rnd = random.Random(8)  # noqa: S311 - demo data, not security
     rows = []
     for index, org in enumerate(villages, start=1):
@@ -80,13 +90,8 @@ def fund_rows(villages, organs) -> list[list[str]]:
     return rows  # fmt: skip
 
 
-ROOMS_FULL = "、".join(
-    ["党员活动室", "会议室", "办公室", "便民服务室", "远程教育室", "图书阅览室"]
-    + ["文化活动室", "卫生室", "便民超市", "文体广场"]
-)
-
-
 def site_rows(villages) -> list[list[str]]:
+    """The city data set's venue projects, entered at the stage they have reached."""
     plans = [
         ("调研论证", "", "", "0", "党员活动室、会议室"),
         ("规划设计", "", "", "0", "党员活动室、会议室、办公室、便民服务室"),
@@ -103,31 +108,42 @@ def site_rows(villages) -> list[list[str]]:
     return rows
 
 
-def economy_rows(villages) -> list[list[str]]:
+def economy_rows(villages, year: int = YEAR) -> list[list[str]]:
     rnd = random.Random(5)  # noqa: S311 - demo data, not security
     rows = []
     for org in villages:
         last = rnd.choice(["0", "0", "3.5", "6.2", "12", "28.5"])
         now = str(round(float(last) * rnd.choice([0.8, 1.1, 1.3]) + rnd.choice([0, 1.5]), 2))
-        for year, income in ((YEAR - 1, last), (YEAR, now)):
+        for row_year, income in ((year - 1, last), (year, now)):
             operating = str(round(float(income) * 0.6, 2))
-            rows.append([str(year), org.code, income, operating, "土地流转、物业出租"])
+            rows.append([str(row_year), org.code, income, operating, "土地流转、物业出租"])
     return rows
 
 
 def load_demo_funding() -> str:
     county = Organization.objects.filter(code="QH").first()
-    if county is None:
+    staff = account(STAFF)
+    if county is None or staff is None:
         return "经费与阵地：无演示县，跳过"
+    today = demo_today()
+    year = today.year
     leaves = list(Organization.objects.subtree_of(county).filter(level="village", numchild=0))
     villages = [o for o in leaves if o.domain in ("rural", "community")]
     organs = list(Organization.objects.subtree_of(county).filter(domain="organ"))
-    FiscalRevenue.objects.get_or_create(
-        organization=county, year=YEAR - 1, defaults={"revenue": "52000"}
+    record_bases(county, organs, year, user=staff)
+    plans = fund_plans(villages, organs, year)
+    funds = _import(FundLineResource(user=staff, source="seed_demo"), [p.row(year) for p in plans])
+    paid = pay_instalments(plans, user=staff, today=today)
+    sites = county_site_rows(villages, year, today)
+    entered = _import(VenueProjectResource(user=staff, source="seed_demo"), sites) if sites else ""
+    moved = move_stages(villages, year, user=staff, today=today)
+    economy = _import(
+        EconomyRecordResource(user=staff, source="seed_demo"), economy_rows(villages, year)
     )
-    parts = [
-        "经费 " + _import(FundLineResource(source="seed_demo"), fund_rows(villages, organs)),
-        "阵地 " + _import(VenueProjectResource(source="seed_demo"), site_rows(villages)),
-        "集体经济 " + _import(EconomyRecordResource(source="seed_demo"), economy_rows(villages)),
-    ]
-    return " ".join(parts)
+    return "\n".join(
+        [
+            f"经费 {funds} 新增拨付 {paid} 笔",
+            f"阵地 {entered or '无新项目'} 状态变更 {moved} 次",
+            f"集体经济 {economy}",
+        ]
+    )

@@ -1,4 +1,6 @@
-"""Demo members of the demo county (清河县), imported through the members table.
+"""Demo members of the demo county (清河县), imported through the members table, then
+their year (`load_demo_members` runs the other member demos: development cases, training,
+contacts with mobile members, dues).
 
 Deterministic (same rows every run, dates fixed), so re-seeding changes nothing. A few
 villages are built to show the warnings of DOMAIN.md: 李家沟村 has fewer than 10
@@ -15,6 +17,10 @@ import tablib
 from core.importing import run_import
 from orgs.models import Organization
 
+from .demo_contacts import load_demo_contacts
+from .demo_development import load_demo_development
+from .demo_dues import load_demo_dues
+from .demo_training import load_demo_training
 from .identity import check_character
 from .resources import MemberResource
 
@@ -98,9 +104,23 @@ def demo_member_rows() -> list[list[str]]:
     return rows
 
 
-def load_demo_members() -> str:
+def load_demo_roster() -> str:
     dataset = tablib.Dataset(*demo_member_rows(), headers=HEADERS)
     report = run_import(MemberResource(source="seed_demo"), dataset)
     if not report.ok:
         raise ValueError("；".join(str(e) for e in report.errors[:5]))
     return "党员 " + report.summary()
+
+
+def load_demo_members() -> str:
+    """The roster, then the people developed this year (members from their admission),
+    their training and contacts, and the dues of everyone on the roster by then; one
+    summary line each."""
+    loaders = (
+        load_demo_roster,
+        load_demo_development,
+        load_demo_training,
+        load_demo_contacts,
+        load_demo_dues,
+    )
+    return "\n".join(loader() for loader in loaders)

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import Assignment, User
+from accounts.roles import Role
 from accounts.services import grant
 from core.importing import run_import
 from core.registry import demo_loaders
@@ -18,27 +19,41 @@ from core.scale_demo import (
     secretary_username,
 )
 from orgs.demo import HEADERS, demo_rows
+from orgs.demo_calendar import closed_quarters, demo_today
+from orgs.demo_life import load_demo_life
+from orgs.demo_people import STAFF, TOWN_STAFF, branch_secretary_username
+from orgs.models import Organization
 from orgs.resources import OrganizationResource
+from reports.bulletin import request_bulletin
+from reports.models import Bulletin
+from reports.periods import QUARTER, Period
 
 DEMO_PASSWORD = "dangjian-demo-2026"
+COUNTY = "QH"
 DEMO_USERS = [
     # username, full name, organisation, role, what they do
-    ("staff", "组织部 王干事", "QH", "staff", "组织部工作人员（全县）"),
+    (STAFF, "组织部 王干事", COUNTY, "staff", "组织部工作人员（全县）"),
     ("secretary", "柳林村 书记", "QH0301", "secretary", "村党组织书记"),
-    ("leader", "县委 李书记", "QH", "leader", "县领导（只读）"),
-    ("town_staff", "青石镇 组织委员", "QH02", "staff", "乡镇组织委员（仅青石镇）"),
+    ("leader", "县委 李书记", COUNTY, "leader", "县领导（只读）"),
+    (TOWN_STAFF, "青石镇 组织委员", "QH02", "staff", "乡镇组织委员（仅青石镇）"),
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "生成演示县（清河县）的组织和演示账号；--scale city 另行生成城市规模的压测数据"
-        "（约 2,000 个组织、500,000 名党员）。可重复执行，不会产生重复数据。"
+        "生成演示县（清河县）的组织、演示账号和一年的工作数据（组织生活、党费、发展党员、"
+        "责任清单、评分、经费、阵地、已结束季度的通报）；--scale city 另行生成城市规模的压测"
+        "数据（约 2,000 个组织、500,000 名党员）。可重复执行，不会产生重复数据。"
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--force", action="store_true", help="在 DEBUG 关闭（生产）时也生成演示账号"
+        )
+        parser.add_argument(
+            "--no-bulletins",
+            action="store_true",
+            help="不生成已结束季度的县级进展通报（PDF 每份需数秒，测试时使用）",
         )
         parser.add_argument(
             "--scale",
@@ -59,7 +74,7 @@ class Command(BaseCommand):
             help="city：压测书记账号数（前 N 个村各一个，默认 200）",
         )
 
-    def handle(self, *args, force=False, scale="county", **options):
+    def handle(self, *args, force=False, scale="county", no_bulletins=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("生产环境（DEBUG 关闭）不生成演示账号；确需生成请加 --force。")
         if scale == "city":
@@ -83,10 +98,19 @@ class Command(BaseCommand):
                     # Set a password only on creation: never reset one a user changed.
                     password=None if exists else DEMO_PASSWORD,
                 )
-            summaries = [(name, loader()) for name, loader in demo_loaders()]
+            summaries = [_grant_secretaries()]
+            for name, loader in demo_loaders():
+                summaries.append(loader())
+                if name == "members":
+                    # Meetings need the roster (headcounts) and come before the lists,
+                    # whose measured values count them.
+                    summaries.append(load_demo_life())
+        if not no_bulletins:
+            # After the commit: the bulletin is built from what the demo has stored.
+            summaries.append(_build_bulletins())
         self.stdout.write(self.style.SUCCESS("演示数据：" + report.summary()))
-        for _name, summary in summaries:
-            self.stdout.write(self.style.SUCCESS("演示数据：" + summary))
+        for line in "\n".join(summaries).splitlines():
+            self.stdout.write(self.style.SUCCESS("演示数据：" + line))
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, org_code, _role, desc in DEMO_USERS:
@@ -115,3 +139,43 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {secretary_username(1)}…{secretary_username(secretaries)} 村党组织书记"
             )
+
+
+def _grant_secretaries() -> str:
+    """An account for every organisation's secretary that has none (no password: nobody
+    signs in with it), so that lists are filled and meetings recorded in their name."""
+    county = Organization.objects.filter(code=COUNTY).first()
+    if county is None:
+        return "书记账号：无演示县，跳过"
+    created = 0
+    for org in Organization.objects.subtree_of(county).filter(depth__gt=county.depth):
+        if Assignment.objects.filter(organization=org, role=Role.SECRETARY).exists():
+            continue
+        grant(
+            username=branch_secretary_username(org.code),
+            org_code=org.code,
+            role=Role.SECRETARY,
+            full_name=org.secretary_name or org.name[:30],
+        )
+        created += 1
+    return f"书记账号：新增 {created} 个（无密码，不能登录；演示书记为 secretary）"
+
+
+def _build_bulletins() -> str:
+    """The county's bulletins of the two closed quarters, through the portal's build path
+    (built in this process when Celery runs eagerly, i.e. without REDIS_URL)."""
+    county = Organization.objects.filter(code=COUNTY).first()
+    staff = User.objects.filter(username=STAFF).first()
+    if county is None or staff is None:
+        return "进展通报：无演示县，跳过"
+    built = []
+    for quarter in closed_quarters(demo_today()):
+        period = Period(QUARTER, quarter.year, quarter.number)
+        if Bulletin.objects.filter(
+            organization=county, period_kind=period.kind, year=period.year, number=period.number
+        ).exists():
+            continue
+        bulletin = request_bulletin(user=staff, org=county, period=period)
+        bulletin.refresh_from_db()
+        built.append(f"{period.label}{bulletin.get_status_display()}")
+    return "进展通报：" + ("、".join(built) if built else "未变")

@@ -1,0 +1,126 @@
+"""Demo party dues (党费) of the demo county: each branch's monthly sheet for the twelve
+complete months before this one and the running month so far, saved by county staff
+through the sheet's service (the amount due always follows from the member's basis and
+the configured brackets).
+
+Nearly everyone pays every month, early in the month: salaried and retired members on a
+base of their own, farmers a fixed amount of their choice within the range. A few members
+are a month behind (recorded, not paid: 欠缴), and 唐志强 of 李家沟村, out of contact,
+has paid nothing for seven months (the six-month flag). In the running month only those
+whose day has come have paid; the others are not recorded yet (the month is not due).
+Idempotent: a branch's month that has records is left alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from orgs.demo_calendar import add_months, days_after, demo_today, months_from
+from orgs.demo_people import STAFF, account
+from orgs.models import Organization
+
+from .models import DuesBasis, DuesBracket, DuesRecord, Member
+from .services.dues import (
+    SheetEntry,
+    basis_for,
+    dues_for,
+    load_brackets,
+    save_month_sheet,
+    sheet_members,
+)
+
+COUNTY = "QH"
+MONTHS = 12
+#: share of members a month or two behind
+BEHIND_SHARE = 0.025
+#: (organisation, name) of the member who stopped paying, and for how many months
+LAPSED = ("QH0204", "唐志强", 7)
+BASES = {
+    DuesBasis.SALARY: range(2600, 9800, 100),
+    DuesBasis.RETIRED: range(1800, 5600, 100),
+}
+FARMER_AMOUNTS = (Decimal("0.20"), Decimal("0.50"), Decimal("1.00"))
+
+
+@dataclass(frozen=True)
+class Payer:
+    """How one member pays: on what base, how much a month, and from when not at all."""
+
+    member: Member
+    base: Decimal | None
+    amount: Decimal
+    pay_day: int
+    unpaid_from: datetime.date | None
+
+    def entry(self, month: datetime.date, today: datetime.date) -> SheetEntry | None:
+        """The member's row on the branch's sheet for `month`; None in the running month
+        for a member who has not paid (yet)."""
+        running = month == today.replace(day=1)
+        if self.unpaid_from is not None and month >= self.unpaid_from:
+            return None if running else SheetEntry(self.member.pk, self.base, Decimal("0"), None)
+        paid_on = days_after(month, self.pay_day)
+        if paid_on > today:
+            return None
+        return SheetEntry(self.member.pk, self.base, self.amount, paid_on)
+
+
+def payer(member: Member, last: datetime.date, brackets: list[DuesBracket]) -> Payer:
+    key = f"{member.organization.code}-{member.name}-{member.birth_date}"
+    rnd = random.Random(f"dues-{key}")
+    basis = basis_for(member)
+    base = Decimal(rnd.choice(BASES[basis])) if basis in BASES else None
+    if basis == DuesBasis.FARMER:
+        amount = rnd.choice(FARMER_AMOUNTS)
+    else:
+        _rate, amount = dues_for(basis=basis, base=base, brackets=brackets)
+    code, name, months = LAPSED
+    unpaid_from = None
+    if (member.organization.code, member.name) == (code, name):
+        unpaid_from = add_months(last, 1 - months)
+    elif rnd.random() < BEHIND_SHARE:
+        unpaid_from = add_months(last, 1 - rnd.choice((1, 1, 2)))
+    return Payer(member, base, amount, 3 + rnd.randint(0, 12), unpaid_from)
+
+
+def load_demo_dues() -> str:
+    staff = account(STAFF)
+    county = Organization.objects.filter(code=COUNTY).first()
+    if staff is None or county is None:
+        return "党费：无演示县，跳过"
+    today = demo_today()
+    last = add_months(today.replace(day=1), -1)
+    months = months_from(add_months(last, 1 - MONTHS), today)
+    branches = list(Organization.objects.subtree_of(county).filter(numchild=0).order_by("path"))
+    recorded = set(
+        DuesRecord.objects.filter(member__organization__in=branches, month__gte=months[0])
+        .values_list("member__organization_id", "month")
+        .distinct()
+    )
+    brackets = load_brackets()
+    payers: dict[int, Payer] = {}
+    created = 0
+    for org in branches:
+        for month in months:
+            if (org.pk, month) in recorded:
+                continue
+            members = list(sheet_members(org, month).select_related("organization"))
+            if not members:
+                continue
+            for member in members:
+                if member.pk not in payers:
+                    payers[member.pk] = payer(member, last, brackets)
+            entries = [payers[member.pk].entry(month, today) for member in members]
+            entries = [entry for entry in entries if entry is not None]
+            if not entries:
+                continue
+            result = save_month_sheet(
+                user=staff, organization=org, month=month, rows=entries, today=today
+            )
+            created += result.created
+    if not created:
+        return "党费：未变"
+    behind = sum(1 for p in payers.values() if p.unpaid_from is not None)
+    return f"党费：新增 {created} 条月度记录（{behind} 人欠缴）"
