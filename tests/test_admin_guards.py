@@ -91,8 +91,8 @@ def test_seed_demo_is_idempotent_and_guarded_in_production(db, capsys, settings)
     settings.DEBUG = False
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo")
-    call_command("seed_demo", "--force")
-    call_command("seed_demo", "--force")
+    call_command("seed_demo", "--force", "--no-bulletins")
+    call_command("seed_demo", "--force", "--no-bulletins")
     out = capsys.readouterr().out
     assert "新增 28" in out
     assert "未变 28" in out

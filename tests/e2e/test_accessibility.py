@@ -42,7 +42,7 @@ PAGES = {
 @pytest.fixture
 def demo(transactional_db, settings):
     settings.DEBUG = True  # seed_demo refuses to make demo accounts with DEBUG off
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, no_bulletins=True)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
