@@ -1,7 +1,7 @@
 """The secretary's form for a whole list: one status, account and file field per item.
 
 It parses and presents; the rules (account required for 已完成, files, revision, status)
-live in assessments.filling and come back as errors that `apply_errors` puts beside the
+live in assessments.filling and come back as errors that `add_service_error` puts beside the
 item they concern.
 """
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.forms import ServiceErrorsMixin
 from orgs.life_forms import MultipleFileField, MultipleFileInput
 
 from .checklist_models import ChecklistItem
@@ -29,11 +29,11 @@ class ItemFields:
     files: forms.BoundField
 
 
-def _name(item: ChecklistItem, field: str) -> str:
-    return f"item-{item.pk}-{field}"
+def _name(item_id: int | str, field: str) -> str:
+    return f"item-{item_id}-{field}"
 
 
-class ChecklistFillForm(forms.Form):
+class ChecklistFillForm(ServiceErrorsMixin, forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     remove = forms.TypedMultipleChoiceField(
         coerce=int, required=False, widget=forms.CheckboxSelectMultiple
@@ -49,14 +49,14 @@ class ChecklistFillForm(forms.Form):
         ]
         for item in items:
             number = item.position
-            self.fields[_name(item, "status")] = forms.ChoiceField(
+            self.fields[_name(item.pk, "status")] = forms.ChoiceField(
                 label=_lazy("第 %(n)d 项进展") % {"n": number},
                 choices=ItemStatus.choices,
                 widget=forms.RadioSelect,
                 initial=item.status,
                 error_messages={"required": _lazy("请选择进展。")},
             )
-            self.fields[_name(item, "account")] = forms.CharField(
+            self.fields[_name(item.pk, "account")] = forms.CharField(
                 label=_lazy("落实情况"),
                 required=False,
                 max_length=ACCOUNT_MAX,
@@ -64,7 +64,7 @@ class ChecklistFillForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 4}),
                 help_text=_lazy("标为“已完成”时必填：写明做了什么、何时、取得什么效果。"),
             )
-            self.fields[_name(item, "files")] = MultipleFileField(
+            self.fields[_name(item.pk, "files")] = MultipleFileField(
                 label=_lazy("上传佐证材料"),
                 required=False,
                 widget=MultipleFileInput(
@@ -76,9 +76,9 @@ class ChecklistFillForm(forms.Form):
         return [
             ItemFields(
                 item=item,
-                status=self[_name(item, "status")],
-                account=self[_name(item, "account")],
-                files=self[_name(item, "files")],
+                status=self[_name(item.pk, "status")],
+                account=self[_name(item.pk, "account")],
+                files=self[_name(item.pk, "files")],
             )
             for item in self.items
         ]
@@ -88,24 +88,17 @@ class ChecklistFillForm(forms.Form):
         return {
             "changes": {
                 item.pk: {
-                    "status": data[_name(item, "status")],
-                    "account": data[_name(item, "account")],
+                    "status": data[_name(item.pk, "status")],
+                    "account": data[_name(item.pk, "account")],
                 }
                 for item in self.items
             },
-            "files": {item.pk: data[_name(item, "files")] for item in self.items},
+            "files": {item.pk: data[_name(item.pk, "files")] for item in self.items},
             "remove": data.get("remove") or [],
             "expected_revision": data["revision"],
         }
 
-    def apply_errors(self, exc: ValidationError) -> None:
-        """Put the service's errors ("<item id>.<field>") beside their item's field."""
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.add_error(None, message)
-            return
-        for key, errors in exc.message_dict.items():
-            item_id, _dot, field = key.partition(".")
-            name = f"item-{item_id}-{field}"
-            for error in errors:
-                self.add_error(name if name in self.fields else None, error)
+    def service_error_field(self, key: str) -> str | None:
+        # The service names an item's field "<item id>.<field>".
+        item_id, dot, field = key.partition(".")
+        return super().service_error_field(_name(item_id, field) if dot else key)

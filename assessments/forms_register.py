@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
-from core.forms import FastSelect, OrgOption, org_choices
+from core.forms import FastSelect, OrgOption, ServiceErrorsMixin, org_choices
 from orgs.models import Organization
 
 from .choices import WeakLaxSituation, WeakLaxStatus
@@ -35,14 +35,8 @@ def _required(name: str) -> dict[str, Any]:
     return {"required": REQUIRED[name]}
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(ServiceErrorsMixin, forms.Form):
     """A form whose save() calls a service and shows its refusals as form errors."""
-
-    def show_errors(self, exc: ValidationError) -> None:
-        for field, messages in exc.message_dict.items():
-            target = field if field in self.fields and not self.fields[field].disabled else None
-            for message in messages:
-                self.add_error(target, message)
 
     def call(self, service, **kwargs) -> Any:
         """The service's result, or None with its errors added to the form (the service
@@ -50,7 +44,7 @@ class ServiceForm(forms.Form):
         try:
             return service(**kwargs)
         except ValidationError as exc:
-            self.show_errors(exc)
+            self.add_service_error(exc)
             return None
 
 

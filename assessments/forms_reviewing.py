@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.forms import ServiceErrorsMixin
 from orgs.life_forms import QuarterForm
 
 from .checklist_models import ChecklistItem, Rectification
@@ -63,7 +64,7 @@ class ReviewFilterForm(QuarterForm):
         return ""
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ServiceErrorsMixin, forms.Form):
     """Score, comment and 需整改 per item, the revision the page was built from, and the
     decision (which button was pressed)."""
 
@@ -144,7 +145,7 @@ class RectificationFilterForm(forms.Form):
         return "open"
 
 
-class RectificationForm(forms.Form):
+class RectificationForm(ServiceErrorsMixin, forms.Form):
     """The reviewer's changes to a rectification; the rules (required, the deadline not in
     the past, lengths) live in assessments.reviewing.rectification_update."""
 

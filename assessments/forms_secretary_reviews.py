@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.forms import ServiceErrorsMixin
 from orgs.models import Organization
 
 from .choices import ReviewGrade
@@ -16,7 +17,7 @@ from .models import SecretaryReview
 from .secretary_reviews import review_save
 
 
-class SecretaryReviewForm(forms.Form):
+class SecretaryReviewForm(ServiceErrorsMixin, forms.Form):
     grade = forms.ChoiceField(
         label=_lazy("评定等次"),
         choices=ReviewGrade.choices,
@@ -61,7 +62,5 @@ class SecretaryReviewForm(forms.Form):
                 comment=self.cleaned_data.get("comment", ""),
             )
         except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                for message in messages:
-                    self.add_error(key if key in self.fields else None, message)
+            self.add_service_error(exc)
             return None

@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
-from core.forms import FastSelect, OrgOption, org_choices
+from core.forms import FastSelect, OrgOption, ServiceErrorsMixin, org_choices
 from orgs.models import Organization
 
 from .models import StandardDimension, StandardScoreSheet
@@ -43,7 +43,7 @@ class StandardsFilterForm(forms.Form):
         return self.cleaned_data.get("year")
 
 
-class ScoreSheetForm(forms.Form):
+class ScoreSheetForm(ServiceErrorsMixin, forms.Form):
     """One number input per configured dimension, with its maximum."""
 
     assessed_on = forms.DateField(
@@ -111,10 +111,11 @@ class ScoreSheetForm(forms.Form):
                 assessed_on=data.get("assessed_on"),
             )
         except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                target = field_name(key) if field_name(key) in self.fields else key
-                if target not in self.fields or key == NON_FIELD_ERRORS:
-                    target = None
-                for message in messages:
-                    self.add_error(target, message)
+            self.add_service_error(exc)
             return None
+
+    def service_error_field(self, key: str) -> str | None:
+        # The service names a dimension by its code.
+        return super().service_error_field(
+            field_name(key) if field_name(key) in self.fields else key
+        )

@@ -11,6 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.forms import ServiceErrorsMixin
+
 from .checklist_models import ChecklistTemplate, TemplateItem
 from .checklist_templates import item_save
 from .choices import ChecklistLevel
@@ -57,7 +59,7 @@ class TemplateCreateForm(forms.Form):
     )
 
 
-class TemplateItemForm(forms.ModelForm):
+class TemplateItemForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = TemplateItem
         fields = [
@@ -113,9 +115,5 @@ class TemplateItemForm(forms.ModelForm):
         try:
             return item_save(user=self.user, item=self.instance)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, messages in error.message_dict.items():
-                    self.add_error(field if field in self.fields else None, messages)
-            else:
-                self.add_error(None, error.messages)
+            self.add_service_error(error)
             return None

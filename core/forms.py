@@ -1,4 +1,5 @@
-"""Form pieces shared by the pages: the organisation picker of the user's scope."""
+"""Form pieces shared by the pages: the organisation picker of the user's scope, and the
+way a service's refusal reaches the form."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.choices import normalize_choices
 from django.utils.html import format_html
@@ -70,3 +72,27 @@ class FastSelect(forms.Select):
             for option, label in self.choices
         )
         return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))  # noqa: S308
+
+
+class ServiceErrorsMixin:
+    """Show a service's ValidationError on the form: each message beside the field it
+    names, the rest (a message without a field, a key the form has no field for) on top.
+    Services raise both shapes, ValidationError("…") and ValidationError({"field": …}),
+    so a view never reads `message_dict`, which a message without a field lacks."""
+
+    def service_error_field(self, key: str) -> str | None:
+        """The form field a service's error key belongs to; None puts it on top. A form
+        whose fields are named differently from the service's keys overrides this."""
+        field = self.fields.get(key)
+        # A hidden or disabled field has no input the user could correct (templates show
+        # no errors beside a hidden one): its message goes on top, where it is read.
+        if field is None or field.disabled or field.widget.is_hidden:
+            return None
+        return key
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, errors in error.error_dict.items():
+            self.add_error(self.service_error_field(key), errors)

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceErrorsMixin
 from core.submissions import SubmissionTokenField
 
 from .models import Disbursement
@@ -34,7 +35,7 @@ class FundsFilterForm(forms.Form):
         ]
 
 
-class DisbursementForm(forms.ModelForm):
+class DisbursementForm(ServiceErrorsMixin, forms.ModelForm):
     """One instalment: how much, when, and a note."""
 
     submission = SubmissionTokenField()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from core.forms import FastSelect, OrgOption, org_choices
+from core.forms import FastSelect, OrgOption, ServiceErrorsMixin, org_choices
 from core.importing import ImportReport, run_import
 from orgs.models import Organization
 
@@ -276,7 +276,7 @@ def _text(value: Any) -> str:
 
 
 # --- stage move ------------------------------------------------------------------------
-class StageMoveForm(forms.Form):
+class StageMoveForm(ServiceErrorsMixin, forms.Form):
     to_stage = forms.ChoiceField(label=_lazy("变更为"))
     on = forms.DateField(label=_lazy("日期"), widget=DATE)
     reason = forms.CharField(
@@ -304,7 +304,7 @@ class StageMoveForm(forms.Form):
 
 
 # --- attachments -----------------------------------------------------------------------
-class AttachmentForm(forms.Form):
+class AttachmentForm(ServiceErrorsMixin, forms.Form):
     file = forms.FileField(
         label=_lazy("文件"),
         help_text=_lazy("JPEG、PNG 图片或 PDF 文件；按文件内容判断类型。"),

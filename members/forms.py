@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceErrorsMixin
 from core.submissions import SubmissionTokenField
 from orgs.models import Organization
 
@@ -56,7 +57,7 @@ FIELDSETS: tuple[tuple[Any, tuple[str, ...]], ...] = (
 )
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(ServiceErrorsMixin, forms.ModelForm):
     """Creates or edits a member inside the organisations the user may edit.
 
     A user without the full-view permission never receives a full ID number or phone in

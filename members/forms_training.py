@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceErrorsMixin
+
 from .models import Member
 
 FIRST_YEAR = 1921
@@ -35,7 +37,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.masked_id_number}）"
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(ServiceErrorsMixin, forms.Form):
     member = MemberChoiceField(label=_("党员"), queryset=Member.objects.none())
     course = forms.CharField(label=_("课程或培训名称"), max_length=100)
     hours = forms.DecimalField(

@@ -8,9 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceErrorsMixin
 from orgs.models import Organization
 
-from .forms_pipeline import OrganizationChoiceField, ServiceErrorsMixin, date_field
+from .forms_pipeline import OrganizationChoiceField, date_field
 from .models import Member, TransferKind
 
 ACCEPT, RETURN = "accept", "return"
@@ -59,16 +60,12 @@ class TransferForm(ServiceErrorsMixin, forms.Form):
         )
         return {"reason": data["reason"], "on": data["on"], **target}
 
-    def add_service_error(self, error) -> None:
+    def service_error_field(self, key: str) -> str | None:
         # The service names the internal target; on an outbound transfer the field the
         # user filled in is the destination.
-        if (
-            hasattr(error, "error_dict")
-            and "to_organization" in error.error_dict
-            and self.cleaned_data.get("kind") == TransferKind.OUTBOUND
-        ):
-            error.error_dict["destination"] = error.error_dict.pop("to_organization")
-        super().add_service_error(error)
+        if key == "to_organization" and self.cleaned_data.get("kind") == TransferKind.OUTBOUND:
+            key = "destination"
+        return super().service_error_field(key)
 
 
 class DecideForm(ServiceErrorsMixin, forms.Form):

@@ -8,10 +8,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceErrorsMixin
+
 from .models import Organization
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(ServiceErrorsMixin, forms.ModelForm):
     """Edits an organisation and its place in the tree, inside the user's scope."""
 
     parent = forms.ModelChoiceField(
@@ -83,6 +85,5 @@ class OrganizationForm(forms.ModelForm):
             self.instance.validate_parent(parent)
             self.instance.validate_children_levels()
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
+            self.add_service_error(exc)
         return data

@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.forms import ServiceErrorsMixin
+
 from .choices import MeetingKind
 from .life_selectors import QUARTERS, current_quarter
 
@@ -33,7 +35,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class LifeRecordForm(forms.Form):
+class LifeRecordForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=_lazy("会议类型"), choices=MeetingKind.choices)
     held_on = forms.DateField(label=_lazy("召开日期"), widget=DATE)
     topic = forms.CharField(

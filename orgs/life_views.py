@@ -61,12 +61,6 @@ def _changeable_record(request: HttpRequest, code: str, pk: int) -> OrgLifeRecor
     return record
 
 
-def _apply_errors(form: LifeRecordForm, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-
-
 def _max_upload_mb() -> int:
     return getattr(settings, "ATTACHMENT_MAX_SIZE", DEFAULT_MAX_UPLOAD) // (1024 * 1024)
 
@@ -152,7 +146,7 @@ def life_new(request: HttpRequest, code: str) -> HttpResponse:
                     user=request.user, organization=org, **form.service_kwargs()
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form.add_service_error(exc)
             else:
                 messages.success(
                     request,
@@ -214,7 +208,7 @@ def life_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                     **form.service_kwargs(),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form.add_service_error(exc)
             else:
                 messages.success(request, _("已保存修改。"))
                 return redirect("orgs:life_record", code=code, pk=record.pk)

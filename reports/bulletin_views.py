@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from core.forms import FastSelect, OrgOption, org_choices
+from core.forms import FastSelect, OrgOption, ServiceErrorsMixin, org_choices
 from orgs.models import Organization
 from orgs.scope import get_visible_or_404, scope_q
 
@@ -62,7 +62,7 @@ def offered_quarters(today=None) -> list[Period]:
     return quarters
 
 
-class BulletinRequestForm(forms.Form):
+class BulletinRequestForm(ServiceErrorsMixin, forms.Form):
     org = forms.ChoiceField(
         label=_lazy("通报范围"),
         widget=FastSelect,
@@ -132,7 +132,7 @@ def bulletin_request(request: HttpRequest) -> HttpResponse:
     try:
         bulletin = request_bulletin(user=request.user, org=org, period=period)
     except ValidationError as exc:
-        form.add_error("period", exc)
+        form.add_service_error(exc)
         return _list_page(request, form, status=400)
     bulletin.refresh_from_db()
     if bulletin.status == Bulletin.Status.DONE:

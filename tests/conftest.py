@@ -6,10 +6,15 @@ Alice is county staff, Bob is staff of township A only, Charlie is staff of town
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.core.cache import cache
 
 from tests.factories import make_org, make_user
+
+# The browser fixtures (browser, page, login, artifacts_dir), once for every folder.
+pytest_plugins = ["tests.browser"]
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +22,16 @@ def _empty_cache():
     """Cached figures and totals belong to the test that computed them: with Redis the
     cache would outlive each test's rolled-back database."""
     cache.clear()
+
+
+@pytest.fixture
+def quiet_request_log():
+    """Refusals log a warning each; hundreds of them would bury a real failure."""
+    logger = logging.getLogger("django.request")
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL)
+    yield
+    logger.setLevel(previous)
 
 
 @pytest.fixture

@@ -7,13 +7,14 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from core.admin import GuardedHistoryAdmin
+from core.forms import ServiceErrorsMixin
 from orgs.scope import covers_root, is_staff_member
 
 from ..models import HealthThreshold
 from ..thresholds import threshold_update, validate_threshold
 
 
-class HealthThresholdForm(forms.ModelForm):
+class HealthThresholdForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = HealthThreshold
         fields = ["key", "value"]
@@ -25,7 +26,7 @@ class HealthThresholdForm(forms.ModelForm):
             try:
                 validate_threshold(key, cleaned["value"])
             except ValidationError as exc:
-                self.add_error("value", exc.message_dict["value"])
+                self.add_service_error(exc)
         return cleaned
 
 

@@ -131,7 +131,7 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 except ValidationError as exc:
                     if getattr(exc, "code", None) != CONFLICT:
-                        form.apply_errors(exc)
+                        form.add_service_error(exc)
                         status = 400
                     else:
                         status = 409

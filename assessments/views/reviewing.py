@@ -131,9 +131,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 status = 409  # as on the secretary's page
             except ValidationError as exc:
                 status = 400
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                form.add_service_error(exc)
             else:
                 messages.success(request, DONE_MESSAGES[decision])
                 return redirect("checklists:review", pk=checklist.pk)
@@ -152,7 +150,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows": [(*row, changes.get(row[0].pk)) for row in form.rows()],
             "changes": changes,
-            "can_score": reviewer and checklist.status == ListStatus.SUBMITTED,
+            # A refused post keeps its inputs on the page whatever the list's status now,
+            # so that nothing the reviewer typed is lost.
+            "can_score": reviewer and (checklist.status == ListStatus.SUBMITTED or form.is_bound),
             # The secretary sees scores and 需整改 once approved, reasons once sent back.
             "provisional": sees_provisional_review(request.user, checklist),
             "conflict": conflict,
@@ -255,12 +255,7 @@ def rectification_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                     user=request.user, rectification=rectification, **form.service_kwargs()
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        for error in errors:
-                            form.add_error(field if field in form.fields else None, error)
-                else:
-                    form.add_error(None, exc.messages)
+                form.add_service_error(exc)
             else:
                 messages.success(request, _("已修改整改事项。"))
                 return redirect(f"{reverse('checklists:rectifications')}#rect-{rectification.pk}")

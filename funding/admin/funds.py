@@ -20,6 +20,7 @@ from core.admin import (
     ScopedHistoryAdmin,
     ScopedImportExportAdmin,
 )
+from core.forms import ServiceErrorsMixin
 from core.templatetags.numbers import percent
 from orgs.choices import OrgDomain, OrgLevel
 from orgs.models import Organization
@@ -106,7 +107,7 @@ class FundLineAdmin(ScopedImportExportAdmin):
         obj.save()
 
 
-class FiscalRevenueForm(forms.ModelForm):
+class FiscalRevenueForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = FiscalRevenue
         fields = ["organization", "year", "revenue"]
@@ -118,7 +119,7 @@ class FiscalRevenueForm(forms.ModelForm):
             try:
                 validate_fiscal_revenue_org(org)
             except ValidationError as exc:
-                self.add_error("organization", exc.message_dict["organization"])
+                self.add_service_error(exc)
         return cleaned
 
 
@@ -153,7 +154,7 @@ class FiscalRevenueAdmin(ScopedHistoryAdmin):
         obj.pk = saved.pk
 
 
-class PayrollForm(forms.ModelForm):
+class PayrollForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = Payroll
         fields = ["organization", "year", "amount"]
@@ -165,7 +166,7 @@ class PayrollForm(forms.ModelForm):
             try:
                 validate_payroll_org(org)
             except ValidationError as exc:
-                self.add_error("organization", exc.message_dict["organization"])
+                self.add_service_error(exc)
         return cleaned
 
 

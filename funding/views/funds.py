@@ -129,8 +129,7 @@ def line_detail(request: HttpRequest, code: str) -> HttpResponse:
                 messages.info(request, REPEATED_MESSAGE)
                 return redirect(line)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form.add_service_error(exc)
             else:
                 messages.success(
                     request,

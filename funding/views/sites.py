@@ -181,9 +181,7 @@ def site_stage(request: HttpRequest, code: str) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            form.add_service_error(exc)
         else:
             messages.success(
                 request,
@@ -211,9 +209,7 @@ def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
                 caption=form.cleaned_data["caption"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("已上传“%(name)s”。") % {"name": attachment.original_name})
             return redirect(f"{project.get_absolute_url()}#files")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import GuardedHistoryAdmin, ScopedImportExportAdmin
 from core.exporting import log_export
+from core.forms import ServiceErrorsMixin
 from core.models import ExportChannel
 from core.registry import get_kind
 from orgs.scope import covers_root, is_staff_member
@@ -20,7 +21,7 @@ from ..services.dues import figures_for, month_start
 from .search import PersonSearchMixin
 
 
-class DuesRecordForm(forms.ModelForm):
+class DuesRecordForm(ServiceErrorsMixin, forms.ModelForm):
     """Staff type the base, the payment and its date; the figures come from the rules."""
 
     class Meta:
@@ -44,9 +45,7 @@ class DuesRecordForm(forms.ModelForm):
                 paid_on=cleaned.get("paid_on"),
             )
         except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                for message in messages:
-                    self.add_error(key if key in self.fields else None, message)
+            self.add_service_error(exc)
             return cleaned
         duplicate = DuesRecord.objects.filter(member=member, month=month).exclude(
             pk=self.instance.pk

@@ -75,5 +75,8 @@ class TrainingRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        person = self.member.name if self.member_id else self.case.name
-        return f"{person}：{self.course}（{self.hours} 学时）"
+        person = self.member if self.member_id else self.case
+        # A record being corrected in the admin may hold neither person (the page title
+        # shows it): the constraint holds for saved rows only.
+        name = person.name if person is not None else "—"
+        return f"{name}：{self.course}（{self.hours} 学时）"

@@ -136,7 +136,7 @@ def _save_form(request: HttpRequest, form: MemberForm, save: Any) -> Member | No
         form.conflict = True
         form.add_error(None, exc.messages)
     except ValidationError as exc:
-        form.add_error(None, exc.messages)
+        form.add_service_error(exc)
     except PermissionDenied as exc:
         form.add_error("organization", str(exc))
     return None

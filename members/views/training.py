@@ -50,9 +50,7 @@ def training(request: HttpRequest) -> HttpResponse:
         try:
             record_training(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for key, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(key if key in form.fields else None, error)
+            form.add_service_error(exc)
         else:
             messages.success(
                 request,

@@ -4,13 +4,11 @@ inline SVG), and screenshots in test-artifacts/ for review."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.conftest import ARTIFACTS_DIR, CHROMIUM, CHROMIUM_ARGS, DEFAULT_PASSWORD
+from tests.e2e.conftest import ARTIFACTS_DIR, DEFAULT_PASSWORD
 from tests.factories import make_org, make_user
 
 from .helpers import code_for
@@ -18,33 +16,15 @@ from .helpers import code_for
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.fail(f"The browser tests need Debian's Chromium at {CHROMIUM}.", pytrace=False)
-    # Playwright's event loop runs in this thread; the ORM calls below are synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.mark.parametrize("width", [390, 1280])
 def test_enrolment_and_verification_pages_in_the_browser(
-    transactional_db, live_server, settings, chromium, width
+    transactional_db, live_server, settings, browser, width
 ):
     settings.OTP_REQUIRED = True
     county = make_org(code="QH", name="清河县委", kind="committee", level="county", domain="other")
     user = make_user("staff", county, "staff")
     ARTIFACTS_DIR.mkdir(exist_ok=True)
-    context = chromium.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
     page = context.new_page()
     refused: list[str] = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)

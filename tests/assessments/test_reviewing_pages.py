@@ -237,6 +237,49 @@ def test_approving_from_the_page(client, lists):
     assert 'value="approve"' not in page
 
 
+def assert_typed_input_kept(page: str, checklist: ResponsibilityList) -> None:
+    first, fourth = checklist.items.get(position=1), checklist.items.get(position=4)
+    assert f'name="score_{first.pk}" value="15.5"' in page
+    assert "记录不全</textarea>" in page
+    assert f'name="rectify_{fourth.pk}" id="id_rectify_{fourth.pk}" checked' in page
+
+
+def test_approving_with_unscored_items_names_them_and_keeps_what_was_typed(client, lists):
+    login(client, "bob")
+    response = client.post(
+        review_url(lists["A1"]),
+        post_scores(
+            lists["A1"],
+            "approve",
+            score_1="15.5",
+            comment_1="记录不全",
+            score_2="",
+            score_3=" ",
+            rectify_4="on",
+        ),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "第 2、3 项尚未评分，全部评分后才能审核通过。" in page
+    assert_typed_input_kept(page, lists["A1"])
+    checklist = ResponsibilityList.objects.get(pk=lists["A1"].pk)
+    assert checklist.status == ListStatus.SUBMITTED
+    assert not checklist.items.filter(score__isnull=False).exists()
+
+
+def test_reviewing_a_list_not_submitted_is_refused_on_the_page_keeping_the_input(client, lists):
+    login(client, "bob")
+    response = client.post(
+        review_url(lists["A2"]),
+        post_scores(lists["A2"], "save", score_1="15.5", comment_1="记录不全", rectify_4="on"),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "只有“已提交”的清单可以审核，该清单当前为“未提交”。" in page
+    assert_typed_input_kept(page, lists["A2"])
+    assert not lists["A2"].items.filter(score__isnull=False).exists()
+
+
 def test_the_review_page_runs_a_constant_number_of_queries(
     client, lists, django_assert_max_num_queries
 ):

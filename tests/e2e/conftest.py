@@ -1,87 +1,26 @@
 """End-to-end tests: Debian's Chromium, driven by Playwright, against pytest-django's live server.
 
-Every test in this folder is marked `e2e`. The browser is started once per session; each
-test gets a fresh context (no cookies carried over) and a page in it.
+Every test in this folder is marked `e2e`. The browser is started once per session
+(tests/browser.py); each test gets a fresh context (no cookies carried over) and a page in it.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's async-safety check would
-# otherwise refuse the ORM calls that the tests and fixtures make while a browser is open.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.browser import (  # noqa: F401 - the names the browser tests import from here
+    ARTIFACTS_DIR,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DEFAULT_PASSWORD,
+)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    # /dev/shm is small in sandboxes: "Shared memory: cannot allocate" otherwise.
-    "--disable-dev-shm-usage",
-]
 E2E_DIR = Path(__file__).resolve().parent
-ARTIFACTS_DIR = E2E_DIR.parent.parent / "test-artifacts"
-DEFAULT_PASSWORD = "pw-for-tests-1"
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E_DIR in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"The end-to-end tests need Debian's Chromium at {CHROMIUM} "
-            "(apt-get install chromium); it is missing.",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def artifacts_dir() -> Path:
-    """Screenshots for review go here (git-ignored)."""
-    ARTIFACTS_DIR.mkdir(exist_ok=True)
-    return ARTIFACTS_DIR
-
-
-@pytest.fixture
-def login(page, live_server):
-    """`login("alice")` signs in through the login form and waits for the home page."""
-
-    def _login(username: str, password: str = DEFAULT_PASSWORD) -> None:
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        with page.expect_navigation(url=f"{live_server.url}/"):
-            page.click("form button[type=submit]")
-
-    return _login

@@ -62,7 +62,12 @@ def test_secretary_records_a_meeting_with_a_photo_on_a_phone(
         first_row.get_by_role("link", name="学习贯彻党的二十大精神").click()
     thumb = page.get_by_role("img", name="会场.png")
     expect(thumb).to_be_visible()
-    assert thumb.evaluate("img => img.complete && img.naturalWidth") == 1  # served, scoped
+    # Visible comes before loaded (under load, long before): wait for the picture itself,
+    # then check it is the 1×1 PNG the scoped file view served.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
+    )
+    assert thumb.evaluate("img => img.naturalWidth") == 1
     page.screenshot(path=artifacts_dir / "life-record-phone.png", full_page=True)
     record = OrgLifeRecord.objects.get()
     assert (record.kind, record.expected, record.present, record.recorded_by) == (

@@ -240,3 +240,17 @@ def test_the_admin_keeps_to_the_subtree(client, bob, charlie, tree):
     assert response.status_code == 302, response.content.decode()[:3000]
     added = TrainingRecord.objects.get(course="乙村党课")
     assert (added.organization, added.history.first().history_user) == (tree["B1"], charlie)
+
+
+def test_the_admin_asks_for_a_person_when_both_are_cleared(client, bob, tree):
+    member = make_member(tree["A1"], name="张学员")
+    record = record_training(user=bob, member=member, course="党课", hours=D("2"), attended_on=DAY)
+    client.force_login(bob)
+    response = client.post(
+        reverse("admin:members_trainingrecord_change", args=[record.pk]),
+        {"member": "", "case": "", "course": "党课", "hours": "2", "attended_on": DAY.isoformat()},
+    )
+    assert response.status_code == 200
+    assert "请选择党员或发展对象中的一项（只选一项）。" in response.content.decode()
+    record.refresh_from_db()
+    assert record.member == member

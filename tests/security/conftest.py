@@ -3,8 +3,6 @@ conftest tree and rolled back at the end, so each module meets the same data."""
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 from django.db import connection, transaction
 
@@ -42,13 +40,3 @@ def world(django_db_setup, django_db_blocker):
 def db_access(world, django_db_blocker):
     with django_db_blocker.unblock():
         yield
-
-
-@pytest.fixture
-def quiet_request_log():
-    """Refusals log a warning each; hundreds of them would bury a real failure."""
-    logger = logging.getLogger("django.request")
-    previous = logger.level
-    logger.setLevel(logging.CRITICAL)
-    yield
-    logger.setLevel(previous)

@@ -336,10 +336,11 @@ PLAUSIBLE: dict[str, Callable[[dict], str]] = {
 }
 
 
-def form_data(form: Form, prefer: set[str], marker: bytes) -> dict[str, Any]:
+def form_data(form: Form, prefer: set[str], marker: bytes, *, typed: bool = True) -> dict[str, Any]:
     """What a browser would submit, choosing `prefer`red option values (the side's own
-    organisations and records) where a drop-down offers them, and attaching a real PNG to
-    file inputs."""
+    organisations and records) where a drop-down offers them, and, when `typed`, what a
+    user would type into the required fields the page left empty and a real PNG for file
+    inputs (without: the form exactly as the page filled it)."""
     data: dict[str, Any] = {}
     clicked = False
     for _tag, name, info in form.fields:
@@ -365,14 +366,15 @@ def form_data(form: Form, prefer: set[str], marker: bytes) -> dict[str, Any]:
                 else:
                     data[name] = value
         elif kind == "file":
-            data[name] = SimpleUploadedFile("walk.png", png(marker), content_type="image/png")
+            if typed:
+                data[name] = SimpleUploadedFile("walk.png", png(marker), content_type="image/png")
         elif kind in ("submit", "image"):
             if not clicked:
                 data[name] = info.get("value", "")
                 clicked = True
         elif kind not in ("reset", "button"):
             data.setdefault(name, info.get("value", ""))
-        if data.get(name) == "" and "required" in info:
+        if typed and data.get(name) == "" and "required" in info:
             data[name] = PLAUSIBLE.get(kind, PLAUSIBLE["text"])(info)
     return data
 
