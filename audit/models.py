@@ -31,6 +31,12 @@ class AuditKind(models.TextChoices):
     SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("绑定双因素认证")
     SECOND_FACTOR_FAILED = "second_factor_failed", _("双因素认证失败")
     SECOND_FACTOR_RESET = "second_factor_reset", _("重置双因素认证")
+    # Account management by staff in the portal (accounts.account_services)
+    ACCOUNT_CREATED = "account_created", _("开通账号")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    ACCOUNT_UNLOCKED = "account_unlocked", _("解除账号锁定")
+    ACCOUNT_DEACTIVATED = "account_deactivated", _("停用账号")
+    ACCOUNT_REACTIVATED = "account_reactivated", _("重新启用账号")
 
 
 class ImmutableAuditEvent(Exception):

@@ -28,6 +28,7 @@ def portal(request) -> dict[str, Any]:
         items.append((_("整顿台账"), reverse("assessments:register")))
         items.append((_("进展通报"), reverse("bulletins:list")))
     if staff:
+        items.append((_("账号管理"), reverse("accounts:users")))
         items.append((_("后台管理"), reverse("admin:index")))
     current = request.path
     # The longest matching URL is the active one (/health/weak-lax/ is not also /health/).

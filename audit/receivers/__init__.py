@@ -2,6 +2,7 @@
 package (AuditConfig.ready) connects them."""
 
 from . import (  # noqa: F401
+    accounts_admin,
     authentication,
     exports,
     lockouts,

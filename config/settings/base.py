@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "accounts.middleware.IdleTimeoutMiddleware",
     # After OTPMiddleware and the idle timeout (an idle session goes to the login page).
     "accounts.middleware.SecondFactorMiddleware",
+    # After the second factor: a user with an initial password reaches only the change page.
+    "accounts.password_change_required.PasswordChangeRequiredMiddleware",
     # After CSRF and authentication: a form kept at an idle timeout is sent again once its
     # user is back on its page (accounts/pending_post.py).
     "accounts.pending_post.PendingPostMiddleware",
