@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import importlib
+
 import tablib
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -37,6 +40,26 @@ DEMO_USERS = [
     ("leader", "县委 李书记", COUNTY, "leader", "县领导（只读）"),
     (TOWN_STAFF, "青石镇 组织委员", "QH02", "staff", "乡镇组织委员（仅青石镇）"),
 ]
+
+
+# The rows the migrations load (meeting rules, dues brackets, funding standards, thresholds,
+# templates): after `manage.py flush` they are gone and the demo would fail on them.
+REFERENCE_DATA = (
+    ("orgs", "0003_meeting_defaults", "load"),
+    ("members", "0002_load_defaults", "load"),
+    ("funding", "0002_load_standards", "load"),
+    ("assessments", "0002_threshold_defaults", "load"),
+    ("assessments", "0004_standard_defaults", "load"),
+    ("assessments", "0006_default_templates", "load"),
+    ("assessments", "0008_secretary_review", "load_review_weights"),
+)
+
+
+def restore_reference_data() -> None:
+    """Run the migrations' own loaders again; each creates only what is missing."""
+    for app, migration, function in REFERENCE_DATA:
+        module = importlib.import_module(f"{app}.migrations.{migration}")
+        getattr(module, function)(django_apps, None)
 
 
 class Command(BaseCommand):
@@ -82,6 +105,7 @@ class Command(BaseCommand):
             return
         dataset = tablib.Dataset(*demo_rows(), headers=HEADERS)
         with transaction.atomic():
+            restore_reference_data()
             # The same import path that staff use (DATA_DICTIONARY.md, orgs).
             report = run_import(OrganizationResource(source="seed_demo"), dataset)
             if not report.ok:
