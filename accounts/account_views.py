@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.sorting import sort_links
 from core.submissions import REPEATED_MESSAGE, RepeatedSubmission, earlier_result
 from orgs.models import Organization
 
@@ -54,18 +55,6 @@ def staff_only(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def sort_links(querystring: QueryDict, current: str) -> dict[str, dict[str, str]]:
-    """For each sortable column: the URL sorting by it (toggling the direction when it is
-    the current sort) and its aria-sort state."""
-    links = {}
-    for column in SORTS:
-        params = querystring.copy()
-        params["sort"] = f"-{column}" if current == column else column
-        state = {column: "ascending", f"-{column}": "descending"}.get(current, "none")
-        links[column] = {"url": f"?{params.urlencode()}", "aria_sort": state}
-    return links
-
-
 @login_required
 def users(request: HttpRequest) -> HttpResponse:
     staff_only(request)
@@ -81,7 +70,7 @@ def users(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": account_rows(request.user, page.object_list),
         "querystring": querystring,
-        "sorting": sort_links(querystring, filters["sort"]),
+        "sorting": sort_links(querystring, filters["sort"], SORTS),
         "locked_total": locked_count(request.user),
         "missing_total": organizations_missing_secretary(request.user).count(),
         "can_create": bool(grantable_roles(request.user)),

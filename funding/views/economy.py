@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.exporting import FORMATS, export_file
 from core.forms import visible_org_options
 from core.models import ExportChannel
+from core.sorting import sort_links
 from orgs.models import Organization
 from orgs.scope import get_visible_or_404, has_role
 
@@ -22,16 +23,6 @@ PAGE_SIZE = 50
 #: villages without a record listed on the page; the count always covers all of them
 MISSING_SHOWN = 200
 SORTABLE_COLUMNS = ("org", "income", "change")
-
-
-def _sort_links(querystring: QueryDict, current: str) -> dict[str, dict[str, str]]:
-    links = {}
-    for column in SORTABLE_COLUMNS:
-        params = querystring.copy()
-        params["sort"] = f"-{column}" if current == column else column
-        state = {column: "ascending", f"-{column}": "descending"}.get(current, "none")
-        links[column] = {"url": f"?{params.urlencode()}", "aria_sort": state}
-    return links
 
 
 @login_required
@@ -61,7 +52,7 @@ def economy(request: HttpRequest) -> HttpResponse:
             "figures": economy_figures(org=org, year=year),
             "page": page,
             "querystring": querystring,
-            "sorting": _sort_links(querystring, form.sort_key),
+            "sorting": sort_links(querystring, form.sort_key, SORTABLE_COLUMNS),
             "missing": list(missing_villages(org=org, year=year)[:MISSING_SHOWN]),
             "missing_shown": MISSING_SHOWN,
         },

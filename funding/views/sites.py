@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from core.exporting import FORMATS, export_file
 from core.forms import visible_org_options
 from core.models import ExportChannel
+from core.sorting import sort_links
 from core.uploads import file_response
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
@@ -54,18 +55,6 @@ def _filter_form(request: HttpRequest) -> SiteFilterForm:
         organizations=visible_org_options(request.user),
         years=project_years(VenueProject.objects.visible_to(request.user)),
     )
-
-
-def _sort_links(querystring: QueryDict, current: str) -> dict[str, dict[str, str]]:
-    """For each sortable column: the URL that sorts by it (toggling the direction when it
-    is the current sort) and its aria-sort state."""
-    links = {}
-    for column in SORTABLE_COLUMNS:
-        params = querystring.copy()
-        params["sort"] = f"-{column}" if current == column else column
-        state = {column: "ascending", f"-{column}": "descending"}.get(current, "none")
-        links[column] = {"url": f"?{params.urlencode()}", "aria_sort": state}
-    return links
 
 
 def _stage_links(querystring: QueryDict, counts) -> list[dict[str, Any]]:
@@ -104,7 +93,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "querystring": querystring,
-            "sorting": _sort_links(querystring, form.sort_key),
+            "sorting": sort_links(querystring, form.sort_key, SORTABLE_COLUMNS),
             "figures": figures,
             "stage_links": _stage_links(facet_query, by_stage),
             "current_stage": filters["stage"],

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -22,6 +22,7 @@ from core.forms import visible_org_options
 from core.models import ExportChannel, ExportLog
 from core.pagination import SingleScanPaginator
 from core.registry import get_kind
+from core.sorting import sort_links
 from core.submissions import REPEATED_MESSAGE, RepeatedSubmission, earlier_result
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
@@ -45,18 +46,6 @@ def _filter_form(request: HttpRequest) -> MemberFilterForm:
         organizations=visible_org_options(request.user),
         partial_id_search=can_view_full_personal_data(request.user),
     )
-
-
-def _sort_links(querystring: QueryDict, current: str) -> dict[str, dict[str, str]]:
-    """For each sortable column: the URL that sorts by it (toggling the direction when it
-    is the current sort) and its aria-sort state."""
-    links = {}
-    for column in SORTABLE_COLUMNS:
-        params = querystring.copy()
-        params["sort"] = f"-{column}" if current == column else column
-        state = {column: "ascending", f"-{column}": "descending"}.get(current, "none")
-        links[column] = {"url": f"?{params.urlencode()}", "aria_sort": state}
-    return links
 
 
 @login_required
@@ -91,7 +80,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "querystring": querystring,
             "export_query": export_params.urlencode(),
             "export_org": form.org_option,
-            "sorting": _sort_links(querystring, filters["sort"]),
+            "sorting": sort_links(querystring, filters["sort"], SORTABLE_COLUMNS),
             "show_full": show_full,
             "can_create": is_staff_member(request.user),
         },
