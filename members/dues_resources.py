@@ -23,6 +23,7 @@ from import_export import widgets
 from core.importing import KEY_CHUNK, Column, KeyedInstanceLoader, PortalResource, dictionary_field
 from core.tables import cell_text
 from core.widgets import DateWidget
+from core.years import FIRST_YEAR
 
 from .identity import InvalidIdNumber, mask_id_number, validate_id_number
 from .models import DuesRecord, Member
@@ -32,7 +33,7 @@ from .services.dues import FIGURE_FIELDS, figures_for, load_brackets
 ID_COLUMN = "公民身份号码"
 NAME_COLUMN = "姓名"
 MONTH_COLUMN = "月份"
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 
 class MemberByIdNumberWidget(widgets.Widget):
@@ -85,7 +86,7 @@ class MonthWidget(widgets.Widget):
         if not text:
             raise ValueError(_("必填，格式为 YYYY-MM，如 2024-03。"))
         match = MONTH_RE.match(text)
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1921:
+        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < FIRST_YEAR:
             raise ValueError(
                 _("“%(value)s”不是有效月份，格式应为 YYYY-MM，如 2024-03。") % {"value": text}
             )

@@ -15,15 +15,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.years import FIRST_YEAR, LAST_YEAR
+
 from .services.dues import SheetEntry, SheetLine
 
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 
 def parse_month(text: str) -> datetime.date | None:
     match = MONTH_RE.match(text or "")
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1921:
+    if not match or not 1 <= int(match.group(2)) <= 12:
         return None
+    if not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        return None  # the month sheets behind such a month answer 404 (core/years.py)
     return datetime.date(int(match.group(1)), int(match.group(2)), 1)
 
 

@@ -11,15 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceErrorsMixin
+from core.years import FIRST_YEAR, LAST_YEAR
 
 from .models import Member
-
-FIRST_YEAR = 1921
 
 
 class OrgYearForm(forms.Form):
     org = forms.ChoiceField(label=_("党组织"), required=False)
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=FIRST_YEAR)
+    year = forms.IntegerField(
+        label=_("年度"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
 
     def __init__(self, *args: Any, organizations: Sequence[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
