@@ -61,7 +61,7 @@ def own_redis():
             pytest.fail("redis-server is missing: CI must install Debian's redis-server")
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     port = free_port()
-    process = start_redis(port)
+    state = {"port": port, "process": start_redis(port)}
     url = f"redis://127.0.0.1:{port}/0"
     cache = {
         "default": {
@@ -75,12 +75,14 @@ def own_redis():
     try:
         with override_settings(CACHES=cache):
             caches._settings = None  # rebuild the cache handler from the overridden setting
-            yield {"port": port, "process": process}
+            yield state
     finally:
         app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager = saved
         caches._settings = None
-        if process.poll() is None:
-            stop(process)
+        # The test may have replaced the server (stopped, then started again): stop the
+        # one running now, never leave it behind.
+        if state["process"].poll() is None:
+            stop(state["process"])
 
 
 def test_pages_work_and_work_waits_while_redis_is_down(
