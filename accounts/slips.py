@@ -53,8 +53,8 @@ def render_slips(*, group: Organization, slips: list[Slip], login_url: str, reas
     """The PDF of `slips`, headed by `group` (their township). Raises SlipsUnavailable
     (e.g. the CJK font is missing)."""
     # The portal's one WeasyPrint renderer, fenced to our static files; imported here
-    # because WeasyPrint takes a second to load (reports.pdf).
-    from reports.pdf import PdfError, render_pdf
+    # because WeasyPrint takes a second to load (core/pdf.py).
+    from core.pdf import PdfError, render_pdf
 
     html = render_to_string(
         "accounts/slips_pdf.html",

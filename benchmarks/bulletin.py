@@ -106,9 +106,9 @@ def child_bulletin() -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from core.pdf import render_pdf
     from orgs.models import Organization
     from reports.bulletin import bulletin_html
-    from reports.pdf import render_pdf
     from reports.periods import Period
 
     root = _root()
@@ -148,7 +148,7 @@ def child_floor(pages: int) -> dict:
     from _setup import Timer, django_setup
 
     django_setup()
-    from reports.pdf import render_pdf
+    from core.pdf import render_pdf
 
     wanted = pages
     html = plain_document(wanted)

@@ -617,7 +617,7 @@ def bulletin_html(*, org: Organization, period: Period) -> str:
 
 def build_bulletin(*, org: Organization, period: Period) -> tuple[bytes, int]:
     """The PDF of the bulletin and its page count (raises pdf.PdfError)."""
-    from .pdf import check_cjk_font, render_pdf
+    from core.pdf import check_cjk_font, render_pdf
 
     check_cjk_font()  # before the queries: a missing font should fail fast
     return render_pdf(bulletin_html(org=org, period=period))
@@ -703,7 +703,7 @@ def _delete_leftovers(bulletin: Bulletin) -> None:
 def failure_message(exc: BaseException) -> str:
     from celery.exceptions import SoftTimeLimitExceeded
 
-    from .pdf import PdfError
+    from core.pdf import PdfError
 
     if isinstance(exc, PdfError):
         return str(exc)
@@ -719,7 +719,7 @@ def is_curable(exc: BaseException) -> bool:
     a time-out, which would fail the same way again."""
     from celery.exceptions import SoftTimeLimitExceeded
 
-    from .pdf import PdfError
+    from core.pdf import PdfError
 
     return not isinstance(exc, PdfError | SoftTimeLimitExceeded)
 

@@ -16,9 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from config.celery import app
+from core.pdf import FontMissingError
 from reports import bulletin as service
 from reports.models import Bulletin
-from reports.pdf import FontMissingError
 from reports.periods import Period
 from reports.tasks import build_quarter_bulletins, generate_bulletin
 from tests.factories import make_user

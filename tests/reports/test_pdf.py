@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from reports import pdf
-from reports.pdf import PORTAL_BASE_URL, RefusedFetch, StaticOnlyFetcher
+from core import pdf
+from core.pdf import PORTAL_BASE_URL, RefusedFetch, StaticOnlyFetcher
 
 STATIC = PORTAL_BASE_URL + "static/"
 OWN_CSS = Path(settings.BASE_DIR) / "static" / "css" / "bulletin.css"

@@ -22,8 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="输出的 PDF 文件路径")
 
     def handle(self, *args, org: str, quarter: str, out: str, **options):
+        from core.pdf import PdfError
         from reports.bulletin import build_bulletin
-        from reports.pdf import PdfError
 
         organization = Organization.objects.filter(code=org).first()
         if organization is None:
