@@ -49,3 +49,16 @@ def register_demo(name: str, loader: DemoLoader) -> None:
 
 def demo_loaders() -> list[tuple[str, DemoLoader]]:
     return list(_demo_loaders.items())
+
+
+_demo_documents: dict[str, DemoLoader] = {}
+
+
+def register_demo_documents(name: str, builder: DemoLoader) -> None:
+    """Documents of the demo (PDF bulletins) built after its data is committed, since
+    they read what is stored; `seed_demo --no-bulletins` skips them (they take seconds)."""
+    _demo_documents[name] = builder
+
+
+def demo_document_builders() -> list[tuple[str, DemoLoader]]:
+    return list(_demo_documents.items())

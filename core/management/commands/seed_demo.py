@@ -12,7 +12,7 @@ from accounts.models import Assignment, User
 from accounts.roles import Role
 from accounts.services import grant
 from core.importing import run_import
-from core.registry import demo_loaders
+from core.registry import demo_document_builders, demo_loaders
 from core.scale_demo import (
     LOAD_LEADER,
     LOAD_STAFF,
@@ -22,14 +22,10 @@ from core.scale_demo import (
     secretary_username,
 )
 from orgs.demo import HEADERS, demo_rows
-from orgs.demo_calendar import closed_quarters, demo_today
 from orgs.demo_life import load_demo_life
 from orgs.demo_people import STAFF, TOWN_STAFF, branch_secretary_username
 from orgs.models import Organization
 from orgs.resources import OrganizationResource
-from reports.bulletin import request_bulletin
-from reports.models import Bulletin
-from reports.periods import QUARTER, Period
 
 DEMO_PASSWORD = "dangjian-demo-2026"
 COUNTY = "QH"
@@ -130,8 +126,8 @@ class Command(BaseCommand):
                     # whose measured values count them.
                     summaries.append(load_demo_life())
         if not no_bulletins:
-            # After the commit: the bulletin is built from what the demo has stored.
-            summaries.append(_build_bulletins())
+            # After the commit: documents are built from what the demo has stored.
+            summaries.extend(build() for _name, build in demo_document_builders())
         self.stdout.write(self.style.SUCCESS("演示数据：" + report.summary()))
         for line in "\n".join(summaries).splitlines():
             self.stdout.write(self.style.SUCCESS("演示数据：" + line))
@@ -183,23 +179,3 @@ def _grant_secretaries() -> str:
         )
         created += 1
     return f"书记账号：新增 {created} 个（无密码，不能登录；演示书记为 secretary）"
-
-
-def _build_bulletins() -> str:
-    """The county's bulletins of the two closed quarters, through the portal's build path
-    (built in this process when Celery runs eagerly, i.e. without REDIS_URL)."""
-    county = Organization.objects.filter(code=COUNTY).first()
-    staff = User.objects.filter(username=STAFF).first()
-    if county is None or staff is None:
-        return "进展通报：无演示县，跳过"
-    built = []
-    for quarter in closed_quarters(demo_today()):
-        period = Period(QUARTER, quarter.year, quarter.number)
-        if Bulletin.objects.filter(
-            organization=county, period_kind=period.kind, year=period.year, number=period.number
-        ).exists():
-            continue
-        bulletin = request_bulletin(user=staff, org=county, period=period)
-        bulletin.refresh_from_db()
-        built.append(f"{period.label}{bulletin.get_status_display()}")
-    return "进展通报：" + ("、".join(built) if built else "未变")
