@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.forms import FastSelect, OrgOption, ServiceErrorsMixin, org_choices
+from core.forms import FastSelect, ServiceErrorsMixin
 from core.submissions import SubmissionTokenField
 from orgs.models import Organization
+from orgs.options import OrgOption, org_choices
 
 from .account_scope import grantable_roles
 from .account_selectors import DEFAULT_SORT, SORTS, Status, bulk_townships

@@ -46,7 +46,7 @@ def failure_limit() -> int:
     try:
         return int(get_failure_limit(None, {}))
     except Exception:  # noqa: BLE001 - a custom limit that needs a request: axes' default
-        return int(getattr(settings, "AXES_FAILURE_LIMIT", 5))
+        return settings.AXES_FAILURE_LIMIT
 
 
 def locked_attempts() -> QuerySet[AccessAttempt]:

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
-from core.forms import FastSelect, OrgOption, ServiceErrorsMixin, org_choices
+from core.forms import FastSelect, ServiceErrorsMixin
 from orgs.models import Organization
+from orgs.options import OrgOption, org_choices
 
 from .choices import WeakLaxSituation, WeakLaxStatus
 from .models import WeakLaxEntry

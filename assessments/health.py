@@ -494,7 +494,7 @@ def _member_findings(org: Organization, today: datetime.date) -> list[Finding]:
         )
     flags = six_month_flags(org, today)
     first, last = lapse_window(today)
-    lapse_months = int(getattr(settings, "DUES_LAPSE_MONTHS", 6))
+    lapse_months = settings.DUES_LAPSE_MONTHS
     for o, names in _grouped((f.member.organization, f.member.name) for f in flags):
         findings.append(
             _finding(

@@ -12,7 +12,7 @@ from .retention import MIN_RETENTION_DAYS, retention_problem
 
 
 def retention_check(app_configs: Any, **kwargs: Any) -> list[Error]:
-    problem = retention_problem(getattr(settings, "AUDIT_RETENTION_DAYS", None))
+    problem = retention_problem(settings.AUDIT_RETENTION_DAYS)
     if problem is None:
         return []
     return [

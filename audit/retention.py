@@ -32,7 +32,7 @@ def retention_problem(value: object) -> str | None:
 def retention_days() -> int:
     """The configured period; refuses (ImproperlyConfigured) one below the minimum, so
     that a purge never runs with it, whatever started the purge."""
-    value = getattr(settings, "AUDIT_RETENTION_DAYS", None)
+    value = settings.AUDIT_RETENTION_DAYS
     if problem := retention_problem(value):
         raise ImproperlyConfigured(problem)
     return value

@@ -74,7 +74,7 @@ MEMBER_TABLES = (
     "members_historicalduesrecord",
     "members_trainingrecord",
     "members_historicaltrainingrecord",
-    "core_exportlog",
+    "portal_exportlog",
 )
 
 

@@ -107,9 +107,9 @@ def child_bulletin() -> dict:
     from django.utils import timezone
 
     from core.pdf import render_pdf
+    from core.periods import Period
     from orgs.models import Organization
     from reports.bulletin import bulletin_html
-    from reports.periods import Period
 
     root = _root()
     period = Period.quarter_of(timezone.localdate()).previous

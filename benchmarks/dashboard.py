@@ -84,7 +84,7 @@ def run(repeat: int, rounds: int, with_computed: bool) -> dict:
     from django.utils import timezone
     from member_list import ensure_data, ensure_users
 
-    from reports.periods import Period
+    from core.periods import Period
 
     print_machine()
     if member_count() == 0:

@@ -9,7 +9,7 @@ members.identity.check_character) whose birth date and 17th digit match 出生�
 18+ on 入党日期, 正式党员 with 转正日期 at least one year later, 预备党员 without one, mobile
 members with a destination. The mix of organisations, ethnicities, education and jobs
 follows a rural county. Everything is seeded, so two runs produce the same file. The
-generator itself lives in core/scale_demo.py (shared with `seed_demo --scale city`).
+generator itself lives in demo/scale.py (shared with `seed_demo --scale city`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 from _setup import DATA_DIR, Timer, django_setup
 
 # _setup has put the project on sys.path
-from core.scale_demo import (
+from demo.scale import (
     HEADERS,
     ORG_HEADERS,
     TreeShape,
@@ -29,8 +29,8 @@ from core.scale_demo import (
     member_objects,
     without_weak_flags,
 )
-from core.scale_demo import member_rows as _member_rows
-from core.scale_demo import org_rows as _org_rows
+from demo.scale import member_rows as _member_rows
+from demo.scale import org_rows as _org_rows
 
 __all__ = ["HEADERS", "ORG_HEADERS", "member_objects"]
 

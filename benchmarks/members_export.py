@@ -7,7 +7,7 @@ Each measurement runs in a fresh interpreter:
     floor    Member.objects.values_list(<the 15 exported columns>) in the export's order,
              written with openpyxl in write-only mode to a file
     export   exactly `manage.py export_data members --format xlsx --out FILE`:
-             core.exporting.export_file("members", "xlsx") and writing the bytes to FILE
+             portal.exporting.export_file("members", "xlsx") and writing the bytes to FILE
 
 The roster must hold the benchmark file's rows; when it does not, they are loaded first
 (openpyxl + bulk_create, as in the import floor). `--profile export` runs one export under
@@ -82,7 +82,7 @@ def floor() -> dict:
 
 
 def export_under_test() -> dict:
-    from core.exporting import export_file
+    from portal.exporting import export_file
 
     out = DATA_DIR / "export.xlsx"
     with Timer() as timer:

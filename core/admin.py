@@ -1,11 +1,11 @@
-"""Admin building blocks: every admin class of the portal is scoped through these."""
+"""Admin building blocks that know nothing of organisations: bounded date filters,
+read-only admins, read-only history, and import/export with background jobs. The scoped
+admins every app registers build on these (orgs.scoped_admin)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,22 +15,16 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from orgs.scope import can_edit_path, covers_root, is_staff_member
-
 from .blank_template import blank_template
 from .formats import CSV, XLSX
 from .jobs import count_data_rows, job_confirm, job_create, job_progress, kind_of_resource
-from .models import ImportJob, ImportJobStatus, OutboxTask
-from .outbox import send
+from .models import ImportJob, ImportJobStatus
 from .years import check_year
 
-#: files with more data rows than this are imported by a background job (settings override)
-IMPORT_ASYNC_ROWS_DEFAULT = 2000
 #: errors per page on a job's page
 JOB_ERRORS_PER_PAGE = 100
 #: jobs listed on the import page
@@ -80,60 +74,6 @@ class ReadOnlyAdminMixin(BoundedDatesMixin):
         return False
 
 
-class ScopedAdminMixin(BoundedDatesMixin):
-    """Rows come from `editable_by(user)`; permissions follow the staff assignment.
-
-    `org_path_attr` is the dotted path from an object to the tree path of the organisation
-    it belongs to ("path" for Organization itself, "organization.path" for members …).
-    """
-
-    org_path_attr = "organization.path"
-    #: fields shown masked unless the user holds `masked_fields_permission`: the changelist
-    #: must not filter on them from the URL (?phone__startswith=139…), or a guess could be
-    #: confirmed one digit at a time
-    masked_fields: tuple[str, ...] = ()
-    masked_fields_permission = ""
-
-    def lookup_allowed(self, lookup, value, request=None):
-        field = lookup.split("__", 1)[0]
-        if field in self.masked_fields and not (
-            request is not None and request.user.has_perm(self.masked_fields_permission)
-        ):
-            return False
-        return super().lookup_allowed(lookup, value, request)
-
-    def obj_path(self, obj: Any) -> str | None:
-        value = obj
-        for part in self.org_path_attr.split("."):
-            value = getattr(value, part, None)
-            if value is None:
-                return None
-        return value
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).editable_by(request.user)
-
-    def _allowed(self, request, obj=None) -> bool:
-        if not is_staff_member(request.user):
-            return False
-        return obj is None or can_edit_path(request.user, self.obj_path(obj))
-
-    def has_module_permission(self, request) -> bool:
-        return is_staff_member(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self._allowed(request, obj)
-
-    def has_add_permission(self, request) -> bool:
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._allowed(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self._allowed(request, obj)
-
-
 class GuardedHistoryAdmin(SimpleHistoryAdmin):
     """History is read-only: a version page shows the old values and never saves them.
 
@@ -154,38 +94,14 @@ class GuardedHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-def _pk_or_404(model, object_id):
+def pk_or_404(model, object_id):
     try:
         return model._meta.pk.to_python(object_id)
     except (ValueError, ValidationError) as exc:
         raise Http404 from exc
 
 
-class ScopedHistoryAdmin(ScopedAdminMixin, GuardedHistoryAdmin):
-    """History with the acting user; restore. Refuses objects outside the user's scope.
-
-    simple-history's history_view falls back to the stored history of an object that the
-    queryset does not return; we answer 404 unless that history belongs to the user's scope.
-    """
-
-    def history_view(self, request, object_id, extra_context=None):
-        pk = _pk_or_404(self.model, object_id)
-        if self.model._default_manager.filter(pk=pk).exists():
-            if not self.get_queryset(request).filter(pk=pk).exists():
-                raise Http404
-        elif not request.user.is_superuser:
-            # A deleted object's recorded tree path may since belong to another
-            # organisation (paths are reused), so only superusers see such history.
-            raise Http404
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if not self.get_queryset(request).filter(pk=_pk_or_404(self.model, object_id)).exists():
-            raise Http404
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class ScopedImportExportAdmin(ImportExportMixin, ScopedHistoryAdmin):
+class ImportJobsMixin(ImportExportMixin):
     """Import (preview, then confirm) and export with the data-dictionary resources.
 
     A file with more than IMPORT_ASYNC_ROWS data rows is not previewed in the request: it
@@ -198,12 +114,6 @@ class ScopedImportExportAdmin(ImportExportMixin, ScopedHistoryAdmin):
     # Our formats: calamine for .xlsx, UTF-8/GB18030 detection for .csv (core/tables.py).
     import_formats = [XLSX, CSV]
     export_formats = [XLSX, CSV]
-
-    def has_import_permission(self, request) -> bool:
-        return is_staff_member(request.user)
-
-    def has_export_permission(self, request) -> bool:
-        return is_staff_member(request.user)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")
@@ -256,7 +166,7 @@ class ScopedImportExportAdmin(ImportExportMixin, ScopedHistoryAdmin):
         data = upload.read()
         upload.seek(0)
         rows = count_data_rows(data, upload.name)
-        threshold = getattr(settings, "IMPORT_ASYNC_ROWS", IMPORT_ASYNC_ROWS_DEFAULT)
+        threshold = settings.IMPORT_ASYNC_ROWS
         kind = kind_of_resource(self.choose_import_resource_class(form, request))
         if rows is None or rows <= threshold or kind is None:
             return None
@@ -357,29 +267,3 @@ class ScopedImportExportAdmin(ImportExportMixin, ScopedHistoryAdmin):
         )
         response["Content-Disposition"] = f'attachment; filename="{resource.table}-template.xlsx"'
         return response
-
-
-@admin.register(OutboxTask)
-class OutboxTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """What the portal could not hand to the worker yet (Redis down), for county staff:
-    read only, with an action to try the selected rows again now (the beat job does it
-    every minute anyway)."""
-
-    list_display = ["task_name", "status", "created_at", "attempts", "last_error", "sent_at"]
-    list_filter = ["status"]
-    readonly_fields = [f.name for f in OutboxTask._meta.fields]
-    actions = ["send_now"]
-
-    def has_module_permission(self, request) -> bool:
-        return covers_root(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return covers_root(request.user)
-
-    @admin.action(description=gettext_lazy("立即重新发送所选的待发送任务"))
-    def send_now(self, request, queryset):
-        if not covers_root(request.user):
-            raise PermissionDenied
-        pending = queryset.filter(status=OutboxTask.Status.PENDING).values_list("pk", flat=True)
-        sent = sum(1 for pk in pending if send(pk))
-        self.message_user(request, _("已发送 %(n)d 个任务。") % {"n": sent})

@@ -76,8 +76,8 @@ def _keyring(keys: tuple[str, ...]) -> tuple[tuple[str, AESSIV], ...]:
 
 
 def keyring() -> tuple[tuple[str, AESSIV], ...]:
-    keys = tuple(getattr(settings, "PERSONAL_DATA_KEYS", None) or ())
-    if not keys and getattr(settings, "PERSONAL_DATA_DEV_KEY_FILE", None):
+    keys = tuple(settings.PERSONAL_DATA_KEYS or ())
+    if not keys and settings.PERSONAL_DATA_DEV_KEY_FILE:
         keys = (development_key(Path(settings.PERSONAL_DATA_DEV_KEY_FILE)),)
     return _keyring(keys)
 

@@ -1,11 +1,9 @@
-"""Form pieces shared by the pages: the organisation picker of the user's scope, and the
-way a service's refusal reaches the form."""
+"""Form pieces shared by the pages: a select that renders thousands of options fast, and
+the way a service's refusal reaches the form."""
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
-from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,33 +11,6 @@ from django.forms.utils import flatatt
 from django.utils.choices import normalize_choices
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-
-from orgs.models import Organization
-
-
-@dataclass(frozen=True)
-class OrgOption:
-    code: str
-    name: str
-    path: str
-    depth: int
-
-
-def visible_org_options(user: Any) -> list[OrgOption]:
-    """The organisations the user may see, in tree order (one query)."""
-    rows = (
-        Organization.objects.visible_to(user)
-        .order_by("path")
-        .values_list("code", "name", "path", "depth")
-    )
-    return [OrgOption(*row) for row in rows]
-
-
-def org_choices(options: list[OrgOption], empty_label: Any = None) -> list[tuple[str, str]]:
-    """(code, indented name) pairs; full-width spaces show the tree inside a select."""
-    top = min((option.depth for option in options), default=1)
-    indented = [(o.code, "\u3000" * (o.depth - top) + o.name) for o in options]
-    return [("", empty_label), *indented] if empty_label is not None else indented
 
 
 class FastSelect(forms.Select):

@@ -39,12 +39,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .tables import TableReadError
+
+class TableReadError(ValueError):
+    """The file cannot be read as a table at all (wrong format, damaged, empty, too large)."""
+
 
 MB = 1024 * 1024
-DEFAULT_MAX_FILE_SIZE = 20 * MB
-DEFAULT_MAX_UNCOMPRESSED_BYTES = 100 * MB
-DEFAULT_MAX_ROWS = 200_000
 #: no data-dictionary table is wider than this; the cell rectangle python-calamine builds is
 #: bounded by rows × this many columns
 MAX_COLUMNS = 64
@@ -69,15 +69,15 @@ BINARY_SIGNATURES = (
 
 
 def max_file_size() -> int:
-    return getattr(settings, "IMPORT_MAX_FILE_SIZE", DEFAULT_MAX_FILE_SIZE)
+    return settings.IMPORT_MAX_FILE_SIZE
 
 
 def max_uncompressed_bytes() -> int:
-    return getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED_BYTES)
+    return settings.IMPORT_MAX_UNCOMPRESSED_BYTES
 
 
 def max_rows() -> int:
-    return getattr(settings, "IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+    return settings.IMPORT_MAX_ROWS
 
 
 def _megabytes(size: int) -> str:

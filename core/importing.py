@@ -21,13 +21,10 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import Result, RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from orgs.scope import is_staff_member
-
 from .cell_escaping import unescape_cell
 from .counting import bump
 from .keys import KeyField, normalise_key
 from .tables import cell_text
-from .widgets import OrganizationCodeWidget
 
 HEADER_ROW = 1
 
@@ -140,8 +137,9 @@ class KeyedInstanceLoader(ModelInstanceLoader):
 class PortalResource(resources.ModelResource):
     """Base of every import/export resource.
 
-    `user` limits the resource to that user's scope (rows aimed outside it are errors);
-    None means the deployer's full scope (commands run without --user).
+    `user` is who imports (None: the deployer, with commands run without --user); what it
+    may reach is the subclass's to say (orgs.importing.ScopedResource limits it to the
+    user's write scope).
     """
 
     #: the data-dictionary table's name ("orgs", "members" …); not `kind`, which is a
@@ -167,17 +165,19 @@ class PortalResource(resources.ModelResource):
         self.user = user
         self.source = source
         self._seen_keys: dict[tuple, int] = {}
-        if self.organization_field:
-            self.fields[self.organization_field].widget = OrganizationCodeWidget(lambda: self.user)
 
-    # --- scope ---------------------------------------------------------------------
+    # --- who may import ------------------------------------------------------------
+    @classmethod
+    def may_import(cls, user: Any) -> bool:
+        """Whether `user` may import this table at all; the resources of the apps answer
+        from the user's roles (orgs.importing.ScopedResource)."""
+        return True
+
     def get_queryset(self):
         queryset = self._meta.model._default_manager.all()
         if self.organization_field:
             queryset = queryset.select_related(self.organization_field)
-        if self.user is None:
-            return queryset
-        return queryset.editable_by(self.user)
+        return queryset
 
     def key_column(self) -> str:
         return self.fields[self.get_import_id_fields()[0]].column_name
@@ -187,7 +187,7 @@ class PortalResource(resources.ModelResource):
         return [c.name for c in self.columns]
 
     def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
-        if self.user is not None and not is_staff_member(self.user):
+        if self.user is not None and not self.may_import(self.user):
             del dataset[0 : len(dataset)]
             raise ValidationError(_("只有组织部工作人员可以导入数据。"))
         headers = list(dataset.headers or [])
@@ -222,7 +222,7 @@ class PortalResource(resources.ModelResource):
         for fld in self.get_import_fields():
             if fld.column_name not in headers or not fld.attribute:
                 continue
-            if isinstance(fld.widget, OrganizationCodeWidget):
+            if self.organization_field and fld.attribute == self.organization_field:
                 specs[headers.index(fld.column_name)] = (False, False)
                 continue
             try:

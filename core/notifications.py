@@ -94,7 +94,7 @@ def _create_one(message: Message) -> bool:
 
 
 def _mailable(user: Any) -> bool:
-    return bool(getattr(settings, "EMAIL_HOST", "") and getattr(user, "email", ""))
+    return bool(settings.EMAIL_HOST and getattr(user, "email", ""))
 
 
 def _absolute(url: str) -> str:
@@ -105,7 +105,7 @@ def _absolute(url: str) -> str:
 def _mail(messages: list[Message]) -> None:
     """Mail a copy of each message over one connection with a timeout; the portal never
     fails over mail (fail_silently): the in-portal notification is the record."""
-    timeout = getattr(settings, "EMAIL_TIMEOUT", None) or DEFAULT_EMAIL_TIMEOUT
+    timeout = settings.EMAIL_TIMEOUT or DEFAULT_EMAIL_TIMEOUT
     connection = get_connection(fail_silently=True, timeout=timeout)
     send_mass_mail(
         [

@@ -37,9 +37,12 @@ SEND_TRANSPORT_OPTIONS = {
 }
 
 
-def enqueue(task: Task, *args: Any, **kwargs: Any) -> OutboxTask:
-    """Queue `task(*args, **kwargs)` to run after the current transaction commits."""
-    row = OutboxTask.objects.create(task_name=task.name, args=list(args), kwargs=kwargs)
+def enqueue(task: Task | str, *args: Any, **kwargs: Any) -> OutboxTask:
+    """Queue `task(*args, **kwargs)` to run after the current transaction commits. `task`
+    may be given by its registered name, so that a module need not import the tasks module
+    that imports it."""
+    name = task if isinstance(task, str) else task.name
+    row = OutboxTask.objects.create(task_name=name, args=list(args), kwargs=kwargs)
     pk = row.pk
     transaction.on_commit(lambda: send(pk))
     return row

@@ -18,9 +18,7 @@ from typing import Any
 import tablib
 from django.utils.translation import gettext as _
 
-
-class TableReadError(ValueError):
-    """The file cannot be read as a table at all (wrong format, damaged, empty)."""
+from .import_limits import TableReadError, checked_table_bytes
 
 
 def normalise_header(value: Any) -> str:
@@ -95,9 +93,6 @@ def read_csv(data: bytes) -> tablib.Dataset:
 
 def read_table(data: bytes, filename: str) -> tablib.Dataset:
     # Zip bombs, sheets too large to read, binary "CSV": refused before anything reads them.
-    # Imported here because core.import_limits imports TableReadError from this module.
-    from .import_limits import checked_table_bytes
-
     data = checked_table_bytes(data, filename)
     name = filename.lower()
     if name.endswith(".xlsx"):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.core.management import call_command
 
+from .jobs import RUN_IMPORT_JOB, job_purge_unconfirmed, job_run
+from .outbox import drain
+
 
 @shared_task(name="core.tasks.clean_duplicate_history", acks_late=True)
 def clean_duplicate_history(minutes: int = 60 * 24 + 60) -> int:
@@ -17,14 +20,12 @@ def clean_duplicate_history(minutes: int = 60 * 24 + 60) -> int:
     return sum(int(word) for word in out.getvalue().split() if word.isdigit())
 
 
-@shared_task(name="core.tasks.run_import_job", acks_late=True)
+@shared_task(name=RUN_IMPORT_JOB, acks_late=True)
 def run_import_job(job_id: int) -> str | None:
     """Run one import job (its check, or its confirmed import). Takes the id only; a job
     that is not queued any more (already run, redelivered after a crash) is left alone,
     which is what makes acks_late safe. The global task time limits apply; the soft one
     fails the job with nothing written."""
-    from .jobs import job_run
-
     job = job_run(job_id)
     return job.status if job is not None else None
 
@@ -33,8 +34,6 @@ def run_import_job(job_id: int) -> str | None:
 def purge_unconfirmed_import_files() -> int:
     """Delete the uploaded files of import jobs checked but never confirmed (personal data
     must not linger). Idempotent."""
-    from .jobs import job_purge_unconfirmed
-
     return job_purge_unconfirmed()
 
 
@@ -42,6 +41,4 @@ def purge_unconfirmed_import_files() -> int:
 def drain_outbox() -> int:
     """Every minute (beat): send the tasks that could not be sent when they were queued
     (Redis was down). Idempotent: a sent row is never sent again by this job."""
-    from .outbox import drain
-
     return drain()

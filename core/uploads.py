@@ -28,7 +28,6 @@ PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
 # modes mostly exceed the size limit anyway), yet a browser showing one as a thumbnail
 # decodes at most ~320 MB; a 65535×65535 header would ask for 17 GB. It stays below
 # Pillow's own 89.5 MP warning, so the message gives width×height, not just a total.
-DEFAULT_MAX_IMAGE_PIXELS = 80_000_000
 
 # Names are shown in lists and sent in Content-Disposition: no bidi overrides
 # (会议记录\u202egpj.exe shows as 会议记录exe.jpg), zero-width or line-breaking characters.
@@ -65,7 +64,7 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 def upload_errors(upload: Any) -> tuple[list[str], tuple[str, str] | None]:
     """Chinese messages for a file that is not an accepted image/PDF or too large, and
     otherwise its (content type, kind)."""
-    limit = getattr(settings, "ATTACHMENT_MAX_SIZE", 10 * 1024 * 1024)
+    limit = settings.ATTACHMENT_MAX_SIZE
     if upload.size > limit:
         return [
             _("文件超过 %(mb)d MB（现为 %(size).1f MB）。")
@@ -92,7 +91,7 @@ def upload_errors(upload: Any) -> tuple[list[str], tuple[str, str] | None]:
 def image_errors(upload: Any, content_type: str) -> list[str]:
     """Chinese messages for an image whose header Pillow cannot read or that declares more
     pixels than ATTACHMENT_MAX_IMAGE_PIXELS. Only the header is read, never the pixels."""
-    limit = getattr(settings, "ATTACHMENT_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS)
+    limit = settings.ATTACHMENT_MAX_IMAGE_PIXELS
     # Above Pillow's own limit its warning (made an error below) decides: say that limit.
     limit = min(limit, Image.MAX_IMAGE_PIXELS or limit)
     name = upload.name

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from .cell_escaping import NumberText
-from .keys import normalise_key
 from .tables import cell_text
 
 YES, NO = "是", "否"
@@ -187,46 +186,6 @@ class IntegerWidget(widgets.Widget):
     def render(self, value: Any, obj=None, **kwargs) -> str:
         # Marked as a number: the export's formula escaping leaves "-3" alone.
         return "" if value is None else NumberText(value)
-
-
-class OrganizationCodeWidget(widgets.Widget):
-    """A 组织代码 column naming the organisation a row belongs to.
-
-    All organisations are loaded once per import (a county has hundreds, a city a few
-    thousand), so rows cost no query; `resource.user`'s write scope is checked per row.
-    """
-
-    def __init__(self, resource_user_getter, *, required: bool = True):
-        super().__init__(coerce_to_string=True)
-        self.user_getter = resource_user_getter
-        self.required = required
-        self._by_code: dict | None = None
-
-    def organizations(self) -> dict:
-        if self._by_code is None:
-            from orgs.models import Organization
-
-            self._by_code = {o.code: o for o in Organization.objects.all()}
-        return self._by_code
-
-    def clean(self, value: Any, row=None, **kwargs):
-        from orgs.scope import can_edit_path
-
-        code = normalise_key(cell_text(value))
-        if not code:
-            if self.required:
-                raise ValueError(_("必填，请填写所在党组织的组织代码。"))
-            return None
-        org = self.organizations().get(code)
-        if org is None:
-            raise ValueError(_("组织代码“%(code)s”不存在。") % {"code": shown(code)})
-        user = self.user_getter()
-        if user is not None and not can_edit_path(user, org.path):
-            raise ValueError(_("组织“%(code)s”不在您的管辖范围内。") % {"code": shown(code)})
-        return org
-
-    def render(self, value: Any, obj=None, **kwargs) -> str:
-        return value.code if value is not None else ""
 
 
 class DecimalWidget(widgets.Widget):

@@ -74,8 +74,8 @@ class Thresholds:
 def thresholds() -> Thresholds:
     """The configured bands in 万元 (settings; str() keeps a float setting exact)."""
     return Thresholds(
-        weak=Decimal(str(getattr(settings, "ECONOMY_WEAK_THRESHOLD_WAN", 0))),
-        strong=Decimal(str(getattr(settings, "ECONOMY_STRONG_THRESHOLD_WAN", 5))),
+        weak=Decimal(str(settings.ECONOMY_WEAK_THRESHOLD_WAN)),
+        strong=Decimal(str(settings.ECONOMY_STRONG_THRESHOLD_WAN)),
     )
 
 

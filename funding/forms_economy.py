@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from core.forms import FastSelect, OrgOption, org_choices
+from core.forms import FastSelect
 from orgs.choices import OrgLevel
 from orgs.models import Organization
+from orgs.options import OrgOption, org_choices
 
 from .economy_selectors import DEFAULT_SORT, SORTS
 from .models import EconomyRecord

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from core.forms import FastSelect, OrgOption, ServiceErrorsMixin, org_choices
+from core.forms import FastSelect, ServiceErrorsMixin
 from core.importing import ImportReport, run_import
 from orgs.models import Organization
+from orgs.options import OrgOption, org_choices
 
 from .choices import STAGE_ORDER, ConstructionNature, ProjectStage, ProjectType, Room
 from .models import VenueProject

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import widgets
 
-from core.importing import Column, KeyedInstanceLoader, PortalResource, dictionary_field
+from core.importing import Column, KeyedInstanceLoader, dictionary_field
 from core.tables import cell_text
 from core.widgets import (
     ChoiceWidget,
@@ -21,6 +21,7 @@ from core.widgets import (
     TextWidget,
 )
 from orgs.choices import OrgLevel
+from orgs.importing import ScopedResource
 from orgs.resources import labels
 
 from .choices import (
@@ -54,7 +55,7 @@ DISBURSED = "已拨付金额（元）"
 PAID_ON = "拨付日期"
 
 
-class FundLineResource(PortalResource):
+class FundLineResource(ScopedResource):
     """The file states each line's disbursed *total*; the portal keeps instalments. A
     higher total adds one instalment for the difference (dated 拨付日期); a lower one is
     refused (instalments entered by mistake are deleted on the line's page)."""
@@ -222,7 +223,7 @@ class RoomsWidget(widgets.Widget):
         return "、".join(labels_by_code[c] for c in (value or []) if c in labels_by_code)
 
 
-class VenueProjectResource(PortalResource):
+class VenueProjectResource(ScopedResource):
     """A stage change in a file is recorded like one made on the page, forward only:
     going back needs a reason, which a file has no column for."""
 
@@ -345,7 +346,7 @@ class VenueProjectResource(PortalResource):
 
 
 # --- economy -----------------------------------------------------------------------
-class EconomyRecordResource(PortalResource):
+class EconomyRecordResource(ScopedResource):
     table = "economy"
     organization_field = "organization"
     columns = (

@@ -7,16 +7,15 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from core.counting import track
-        from core.registry import register_demo
+        from core.registry import register_kinds
         from orgs.figures import register_member_count_provider
 
-        from . import kinds  # noqa: F401 - registers the import/export tables
-        from .demo import load_demo_members
+        from .kinds import KINDS
         from .models import Member
         from .selectors import active_member_counts
         from .warnings import register_org_warnings
 
+        register_kinds(KINDS)
         register_member_count_provider(active_member_counts)
-        register_demo("members", load_demo_members)
         register_org_warnings()
         track(Member)  # the roster's cached totals (core/counting.py)

@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import widgets
 
-from core.importing import KEY_CHUNK, Column, KeyedInstanceLoader, PortalResource, dictionary_field
+from core.importing import KEY_CHUNK, Column, KeyedInstanceLoader, dictionary_field
 from core.tables import cell_text
 from core.widgets import DateWidget
 from core.years import FIRST_YEAR
+from orgs.importing import ScopedResource
 
 from .identity import InvalidIdNumber, mask_id_number, validate_id_number
 from .models import DuesRecord, Member
@@ -125,7 +126,7 @@ class MoneyWidget(widgets.Widget):
         return "" if value is None else f"{value:.2f}"
 
 
-class DuesResource(PortalResource):
+class DuesResource(ScopedResource):
     table = "dues"
     # figures_for() and the file-wide checks cover the CheckConstraints and the
     # (member, month) uniqueness without a query per row.

@@ -16,7 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import FastSelect, OrgOption, org_choices
+from core.forms import FastSelect
+from orgs.options import OrgOption, org_choices
 
 from .choices import ETHNIC_GROUPS, AgeBand, Category, Education, Gender, Job, MemberStatus
 from .identity import normalise_id_number

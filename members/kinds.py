@@ -1,12 +1,12 @@
 """The members app's data-dictionary tables for import_data / export_data and the admin."""
 
-from core.registry import Kind, register_kind
+from core.registry import Kind
 
 from .dues_resources import DuesResource
 from .resources import MemberResource
 
-register_kind(Kind("members", "党员", MemberResource, org_prefix="organization__", personal=True))
-# Dues rows carry ID numbers: masked in exports unless permitted, and every export logged.
-register_kind(
-    Kind("dues", "党费", DuesResource, org_prefix="member__organization__", personal=True)
+KINDS = (
+    Kind("members", "党员", MemberResource, org_prefix="organization__", personal=True),
+    # Dues rows carry ID numbers: masked in exports unless permitted, and every export logged.
+    Kind("dues", "党费", DuesResource, org_prefix="member__organization__", personal=True),
 )

@@ -3,7 +3,7 @@
 Built for whole-county rosters: existing members and organisations are loaded with a few
 queries, rows are written in batches with their history, and the per-row database checks
 of Django's full_clean (uniqueness, CheckConstraints) are replaced by Member.clean() plus
-the file-wide duplicate and scope checks of PortalResource.
+the file-wide duplicate and scope checks of ScopedResource.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from import_export import widgets
 
-from core.importing import Column, KeyedInstanceLoader, PortalResource, dictionary_field
+from core.importing import Column, KeyedInstanceLoader, dictionary_field
 from core.tables import cell_text
 from core.widgets import (
     ChoiceWidget,
@@ -22,6 +22,7 @@ from core.widgets import (
     TextWidget,
     YesNoWidget,
 )
+from orgs.importing import ScopedResource
 from orgs.resources import labels
 
 from .choices import ETHNIC_GROUPS, Category, Education, Gender, Job
@@ -83,7 +84,7 @@ class NameWidget(TextWidget):
         return text
 
 
-class MemberResource(PortalResource):
+class MemberResource(ScopedResource):
     table = "members"
     organization_field = "organization"
     validate_constraints_per_row = False  # Member.clean() checks each of them in Python

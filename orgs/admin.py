@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ScopedImportExportAdmin
-
 from .forms import OrganizationForm
 from .models import Organization
 from .resources import OrganizationResource
+from .scoped_admin import ScopedImportExportAdmin
 from .services import place_organization
 
 

@@ -7,12 +7,10 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.counting import track
-        from core.registry import Kind, register_kind
+        from core.registry import register_kinds
 
-        from .life_resources import OrgLifeRecordResource
+        from .kinds import KINDS
         from .models import Organization
-        from .resources import OrganizationResource
 
-        register_kind(Kind("orgs", "党组织", OrganizationResource, org_prefix=""))
-        register_kind(Kind("life", "组织生活", OrgLifeRecordResource, org_prefix="organization__"))
+        register_kinds(KINDS)
         track(Organization)  # lists scoped by the tree cache their totals (core/counting.py)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from core.admin import GuardedHistoryAdmin, ReadOnlyAdminMixin, ScopedImportExportAdmin
+from core.admin import GuardedHistoryAdmin, ReadOnlyAdminMixin
 
 from .life_resources import OrgLifeRecordResource
 from .life_services import life_record_delete, life_record_errors
 from .models import MeetingRequirement, Organization, OrgLifeAttachment, OrgLifeRecord
 from .scope import covers_root, is_staff_member
+from .scoped_admin import ScopedImportExportAdmin
 
 
 class OrgLifeRecordForm(forms.ModelForm):

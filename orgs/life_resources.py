@@ -8,10 +8,11 @@ on the record's page.
 
 from __future__ import annotations
 
-from core.importing import Column, KeyedInstanceLoader, PortalResource, dictionary_field
+from core.importing import Column, KeyedInstanceLoader, dictionary_field
 from core.widgets import ChoiceWidget, DateWidget, IntegerWidget, TextWidget
 
 from .choices import MeetingKind
+from .importing import ScopedResource
 from .life_services import TOPIC_MAX, life_record_errors
 from .models import OrgLifeRecord
 from .resources import labels
@@ -26,7 +27,7 @@ COLUMNS_OF_FIELDS = {
 }
 
 
-class OrgLifeRecordResource(PortalResource):
+class OrgLifeRecordResource(ScopedResource):
     table = "life"
     organization_field = "organization"
     columns = (

@@ -37,7 +37,6 @@ from .selectors import visible_ancestors
 
 PAGE_SIZE = 30
 OVERVIEW_PAGE_SIZE = 50
-DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024  # as core.uploads.upload_errors
 
 
 def _org_or_404(request: HttpRequest, code: str) -> Organization:
@@ -62,7 +61,7 @@ def _changeable_record(request: HttpRequest, code: str, pk: int) -> OrgLifeRecor
 
 
 def _max_upload_mb() -> int:
-    return getattr(settings, "ATTACHMENT_MAX_SIZE", DEFAULT_MAX_UPLOAD) // (1024 * 1024)
+    return settings.ATTACHMENT_MAX_SIZE // (1024 * 1024)
 
 
 @login_required

@@ -18,7 +18,7 @@ from core.encryption import EncryptedKeyField
 from core.keys import KeyField
 
 from .choices import LEVEL_RANK, OrgDomain, OrgKind, OrgLevel, TermStatus
-from .scope import ScopedQuerySet
+from .scope import PATH_STEP, ScopedQuerySet
 from .terms import add_years, default_term_years, term_status
 
 code_validator = RegexValidator(
@@ -58,7 +58,7 @@ class OrganizationManager(MP_NodeManager):
 
 
 class Organization(MP_Node):
-    steplen = 4  # up to 36**4 children per node; depth is small (city → … → branch)
+    steplen = PATH_STEP  # up to 36**4 children per node; depth is small (city → … → branch)
     node_order_by = ["code"]
 
     code = KeyField(_("组织代码"), max_length=32, unique=True, validators=[code_validator])

@@ -7,7 +7,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
 
-from core.importing import Column, KeyedInstanceLoader, PortalResource, dictionary_field
+from core.importing import Column, KeyedInstanceLoader, dictionary_field
 from core.tables import cell_text
 from core.widgets import (
     ChoiceWidget,
@@ -20,6 +20,7 @@ from core.widgets import (
 )
 
 from .choices import OrgDomain, OrgKind, OrgLevel
+from .importing import ScopedResource
 from .models import TREE_FIELDS, Organization
 from .scope import can_edit_path
 from .terms import default_term_years
@@ -40,7 +41,7 @@ def with_parent_code(queryset):
     return queryset.annotate(parent_code=Subquery(parent))
 
 
-class OrganizationResource(PortalResource):
+class OrganizationResource(ScopedResource):
     table = "orgs"
     columns = (
         Column("组织代码", "是", "主键；1–32 位字母、数字或“-”；唯一"),

@@ -18,6 +18,8 @@ from django.http import Http404
 from accounts.roles import READ_ROLES, WRITE_ROLES, Role
 
 UNRESTRICTED = None
+#: characters of a tree path per level (treebeard's steplen): a root's path is this long
+PATH_STEP = 4
 
 
 def scope_paths(user: Any, roles: Iterable[str] = READ_ROLES) -> tuple[str, ...] | None:
@@ -62,6 +64,28 @@ def scope_q(user: Any, prefix: str = "", roles: Iterable[str] = READ_ROLES) -> Q
     return condition
 
 
+def subtree_q(org_or_path: Any, prefix: str = "", *, below_only: bool = False) -> Q:
+    """A filter on the organisation reached through `prefix`: `org_or_path` (an
+    Organization or a tree path) and everything under it; `below_only` leaves the
+    organisation itself out. The one place outside this module that knows subtrees are
+    path prefixes."""
+    path = org_or_path if isinstance(org_or_path, str) else org_or_path.path
+    condition = Q(**{f"{prefix}path__startswith": path})
+    if below_only:
+        condition &= ~Q(**{f"{prefix}path": path})
+    return condition
+
+
+def children_q(org: Any, prefix: str = "") -> Q:
+    """A filter on the organisation reached through `prefix`: the direct children of `org`."""
+    return subtree_q(org, prefix) & Q(**{f"{prefix}depth": org.depth + 1})
+
+
+def parent_path(path: str) -> str:
+    """The tree path of the organisation directly above the one at `path` ("" for a root)."""
+    return path[:-PATH_STEP]
+
+
 def path_allowed(user: Any, path: str | None, roles: Iterable[str] = READ_ROLES) -> bool:
     """Whether the organisation at tree `path` lies inside the user's scope for `roles`."""
     paths = scope_paths(user, roles)
@@ -90,6 +114,13 @@ def is_staff_member(user: Any) -> bool:
     return has_role(user, Role.STAFF)
 
 
+def reviews_for_committee_above(user: Any, org: Any) -> bool:
+    """Whether `user` is staff of the committee above `org`, which reviews what `org`
+    reports (its quarterly list, its secretary's 述职评议): township staff review their
+    villages, not their own township, which the county reviews; a root only superusers."""
+    return path_allowed(user, parent_path(org.path), (Role.STAFF,))
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset whose rows belong to an organisation reached through `scope_prefix`."""
 
@@ -97,6 +128,16 @@ class ScopedQuerySet(models.QuerySet):
 
     def visible_to(self, user: Any) -> ScopedQuerySet:
         return self.filter(scope_q(user, self.scope_prefix, READ_ROLES))
+
+    def within(self, org_or_path: Any) -> ScopedQuerySet:
+        """Rows of `org_or_path` (an Organization or a tree path) and of its subtree,
+        whatever the user: a page first checks the organisation is visible, then asks
+        for its subtree."""
+        return self.filter(subtree_q(org_or_path, self.scope_prefix))
+
+    def children_of(self, org: Any) -> ScopedQuerySet:
+        """Rows of the organisations directly under `org`."""
+        return self.filter(children_q(org, self.scope_prefix))
 
     def editable_by(self, user: Any) -> ScopedQuerySet:
         return self.filter(scope_q(user, self.scope_prefix, WRITE_ROLES))
@@ -134,9 +175,7 @@ def covers_root(user: Any, roles: Iterable[str] = (Role.STAFF,)) -> bool:
     paths = scope_paths(user, roles)
     if paths is UNRESTRICTED:
         return True
-    from .models import Organization
-
-    return any(len(p) == Organization.steplen for p in paths)
+    return any(len(p) == PATH_STEP for p in paths)
 
 
 def _signed_in(user: Any) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from .choices import OrgLevel, TermStatus
 from .figures import member_counts
 from .models import Organization
+from .scope import READ_ROLES, UNRESTRICTED, scope_paths
 from .terms import add_years, term_status
 
 
@@ -110,3 +112,13 @@ def visible_ancestors(user: Any, org: Organization) -> list[Organization]:
     """Ancestors of `org` that the user may see (for breadcrumbs)."""
     paths = [org.path[: i * org.steplen] for i in range(1, org.depth)]
     return list(Organization.objects.visible_to(user).filter(path__in=paths))
+
+
+def scope_tops(user: Any, roles: Iterable[str] = READ_ROLES) -> list[Any]:
+    """The top organisations of the user's scope for `roles`, in tree order (the roots
+    for a superuser, [] without a scope)."""
+    paths = scope_paths(user, roles)
+    organizations = Organization.objects.order_by("path")
+    if paths is UNRESTRICTED:
+        return list(organizations.filter(depth=1))
+    return list(organizations.filter(path__in=paths)) if paths else []

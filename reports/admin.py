@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdminMixin, ScopedHistoryAdmin
+from core.admin import ReadOnlyAdminMixin
+from orgs.scoped_admin import ScopedHistoryAdmin
 
 from .models import Bulletin
 

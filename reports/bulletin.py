@@ -36,6 +36,7 @@ from assessments import health, register
 from assessments.choices import ListStatus, WeakLaxStatus
 from assessments.issuing import Quarter
 from assessments.standards import pass_score
+from core.periods import Period
 from funding.economy_selectors import economy_figures, economy_years
 from funding.selectors import totals_by_child
 from funding.services.standards import (
@@ -52,7 +53,6 @@ from orgs.scope import path_allowed
 from . import figures
 from .charts import bar_chart
 from .models import Bulletin
-from .periods import Period
 
 logger = logging.getLogger(__name__)
 

@@ -22,8 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from core.forms import FastSelect, OrgOption, ServiceErrorsMixin, org_choices
+from core.forms import FastSelect, ServiceErrorsMixin
+from core.periods import Period
 from orgs.models import Organization
+from orgs.options import OrgOption, org_choices
 from orgs.scope import get_visible_or_404, scope_q
 
 from .bulletin import (
@@ -34,7 +36,6 @@ from .bulletin import (
     request_bulletin,
 )
 from .models import Bulletin
-from .periods import Period
 
 PAGE_SIZE = 30
 #: quarters offered in the form, the running one included

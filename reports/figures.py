@@ -31,7 +31,7 @@ Cost: a constant number of queries whatever the size of the tree (about 45 for
 `overview`, which computes the period and the one before, and `ranking` together). A past
 period cannot change under this rule except by back-dated entries, so its computed
 figures are cached for `REPORTS_PAST_CACHE_SECONDS` (6 hours); the running period for
-`REPORTS_CURRENT_CACHE_SECONDS` (60 seconds). Keys include the organisation's tree path and
+`REPORTS_CURRENT_CACHE_SECONDS` (15 minutes). Keys include the organisation's tree path and
 its last change, so a moved or edited organisation is computed afresh.
 """
 
@@ -56,6 +56,7 @@ from assessments.health import RULE_LABELS, RULE_ORDER, Finding, findings_for
 from assessments.issuing import Quarter
 from assessments.standards import Figures as StandardFigures
 from assessments.standards import standards_overview
+from core.periods import Period
 from funding.selectors import FundTotals, fund_totals, totals_by_child
 from funding.sites_selectors import SiteFigures, site_figures
 from members.choices import Category
@@ -64,12 +65,9 @@ from orgs.choices import OrgKind
 from orgs.models import Organization
 
 from .charts import format_number
-from .periods import Period
 
 TENTH = Decimal("0.1")
 CACHE_VERSION = 3
-PAST_CACHE_SECONDS = 6 * 3600
-CURRENT_CACHE_SECONDS = 60
 
 Number = int | Decimal
 
@@ -171,7 +169,7 @@ def as_of_for(period: Period, *, today: datetime.date | None = None) -> datetime
 
 
 def quarter_of(period: Period) -> Quarter:
-    year, number = period.quarters
+    year, number = period.quarter.year, period.quarter.number
     return Quarter(year, number)
 
 
@@ -214,8 +212,8 @@ def _cache_key(org: Organization, period: Period, as_of: datetime.date) -> str:
 
 def _timeout(as_of: datetime.date, today: datetime.date) -> int:
     if as_of < today:
-        return getattr(settings, "REPORTS_PAST_CACHE_SECONDS", PAST_CACHE_SECONDS)
-    return getattr(settings, "REPORTS_CURRENT_CACHE_SECONDS", CURRENT_CACHE_SECONDS)
+        return settings.REPORTS_PAST_CACHE_SECONDS
+    return settings.REPORTS_CURRENT_CACHE_SECONDS
 
 
 def _store(key: str, found: Snapshot, findings: list[Finding], timeout: int) -> None:

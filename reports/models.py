@@ -8,10 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.periods import MONTH, QUARTER, Period
 from orgs.models import Organization
 from orgs.scope import ScopedQuerySet
-
-from .periods import MONTH, QUARTER, Period
 
 
 class BulletinQuerySet(ScopedQuerySet):

@@ -83,11 +83,11 @@ def refresh_dashboard_figures() -> int:
     fills the cache. Returns how many organisations it covered."""
     from django.utils import timezone
 
+    from core.periods import Period
     from orgs.choices import OrgLevel
     from orgs.models import Organization
 
     from .figures import refresh, snapshot
-    from .periods import Period
 
     period = Period.quarter_of(timezone.localdate())
     levels = [OrgLevel.CITY, OrgLevel.COUNTY, OrgLevel.TOWNSHIP]

@@ -21,16 +21,17 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
 from assessments.health import chosen_or_top
-from core.exporting import FORMATS
-from core.forms import FastSelect, OrgOption, org_choices, visible_org_options
+from core.forms import FastSelect
+from core.periods import QUARTER, Period
 from core.years import FIRST_YEAR
 from orgs.models import Organization
+from orgs.options import OrgOption, org_choices, visible_org_options
 from orgs.scope import is_staff_member
 from orgs.selectors import scope_summary
+from portal.exporting import FORMATS
 
 from .charts import bar_chart, format_number, stacked_bar_chart
 from .figures import Overview, RankRow, overview, ranking
-from .periods import QUARTER, Period
 
 #: quarters offered in the chooser, the running one included
 QUARTERS_OFFERED = 8

@@ -13,7 +13,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.cell_escaping import NumberText, escape_cell, unescape_cell
-from core.exporting import FORMATS, export_file
 from core.importing import run_import
 from core.tables import read_table
 from core.widgets import DecimalWidget, IntegerWidget
@@ -21,6 +20,7 @@ from members.models import Member
 from members.resources import MemberResource
 from orgs.models import Organization
 from orgs.resources import OrganizationResource
+from portal.exporting import FORMATS, export_file
 from tests.factories import make_member, make_org
 from tests.helpers import csv_bytes, org_row
 

@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from core.exporting import export_file
 from core.importing import run_import
 from core.tables import read_table
 from orgs.models import Organization
 from orgs.resources import OrganizationResource
+from portal.exporting import export_file
 from tests.helpers import ORG_HEADERS
 
 

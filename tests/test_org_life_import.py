@@ -9,12 +9,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from core.exporting import export_file
 from core.importing import run_import
 from core.registry import get_kind, kind_names
 from core.tables import read_table
 from orgs.life_resources import OrgLifeRecordResource
 from orgs.models import MeetingRequirement, OrgLifeRecord
+from portal.exporting import export_file
 from tests.helpers import csv_bytes, xlsx_bytes
 
 LIFE_HEADERS = ["组织代码", "会议类型", "召开日期", "主题", "应到人数", "实到人数", "会议记录"]

@@ -1,4 +1,4 @@
-"""`seed_demo --scale city` (issue 8, the load test's data set) on a small size: valid rows,
+"""`seed_demo --scale city` (the load test's data set) on a small size: valid rows,
 a sound tree, a second run that adds nothing, accounts that work for the load test's
 journeys, and the county demo left as it is."""
 
@@ -18,7 +18,7 @@ from accounts.models import User
 from assessments.checklist_models import ResponsibilityList
 from assessments.choices import ListStatus
 from assessments.issuing import Quarter
-from core.scale_demo import CITY_CODE, city_shape, org_rows
+from demo.scale import CITY_CODE, city_shape, org_rows
 from funding.models import Disbursement, FundLine, VenueProject
 from members.models import Member
 from orgs.models import Organization, OrgLifeRecord

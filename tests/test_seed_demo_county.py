@@ -30,9 +30,9 @@ from assessments.health import (
     findings_for,
 )
 from assessments.models import StandardScoreSheet, WeakLaxEntry
+from demo.calendar import closed_quarters, demo_today, running_quarter
 from funding.models import Disbursement, StageChange
 from members.models import DevelopmentCase, DuesRecord, Stage, TrainingRecord
-from orgs.demo_calendar import closed_quarters, demo_today, running_quarter
 from orgs.life_selectors import MEETING_ORG_KINDS
 from orgs.models import Organization, OrgLifeAttachment, OrgLifeRecord
 from reports.models import Bulletin

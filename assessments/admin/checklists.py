@@ -12,8 +12,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import GuardedHistoryAdmin, ReadOnlyAdminMixin, ScopedHistoryAdmin
+from core.admin import GuardedHistoryAdmin, ReadOnlyAdminMixin
 from orgs.scope import is_staff_member
+from orgs.scoped_admin import ScopedHistoryAdmin
 
 from ..checklist_models import ChecklistTemplate, ResponsibilityList, TemplateItem
 from ..checklist_templates import can_maintain_templates, template_in_use

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ScopedHistoryAdmin
 from orgs.models import Organization
+from orgs.scoped_admin import ScopedHistoryAdmin
 
 from ..choices import WeakLaxSituation
 from ..models import WeakLaxEntry

@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import GuardedHistoryAdmin, ScopedHistoryAdmin
+from core.admin import GuardedHistoryAdmin
 from orgs.scope import covers_root, is_staff_member
+from orgs.scoped_admin import ScopedHistoryAdmin
 
 from ..models import StandardDimension, StandardScoreSheet
 from ..standards import dimension_total_errors, star_grade

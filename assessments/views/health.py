@@ -15,9 +15,9 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from core.exporting import FORMATS
 from orgs.models import Organization
 from orgs.scope import get_visible_or_404
+from portal.exporting import FORMATS
 
 from ..health import (
     RULE_LABELS,

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from core.exporting import FORMATS
-from core.forms import visible_org_options
 from orgs.models import Organization
+from orgs.options import visible_org_options
 from orgs.scope import can_edit_path, get_visible_or_404
 from orgs.selectors import visible_ancestors
+from portal.exporting import FORMATS
 
 from ..forms_standards import ScoreSheetForm, StandardsFilterForm
 from ..health import chosen_or_top

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditKind
 from audit.recording import current_request, fail_safe, record
-from core.models import ExportLog
 from core.registry import get_kind
+from portal.models import ExportLog
 
 
 def export_text(log: ExportLog) -> str:

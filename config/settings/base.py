@@ -43,12 +43,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "accounts",
     "orgs",
+    # What the pages share and that knows the organisations: export log, navigation.
+    "portal",
     "members",
     "funding",
     "assessments",
     "reports",
     # After axes and accounts: its receivers listen to their signals (audit/receivers/).
     "audit",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.portal",
+                "portal.context_processors.portal",
                 "core.context_processors.notifications",
             ],
         },
@@ -341,6 +344,8 @@ OTP_TOTP_ISSUER = PORTAL_TITLE
 # to the branch (the portal never changes a member's status by itself).
 MOBILE_LOST_CONTACT_MONTHS = env.int("MOBILE_LOST_CONTACT_MONTHS", default=6)
 DUES_LAPSE_MONTHS = env.int("DUES_LAPSE_MONTHS", default=6)
+# Dues unpaid this many months back are listed as arrears on the dues page.
+DUES_ARREARS_MONTHS = env.int("DUES_ARREARS_MONTHS", default=12)
 # Evidence files (images/PDF) of every upload path, checked by core.uploads.upload_errors.
 ATTACHMENT_MAX_SIZE = env.int("ATTACHMENT_MAX_SIZE", default=10 * 1024 * 1024)
 # Pixels an image may declare: 64-MP phone photos pass, a 65535×65535 decompression bomb

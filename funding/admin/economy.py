@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from core.admin import ScopedImportExportAdmin
+from orgs.scoped_admin import ScopedImportExportAdmin
 
 from ..forms_economy import EconomyRecordAdminForm
 from ..models import EconomyRecord

@@ -14,17 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import (
-    GuardedHistoryAdmin,
-    ReadOnlyAdminMixin,
-    ScopedHistoryAdmin,
-    ScopedImportExportAdmin,
-)
+from core.admin import GuardedHistoryAdmin, ReadOnlyAdminMixin
 from core.forms import ServiceErrorsMixin
 from core.templatetags.numbers import percent
 from orgs.choices import OrgDomain, OrgLevel
 from orgs.models import Organization
 from orgs.scope import covers_root, is_staff_member
+from orgs.scoped_admin import ScopedHistoryAdmin, ScopedImportExportAdmin
 
 from ..models import Disbursement, FiscalRevenue, FundingStandard, FundLine, Payroll
 from ..resources import FundLineResource

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdminMixin, ScopedImportExportAdmin
+from core.admin import ReadOnlyAdminMixin
 from orgs.models import Organization
+from orgs.scoped_admin import ScopedImportExportAdmin
 
 from ..choices import Room
 from ..models import StageChange, VenueAttachment, VenueProject

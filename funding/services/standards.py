@@ -48,7 +48,6 @@ from ..selectors import execution_rate
 
 ZERO = Decimal("0.00")
 WAN = Decimal("10000")  # fiscal revenue is recorded in 万元, budgets in 元
-DEFAULT_EXECUTION_CHECKPOINTS: tuple[tuple[int, int], ...] = ((9, 50), (12, 100))
 
 FUND_BELOW_STANDARD = "fund_below_standard"
 COUNTY_BELOW_BUDGET_LINE = "county_below_budget_line"
@@ -137,7 +136,7 @@ def standard_for(year: int) -> FundingStandard | None:
 
 
 def execution_checkpoints() -> list[tuple[int, Decimal]]:
-    raw = getattr(settings, "FUND_EXECUTION_CHECKPOINTS", DEFAULT_EXECUTION_CHECKPOINTS)
+    raw = settings.FUND_EXECUTION_CHECKPOINTS
     return sorted((int(months), Decimal(str(rate))) for months, rate in raw)
 
 

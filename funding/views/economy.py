@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from core.exporting import FORMATS, export_file
-from core.forms import visible_org_options
-from core.models import ExportChannel
 from core.sorting import sort_links
 from orgs.models import Organization
+from orgs.options import visible_org_options
 from orgs.scope import get_visible_or_404, has_role
+from portal.exporting import FORMATS, export_file
+from portal.models import ExportChannel
 
 from ..economy_selectors import economy_figures, economy_rows, economy_years, missing_villages
 from ..forms_economy import EconomyFilterForm

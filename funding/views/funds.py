@@ -20,11 +20,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exporting import FORMATS, export_file
 from core.submissions import REPEATED_MESSAGE, RepeatedSubmission, earlier_result
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
 from orgs.selectors import visible_ancestors
+from portal.exporting import FORMATS, export_file
 
 from ..forms_funds import DisbursementForm, FundsFilterForm, parse_year
 from ..models import FundLine

@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exporting import FORMATS, export_file
-from core.forms import visible_org_options
-from core.models import ExportChannel
 from core.sorting import sort_links
 from core.uploads import file_response
 from orgs.models import Organization
+from orgs.options import visible_org_options
 from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
 from orgs.selectors import visible_ancestors
+from portal.exporting import FORMATS, export_file
+from portal.models import ExportChannel
 
 from ..choices import STAGE_ORDER, ProjectStage
 from ..forms_sites import (
@@ -45,7 +45,6 @@ from ..sites_selectors import (
 
 PAGE_SIZE = 50
 SORTABLE_COLUMNS = ("code", "name", "org", "stage", "rate", "started")
-DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024  # as funding.services.sites.attachment_errors
 STAGES = [(stage, ProjectStage(stage).label) for stage in STAGE_ORDER]
 
 
@@ -140,8 +139,7 @@ def _render_detail(
         "history": history,
         "more_history": more_history,
         "can_edit": can_edit,
-        "max_upload_mb": getattr(settings, "ATTACHMENT_MAX_SIZE", DEFAULT_MAX_UPLOAD)
-        // (1024 * 1024),
+        "max_upload_mb": settings.ATTACHMENT_MAX_SIZE // (1024 * 1024),
     }
     if can_edit:
         context["stage_form"] = stage_form or StageMoveForm(project=project)

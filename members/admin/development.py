@@ -12,8 +12,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import GuardedHistoryAdmin, ScopedHistoryAdmin
+from core.admin import GuardedHistoryAdmin
 from orgs.scope import covers_root, is_staff_member
+from orgs.scoped_admin import ScopedHistoryAdmin
 
 from ..models import DevelopmentCase, DevelopmentRule
 from ..models.member import FULL_VIEW_PERMISSION

@@ -7,12 +7,13 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import GuardedHistoryAdmin, ScopedImportExportAdmin
-from core.exporting import log_export
+from core.admin import GuardedHistoryAdmin
 from core.forms import ServiceErrorsMixin
-from core.models import ExportChannel
 from core.registry import get_kind
 from orgs.scope import covers_root, is_staff_member
+from orgs.scoped_admin import ScopedImportExportAdmin
+from portal.exporting import log_export
+from portal.models import ExportChannel
 
 from ..dues_resources import DuesResource
 from ..models import DuesBracket, DuesRecord, Member

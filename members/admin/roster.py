@@ -7,12 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from core.admin import ReadOnlyAdminMixin, ScopedImportExportAdmin
-from core.exporting import log_export
-from core.models import ExportChannel, ExportLog
 from core.registry import get_kind
 from orgs.models import Organization
-from orgs.scope import is_staff_member
+from orgs.scoped_admin import ScopedImportExportAdmin
+from portal.exporting import log_export
+from portal.models import ExportChannel
 
 from ..models import Member
 from ..models.member import FULL_VIEW_PERMISSION
@@ -163,32 +162,3 @@ class MemberAdmin(PersonSearchMixin, ScopedImportExportAdmin):
             fmt=file_format().get_extension(),
         )
         return dataset
-
-
-@admin.register(ExportLog)
-class ExportLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: the log is written by the exports themselves, never by hand."""
-
-    list_display = [
-        "created_at",
-        "user",
-        "kind",
-        "scope_label",
-        "rows",
-        "unmasked",
-        "channel",
-        "file_format",
-    ]
-    list_filter = ["channel", "unmasked", "kind"]
-    list_select_related = ["user", "organization"]
-    search_fields = ["user__username", "scope_label"]
-    date_hierarchy = "created_at"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def has_module_permission(self, request) -> bool:
-        return is_staff_member(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_staff_member(request.user)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ScopedHistoryAdmin
+from orgs.scoped_admin import ScopedHistoryAdmin
 
 from ..models import DevelopmentCase, Member, TrainingRecord
 

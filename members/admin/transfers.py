@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdminMixin, ScopedHistoryAdmin
+from core.admin import ReadOnlyAdminMixin
 from orgs.scope import can_edit_path, is_staff_member
+from orgs.scoped_admin import ScopedHistoryAdmin
 
 from ..models import Transfer
 from ..services.transfers import transfers_editable_by

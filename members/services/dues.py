@@ -41,11 +41,6 @@ from ..models import DuesBasis, DuesBracket, DuesRecord, Member
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
-#: complete months looked back on for arrears (the current month is not yet overdue)
-DEFAULT_ARREARS_MONTHS = 12
-#: the party constitution's 自行脱党 case: six consecutive months without dues
-DEFAULT_LAPSE_MONTHS = 6
-
 #: the record fields a sheet row or an import row sets (besides member and month)
 FIGURE_FIELDS = ("basis", "base", "rate", "amount_due", "amount_paid", "paid_on")
 
@@ -601,7 +596,7 @@ class Arrear:
 
 def arrears_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """(first, last) month looked at: the complete months before the current one."""
-    months = int(getattr(settings, "DUES_ARREARS_MONTHS", DEFAULT_ARREARS_MONTHS))
+    months = settings.DUES_ARREARS_MONTHS
     last = add_months(month_start(today), -1)
     return add_months(last, -(months - 1)), last
 
@@ -661,7 +656,7 @@ class LapseFlag:
 
 
 def lapse_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    months = int(getattr(settings, "DUES_LAPSE_MONTHS", DEFAULT_LAPSE_MONTHS))
+    months = settings.DUES_LAPSE_MONTHS
     last = add_months(month_start(today), -1)
     return add_months(last, -(months - 1)), last
 

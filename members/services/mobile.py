@@ -24,7 +24,7 @@ from .pipeline import add_months
 
 
 def lost_contact_months() -> int:
-    return int(getattr(settings, "MOBILE_LOST_CONTACT_MONTHS", 6))
+    return settings.MOBILE_LOST_CONTACT_MONTHS
 
 
 def lost_contact_cutoff(today: datetime.date) -> datetime.date:

@@ -17,16 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.counting import CachedCountPaginator
-from core.exporting import FORMATS, export_file
-from core.forms import visible_org_options
-from core.models import ExportChannel, ExportLog
 from core.pagination import SingleScanPaginator
 from core.registry import get_kind
 from core.sorting import sort_links
 from core.submissions import REPEATED_MESSAGE, RepeatedSubmission, earlier_result
 from orgs.models import Organization
+from orgs.options import visible_org_options
 from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
 from orgs.selectors import visible_ancestors
+from portal.exporting import FORMATS, export_file
+from portal.models import ExportChannel, ExportLog
 
 from ..filters import MemberFilterForm, filter_members
 from ..forms import MemberForm

@@ -16,8 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from config.celery import app
+from core.periods import Period
 from reports.models import Bulletin
-from reports.periods import Period
 from tests.e2e.accessibility import assert_accessible
 from tests.factories import make_member
 

@@ -27,9 +27,9 @@ from django.utils import timezone
 
 from config.celery import app
 from core.models import OutboxTask
+from core.periods import Period
 from reports import bulletin as service
 from reports.models import Bulletin
-from reports.periods import Period
 from reports.tasks import requeue_stale_bulletins
 
 PERIOD = Period.quarter_of(timezone.localdate()).previous

@@ -125,7 +125,7 @@ def test_scope_rows_for_another_township_and_their_lines_are_refused(tree, bob):
 
 
 def test_export_round_trip(tree):
-    from core.exporting import export_file
+    from portal.exporting import export_file
 
     do_import([fund_row("F1", "A1", **{"已拨付金额（元）": "100", "拨付日期": "2026-03-01"})])
     content, count = export_file("funds", "xlsx")

@@ -12,13 +12,13 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from core.exporting import export_file
 from core.importing import run_import
-from core.models import ExportLog
 from core.tables import read_table
 from members.dues_resources import DuesResource
 from members.models import DuesRecord
 from members.services.dues import add_months, month_start
+from portal.exporting import export_file
+from portal.models import ExportLog
 from tests.factories import make_member
 from tests.helpers import csv_bytes, xlsx_bytes
 

@@ -10,12 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from core.exporting import export_file
 from core.importing import run_import
-from core.models import ExportLog
 from core.tables import read_table
 from members.models import Member
 from members.resources import MemberResource
+from portal.exporting import export_file
+from portal.models import ExportLog
 from tests.factories import make_member
 from tests.helpers import MEMBER_HEADERS
 

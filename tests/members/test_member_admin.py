@@ -9,17 +9,17 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.models import ExportChannel, ExportLog
 from members.identity import mask_id_number, mask_phone
 from members.models import Member
 from members.resources import MemberResource
 from members.services.roster import member_update
+from portal.models import ExportChannel, ExportLog
 from tests.factories import make_member
 
 CHANGELIST = reverse("admin:members_member_changelist")
 ADD = reverse("admin:members_member_add")
 EXPORT = reverse("admin:members_member_export")
-LOG_CHANGELIST = reverse("admin:core_exportlog_changelist")
+LOG_CHANGELIST = reverse("admin:portal_exportlog_changelist")
 
 
 def grant_full_view(user) -> None:
@@ -192,8 +192,8 @@ def test_the_export_log_admin_is_read_only_and_scoped(client, bob, charlie, tree
     content = client.get(LOG_CHANGELIST).content.decode()
     assert "甲一村支部" in content
     assert "乙一村支部" not in content
-    assert client.get(reverse("admin:core_exportlog_add")).status_code == 403
-    delete = reverse("admin:core_exportlog_delete", args=[mine.pk])
+    assert client.get(reverse("admin:portal_exportlog_add")).status_code == 403
+    delete = reverse("admin:portal_exportlog_delete", args=[mine.pk])
     client.post(delete, {"post": "yes"})
     assert ExportLog.objects.filter(pk=mine.pk).exists()
 

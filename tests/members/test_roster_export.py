@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from core.models import ExportChannel, ExportLog
 from members.identity import mask_id_number
+from portal.models import ExportChannel, ExportLog
 from tests.factories import make_member
 
 URL = reverse("members:export")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from core.periods import Period
 from reports import figures
 from reports.bulletin import BODY_ROWS, build_bulletin, bulletin_context, bulletin_html
-from reports.periods import Period
 from tests.factories import make_member, make_org
 
 TODAY = timezone.localdate()

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app
+from core.periods import Period
 from reports import bulletin as service
 from reports.models import Bulletin
-from reports.periods import Period
 from tests.factories import make_org, make_user
 
 PERIOD = Period.quarter_of(timezone.localdate()).previous

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from config.celery import app
 from core.pdf import FontMissingError
+from core.periods import Period
 from reports import bulletin as service
 from reports.models import Bulletin
-from reports.periods import Period
 from reports.tasks import build_quarter_bulletins, generate_bulletin
 from tests.factories import make_user
 

@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from assessments.issuing import Quarter, issue_checklists
+from core.periods import Period
 from funding.models import FundLine
 from funding.services.funds import disbursement_record
 from reports import figures
-from reports.periods import Period
 from tests.factories import make_member, make_org
 
 TODAY = timezone.localdate()

@@ -18,13 +18,13 @@ from assessments.figures import quarter_figures
 from assessments.health import findings_for
 from assessments.issuing import Quarter, issue_checklists
 from assessments.standards import score_sheet_save, standards_summary
+from core.periods import Period
 from funding.models import FundLine, StageChange, VenueProject
 from funding.services.funds import disbursement_record
 from funding.services.sites import stage_move
 from members.models.member import add_years
 from reports import figures
 from reports.figures import Figure
-from reports.periods import Period
 from tests.factories import make_member, make_org
 
 TODAY = timezone.localdate()

@@ -205,7 +205,7 @@ def admin_object(model, side: Side) -> Any:
         "orgs.organization": side.village,
         "accounts.user": o.staff,
         "accounts.assignment": o.staff_assignment,
-        "core.exportlog": o.export_log,
+        "portal.exportlog": o.export_log,
         "core.importjob": o.import_job,
         "core.notification": o.notification,
     }
@@ -579,7 +579,7 @@ def differences(before: dict[str, set[tuple]], after: dict[str, set[tuple]]) -> 
 # the outbox runs as the user, in their own scope (a bulletin asked for also writes its
 # Bulletin row, which is checked); the audit trail records the walker's own sign-outs and
 # exports. Only new rows.
-ALLOWED_NEW_ROWS = {"core_exportlog", "core_outboxtask", "audit_auditevent"}
+ALLOWED_NEW_ROWS = {"portal_exportlog", "core_outboxtask", "audit_auditevent"}
 
 
 class Probe:

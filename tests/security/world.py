@@ -32,12 +32,13 @@ from assessments.checklist_models import (
 from assessments.issuing import Quarter, issue_checklists
 from assessments.models import WeakLaxEntry
 from assessments.standards import dimensions, score_sheet_save
-from core.models import ExportLog, ImportJob, Notification
+from core.models import ImportJob, Notification
 from funding.models import EconomyRecord, FundLine, VenueProject
 from funding.services.funds import disbursement_record
 from funding.services.sites import attachment_add
 from members.models import DevelopmentCase, DuesRecord, TrainingRecord, Transfer
 from orgs.life_services import life_record_create
+from portal.models import ExportLog
 from reports.models import Bulletin
 from tests.factories import make_member, make_user
 from tests.helpers import id_number

@@ -9,8 +9,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.periods import Period
 from orgs.models import Organization
-from reports.periods import Period
 
 
 class Command(BaseCommand):

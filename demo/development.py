@@ -15,14 +15,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from orgs.demo_calendar import closed_quarters, days_after, demo_today, running_quarter
-from orgs.demo_people import STAFF, account
+from members.choices import Category, Education, Job
+from members.identity import check_character
+from members.models import DevelopmentCase, Member, Stage
+from members.services.pipeline import (
+    add_months,
+    case_add_training,
+    case_advance,
+    case_close,
+    case_create,
+)
 from orgs.models import Organization
 
-from .choices import Category, Education, Job
-from .identity import check_character
-from .models import DevelopmentCase, Member, Stage
-from .services.pipeline import add_months, case_add_training, case_advance, case_close, case_create
+from .calendar import closed_quarters, days_after, demo_today, running_quarter
+from .people import STAFF, account
 
 COUNTY = "QH"
 ACTIVIST_COURSE = ("入党积极分子培训班", Decimal("8"))

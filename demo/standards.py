@@ -11,12 +11,12 @@ import datetime
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from orgs.demo_calendar import demo_today
-from orgs.demo_people import STAFF, account
+from assessments.models import StandardDimension, StandardScoreSheet
+from assessments.standards import SCOREABLE_KINDS, score_sheet_save, star_grade
 from orgs.models import Organization
 
-from .models import StandardDimension, StandardScoreSheet
-from .standards import SCOREABLE_KINDS, score_sheet_save, star_grade
+from .calendar import demo_today
+from .people import STAFF, account
 
 COUNTY = "QH"
 HALF = Decimal("0.5")

@@ -2,8 +2,8 @@
 reviewed, the running quarter's lists being filled in.
 
 Everything goes through the lists' services, each act at its own moment of the past
-(assessments/demo_clock.py): issued on the quarter's first day, filled in with evidence
-photos and submitted by the organisation's secretary (orgs/demo_people.py), scored and
+(demo/clock.py): issued on the quarter's first day, filled in with evidence
+photos and submitted by the organisation's secretary (demo/people.py), scored and
 approved or sent back by the staff above it (青石镇's villages by `town_staff`, the rest
 by `staff`), rectifications reported by the secretary and closed by the reviewer.
 
@@ -26,15 +26,24 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.checklist_models import ChecklistTemplate, Rectification, ResponsibilityList
+from assessments.checklist_templates import template_copy
+from assessments.choices import ItemCategory, ItemStatus
+from assessments.filling import checklist_submit, items_save
+from assessments.issuing import Quarter, choose_templates, deadline_for, issue_checklists
+from assessments.reviewing import (
+    checklist_approve,
+    checklist_return,
+    checklist_score,
+    falls_short,
+    rectification_close,
+    rectification_report,
+)
 from orgs.choices import OrgLevel
-from orgs.demo_calendar import closed_quarters, days_after, demo_today, running_quarter
-from orgs.demo_people import STAFF, TOWN_STAFF, account, secretary_of
 from orgs.models import Organization
 
-from .checklist_models import ChecklistTemplate, Rectification, ResponsibilityList
-from .checklist_templates import template_copy
-from .choices import ItemCategory, ItemStatus
-from .demo_checklist_texts import (
+from .calendar import closed_quarters, days_after, demo_today, running_quarter
+from .checklist_texts import (
     FIXED,
     GOOD,
     IN_PROGRESS,
@@ -46,17 +55,8 @@ from .demo_checklist_texts import (
     account_for,
     evidence_for,
 )
-from .demo_clock import demo_clock, moment
-from .filling import checklist_submit, items_save
-from .issuing import Quarter, choose_templates, deadline_for, issue_checklists
-from .reviewing import (
-    checklist_approve,
-    checklist_return,
-    checklist_score,
-    falls_short,
-    rectification_close,
-    rectification_report,
-)
+from .clock import demo_clock, moment
+from .people import STAFF, TOWN_STAFF, account, secretary_of
 
 ON_TIME, LATE, RETURNED_FIXED, RETURNED_OPEN, NEVER, UNREVIEWED = (
     "on_time", "late", "returned_fixed", "returned_open", "never", "unreviewed",

@@ -15,14 +15,14 @@ import random
 import tablib
 
 from core.importing import run_import
+from members.identity import check_character
+from members.resources import MemberResource
 from orgs.models import Organization
 
-from .demo_contacts import load_demo_contacts
-from .demo_development import load_demo_development
-from .demo_dues import load_demo_dues
-from .demo_training import load_demo_training
-from .identity import check_character
-from .resources import MemberResource
+from .contacts import load_demo_contacts
+from .development import load_demo_development
+from .dues import load_demo_dues
+from .training import load_demo_training
 
 HEADERS = [c.name for c in MemberResource.columns]
 AS_OF = datetime.date(2026, 10, 1)

@@ -1,15 +1,15 @@
 """What the demo's secretaries write on their lists and the reviewers answer, and the
-evidence files they attach (assessments/demo_checklists.py)."""
+evidence files they attach (demo/checklists.py)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from assessments.checklist_models import ChecklistItem, ResponsibilityList
+from assessments.choices import Indicator, ItemCategory
 from orgs.choices import OrgLevel
-from orgs.demo_photos import meeting_photo, sign_in_sheet
 
-from .checklist_models import ChecklistItem, ResponsibilityList
-from .choices import Indicator, ItemCategory
+from .photos import meeting_photo, sign_in_sheet
 
 BY_INDICATOR = {
     Indicator.BRANCH_ASSEMBLIES: "本季度召开支部党员大会，按月开展主题党日，召开支委会和党小组会，"

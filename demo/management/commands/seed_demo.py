@@ -12,8 +12,15 @@ from accounts.models import Assignment, User
 from accounts.roles import Role
 from accounts.services import grant
 from core.importing import run_import
-from core.registry import demo_document_builders, demo_loaders
-from core.scale_demo import (
+from demo.bulletins import build_demo_bulletins
+from demo.checklists import load_demo_checklists
+from demo.funding import load_demo_funding
+from demo.members import load_demo_members
+from demo.org_life import load_demo_life
+from demo.organisations import HEADERS, demo_rows
+from demo.people import STAFF, TOWN_STAFF, branch_secretary_username
+from demo.register import load_demo_register
+from demo.scale import (
     LOAD_LEADER,
     LOAD_STAFF,
     LOAD_TOWN_STAFF,
@@ -21,9 +28,6 @@ from core.scale_demo import (
     build_city,
     secretary_username,
 )
-from orgs.demo import HEADERS, demo_rows
-from orgs.demo_life import load_demo_life
-from orgs.demo_people import STAFF, TOWN_STAFF, branch_secretary_username
 from orgs.models import Organization
 from orgs.resources import OrganizationResource
 
@@ -118,16 +122,19 @@ class Command(BaseCommand):
                     # Set a password only on creation: never reset one a user changed.
                     password=None if exists else DEMO_PASSWORD,
                 )
-            summaries = [_grant_secretaries()]
-            for name, loader in demo_loaders():
-                summaries.append(loader())
-                if name == "members":
-                    # Meetings need the roster (headcounts) and come before the lists,
-                    # whose measured values count them.
-                    summaries.append(load_demo_life())
+            summaries = [
+                _grant_secretaries(),
+                load_demo_members(),
+                # Meetings need the roster (headcounts) and come before the lists,
+                # whose measured values count them.
+                load_demo_life(),
+                load_demo_funding(),
+                load_demo_register(),
+                load_demo_checklists(),
+            ]
         if not no_bulletins:
-            # After the commit: documents are built from what the demo has stored.
-            summaries.extend(build() for _name, build in demo_document_builders())
+            # After the commit: the bulletins are built from what the demo has stored.
+            summaries.append(build_demo_bulletins())
         self.stdout.write(self.style.SUCCESS("演示数据：" + report.summary()))
         for line in "\n".join(summaries).splitlines():
             self.stdout.write(self.style.SUCCESS("演示数据：" + line))

@@ -63,7 +63,7 @@ def demo_rows() -> list[list[str]]:
                 f"{code}{index:02d}", f"中共{village}{SUFFIX[kind]}",
                 code, kind, "村级", "城市社区" if is_community else "农村",
                 "1956-03-01", name, phone, term_start(years_back), "5",
-                "是" if index == 1 else "否", "",  # 软弱涣散: the register's (assessments/demo.py)
+                "是" if index == 1 else "否", "",  # 软弱涣散: the register's (demo/register.py)
             ])  # fmt: skip
     for code, title, kind, domain in OTHER_BRANCHES:
         name, phone = person()

@@ -13,11 +13,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from funding.choices import STAGE_ORDER, ProjectStage
+from funding.models import VenueProject
+from funding.services.sites import stage_move
 from orgs.models import Organization
-
-from .choices import STAGE_ORDER, ProjectStage
-from .models import VenueProject
-from .services.sites import stage_move
 
 ROOMS_FULL = "、".join(
     ["党员活动室", "会议室", "办公室", "便民服务室", "远程教育室", "图书阅览室"]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from accounts.models import User
-from orgs.demo import COUNTY
-from orgs.demo_calendar import closed_quarters, demo_today
-from orgs.demo_people import STAFF
+from core.periods import QUARTER, Period
 from orgs.models import Organization
+from reports.bulletin import request_bulletin
+from reports.models import Bulletin
 
-from .bulletin import request_bulletin
-from .models import Bulletin
-from .periods import QUARTER, Period
+from .calendar import closed_quarters, demo_today
+from .organisations import COUNTY
+from .people import STAFF
 
 
 def build_demo_bulletins() -> str:

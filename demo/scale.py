@@ -1,6 +1,6 @@
 """Generated, valid data of any size: an organisation tree and its member roster (shared by
 the benchmarks, benchmarks/generate_members.py) and the city-sized demo data set of
-`seed_demo --scale city` (issue 8, the load test).
+`seed_demo --scale city` (the load test's data set).
 
 Rows pass every rule of the data dictionary: GB 11643 ID numbers (checksum from
 members.identity.check_character) whose birth date and 17th digit match 出生日期 and 性别,
@@ -13,6 +13,9 @@ funds, venues, economy and org-life imports, issuing the lists, `grant`) and wri
 bulk with `bulk_create`/`bulk_update` where it is not: the 500,000 members and the
 quarter's reports and reviews of ~3,600 lists. Those bulk writes record NO history rows —
 acceptable for generated data, never for real data.
+
+The Django models are imported inside the functions that use them: the benchmarks import
+the row generators before Django is set up.
 """
 
 from __future__ import annotations
@@ -802,10 +805,9 @@ def _detailed_villages(root) -> list:
 
 def _city_funding(root, say: Say) -> None:
     """Fund lines with their instalments, venue projects and collective-economy records of
-    a few hundred villages, through the data-dictionary imports (funding.demo's rows)."""
+    a few hundred villages, through the data-dictionary imports (demo/funding.py's rows)."""
     from django.db import transaction
 
-    from funding.demo import YEAR, economy_rows, fund_rows, site_rows
     from funding.models import FiscalRevenue, FundLine
     from funding.resources import (
         EconomyRecordResource,
@@ -813,6 +815,8 @@ def _city_funding(root, say: Say) -> None:
         VenueProjectResource,
     )
     from orgs.models import Organization
+
+    from .funding import YEAR, economy_rows, fund_rows, site_rows
 
     if FundLine.objects.filter(organization__path__startswith=root.path).exists():
         say("城市经费与阵地：已存在，未变")

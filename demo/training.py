@@ -9,13 +9,13 @@ import datetime
 import random
 from decimal import Decimal
 
+from members.models import Member, TrainingRecord
+from members.services.training import record_training
 from orgs.choices import OrgDomain
-from orgs.demo_calendar import demo_today
-from orgs.demo_people import STAFF, account
 from orgs.models import Organization
 
-from .models import Member, TrainingRecord
-from .services.training import record_training
+from .calendar import demo_today
+from .people import STAFF, account
 
 COUNTY = "QH"
 # (course, hours, month, day, share of members attending, rural members only)

@@ -1,7 +1,7 @@
 """Demo assessment of the demo county's organisations: the weak-and-lax register and the
-标准化规范化 score sheets (assessments/demo_standards.py).
+标准化规范化 score sheets (demo/standards.py).
 
-The register, through its services, each act on its day (assessments/demo_clock.py):
+The register, through its services, each act on its day (demo/clock.py):
 南岭村 was registered before the older closed quarter, closed (销号) in the last one and
 passed its follow-up check (回头看) this quarter; 李家沟村 was registered this quarter
 and is under rectification, so it is the county's flagged organisation. Idempotent: an
@@ -14,15 +14,15 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from orgs.demo_calendar import closed_quarters, days_after, demo_today, running_quarter
-from orgs.demo_people import STAFF, account
+from assessments.choices import WeakLaxSituation
+from assessments.models import WeakLaxEntry
+from assessments.register import entry_close, entry_create, entry_review
 from orgs.models import Organization
 
-from .choices import WeakLaxSituation
-from .demo_clock import demo_clock, moment
-from .demo_standards import load_demo_standards
-from .models import WeakLaxEntry
-from .register import entry_close, entry_create, entry_review
+from .calendar import closed_quarters, days_after, demo_today, running_quarter
+from .clock import demo_clock, moment
+from .people import STAFF, account
+from .standards import load_demo_standards
 
 RESPONSIBLE = "县委组织部 王干事"
 

@@ -18,12 +18,8 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from orgs.demo_calendar import add_months, days_after, demo_today, months_from
-from orgs.demo_people import STAFF, account
-from orgs.models import Organization
-
-from .models import DuesBasis, DuesBracket, DuesRecord, Member
-from .services.dues import (
+from members.models import DuesBasis, DuesBracket, DuesRecord, Member
+from members.services.dues import (
     SheetEntry,
     basis_for,
     dues_for,
@@ -31,6 +27,10 @@ from .services.dues import (
     save_month_sheet,
     sheet_members,
 )
+from orgs.models import Organization
+
+from .calendar import add_months, days_after, demo_today, months_from
+from .people import STAFF, account
 
 COUNTY = "QH"
 MONTHS = 12

@@ -12,8 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from accounts.roles import Role
-
-from .models import Organization
+from orgs.models import Organization
 
 STAFF = "staff"
 TOWN_STAFF = "town_staff"

@@ -24,16 +24,16 @@ from typing import Any
 import tablib
 
 from core.importing import run_import
+from orgs.choices import MeetingKind, OrgLevel
+from orgs.figures import member_counts
+from orgs.life_resources import OrgLifeRecordResource
+from orgs.life_selectors import holds_meetings
+from orgs.life_services import life_record_create
+from orgs.models import Organization, OrgLifeRecord
 
-from .choices import MeetingKind, OrgLevel
-from .demo_calendar import DemoQuarter, closed_quarters, demo_today
-from .demo_people import STAFF, account, secretary_of
-from .demo_photos import meeting_photo, sign_in_sheet
-from .figures import member_counts
-from .life_resources import OrgLifeRecordResource
-from .life_selectors import holds_meetings
-from .life_services import life_record_create
-from .models import Organization, OrgLifeRecord
+from .calendar import DemoQuarter, closed_quarters, demo_today
+from .people import STAFF, account, secretary_of
+from .photos import meeting_photo, sign_in_sheet
 
 COUNTY = "QH"
 MONTHLY = (MeetingKind.COMMITTEE_MEETING, MeetingKind.GROUP_MEETING, MeetingKind.THEME_DAY)

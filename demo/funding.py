@@ -1,9 +1,9 @@
 """Demo funds, venue projects and collective-economy records of the demo county (清河县),
 for the year the demo runs in: budgets, projects and incomes imported through the
 data-dictionary tables, instalments and stage moves recorded through the services
-(funding/demo_funds.py, funding/demo_sites.py). Deterministic: re-seeding changes nothing.
+(demo/funds.py, demo/sites.py). Deterministic: re-seeding changes nothing.
 `fund_rows`, `site_rows` and `economy_rows` with the fixed YEAR are the city data set's
-files (core/scale_demo.py), imported as they are.
+files (demo/scale.py), imported as they are.
 
 The demo shows the warnings of DOMAIN.md: some villages below the work-fund standard,
 lines not fully disbursed, a project over its plan, venues missing rooms of the standard
@@ -17,13 +17,13 @@ import random
 import tablib
 
 from core.importing import run_import
-from orgs.demo_calendar import demo_today
-from orgs.demo_people import STAFF, account
+from funding.resources import EconomyRecordResource, FundLineResource, VenueProjectResource
 from orgs.models import Organization
 
-from .demo_funds import fund_plans, pay_instalments, record_bases
-from .demo_sites import ROOMS_FULL, county_site_rows, move_stages
-from .resources import EconomyRecordResource, FundLineResource, VenueProjectResource
+from .calendar import demo_today
+from .funds import fund_plans, pay_instalments, record_bases
+from .people import STAFF, account
+from .sites import ROOMS_FULL, county_site_rows, move_stages
 
 #: the city data set's year
 YEAR = 2026
@@ -38,7 +38,7 @@ def _import(resource, rows: list[list[str]]) -> str:
 
 
 def fund_rows(villages, organs) -> list[list[str]]:
-    """The city data set's fund lines (core/scale_demo.py): the file states each line's
+    """The city data set's fund lines (demo/scale.py): the file states each line's
     disbursed total, which the importer turns into one instalment."""
     rnd = random.Random(8)  # noqa: S311 - demo data, not security
     rows = []

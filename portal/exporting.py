@@ -8,12 +8,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from core.formats import CSV, XLSX
+from core.registry import Kind, get_kind
 from orgs.models import Organization
 from orgs.scope import can_see_path
 
-from .formats import CSV, XLSX
 from .models import ExportChannel, ExportLog
-from .registry import Kind, get_kind
 
 FORMATS = {"xlsx": XLSX, "csv": CSV}
 

@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from funding.models import FiscalRevenue, FundLine, Payroll
+from funding.services.funds import disbursement_record
+from funding.services.standards import fiscal_revenue_record, payroll_record
 from orgs.models import Organization
-
-from .models import FiscalRevenue, FundLine, Payroll
-from .services.funds import disbursement_record
-from .services.standards import fiscal_revenue_record, payroll_record
 
 #: (month, day) of the quarterly instalments of the work funds, a quarter of the budget each
 WORK_INSTALMENTS = ((3, 25), (6, 25), (9, 25), (11, 25))

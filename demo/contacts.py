@@ -6,12 +6,12 @@ is left alone."""
 
 from __future__ import annotations
 
-from orgs.demo_calendar import closed_quarters, days_after, demo_today, running_quarter
-from orgs.demo_people import STAFF, account
+from members.models import Member
+from members.services.mobile import mobile_members, record_contact
 from orgs.models import Organization
 
-from .models import Member
-from .services.mobile import mobile_members, record_contact
+from .calendar import closed_quarters, days_after, demo_today, running_quarter
+from .people import STAFF, account
 
 COUNTY = "QH"
 #: (organisation, name) of the mobile member out of contact

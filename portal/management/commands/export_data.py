@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from core.exporting import FORMATS, export_file
 from core.registry import kind_names
 from orgs.models import Organization
+from portal.exporting import FORMATS, export_file
 
 
 class Command(BaseCommand):
