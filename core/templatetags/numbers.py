@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.utils.formats import localize
 
+from core import numbers
+
 register = template.Library()
 
 
@@ -14,3 +16,9 @@ register = template.Library()
 def percent(value: Any) -> str:
     """85.3 → "85.3%"; a rate that cannot be computed (None: nothing to divide by) → "—"."""
     return "—" if value is None else f"{localize(value)}%"
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """1441000 → "1,441,000.00": money as every page shows it (core.numbers.money)."""
+    return numbers.money(value)
