@@ -1,4 +1,5 @@
-"""Assessment records: health-rule thresholds and the weak-and-lax register (issue 6)."""
+"""Assessment records: the health-rule thresholds, the weak-and-lax register, the
+标准化规范化 dimensions and score sheets, and the secretaries' 述职评议."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from orgs.models import Organization
 from orgs.scope import ScopedQuerySet
 
 from .choices import ReviewGrade, ThresholdKey, WeakLaxStatus
+
+#: the years a record may be of (the services also refuse a year after this one)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEAR = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
 
 class HealthThreshold(models.Model):
@@ -37,8 +42,8 @@ class WeakLaxEntryQuerySet(ScopedQuerySet):
 class WeakLaxEntry(models.Model):
     """One organisation's rectification as a weak-and-lax organisation in one year.
 
-    The organisation's `is_weak_and_lax` flag follows these entries (assessments.register
-    service); it is never set by hand separately.
+    The organisation's `is_weak_and_lax` flag follows these entries
+    (assessments.register.services.sync_flag); it is never set by hand separately.
     """
 
     organization = models.ForeignKey(
@@ -47,9 +52,7 @@ class WeakLaxEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="weak_lax_entries",
     )
-    year = models.PositiveSmallIntegerField(
-        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR)
     situations = models.JSONField(_("存在情形"), default=list)
     measures = models.TextField(_("整顿措施"))
     responsible_person = models.CharField(_("责任人"), max_length=30)
@@ -132,9 +135,7 @@ class StandardScoreSheet(models.Model):
         on_delete=models.PROTECT,
         related_name="standard_score_sheets",
     )
-    year = models.PositiveSmallIntegerField(
-        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR)
     scores = models.JSONField(_("各项得分"), default=dict)
     total = models.DecimalField(_("总分"), max_digits=5, decimal_places=1)
     comment = models.TextField(_("评价意见"), blank=True)
@@ -183,9 +184,7 @@ class SecretaryReview(models.Model):
         on_delete=models.PROTECT,
         related_name="secretary_reviews",
     )
-    year = models.PositiveSmallIntegerField(
-        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR)
     secretary_name = models.CharField(_("书记姓名"), max_length=30, blank=True)
     list_average = models.DecimalField(
         _("责任清单平均得分"), max_digits=5, decimal_places=1, null=True, blank=True
@@ -227,14 +226,3 @@ class SecretaryReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization.name} {self.year}：{self.get_grade_display()}"
-
-
-# The responsibility lists live in their own module; Django finds models through this one.
-from .checklist_models import (  # noqa: E402, F401
-    ChecklistEvidence,
-    ChecklistItem,
-    ChecklistTemplate,
-    Rectification,
-    ResponsibilityList,
-    TemplateItem,
-)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from assessments.checklist_models import ChecklistItem, ResponsibilityList
-from assessments.choices import Indicator, ItemCategory
+from checklists.choices import Indicator, ItemCategory
+from checklists.models import ChecklistItem, ResponsibilityList
 from orgs.choices import OrgLevel
 
 from .photos import meeting_photo, sign_in_sheet

@@ -26,21 +26,19 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.checklist_models import ChecklistTemplate, Rectification, ResponsibilityList
-from assessments.checklist_templates import template_copy
-from assessments.choices import ItemCategory, ItemStatus
-from assessments.filling import checklist_submit, items_save
-from assessments.issuing import Quarter, choose_templates, deadline_for, issue_checklists
-from assessments.reviewing import (
-    checklist_approve,
-    checklist_return,
-    checklist_score,
-    falls_short,
-    rectification_close,
-    rectification_report,
-)
+from checklists.choices import ItemCategory, ItemStatus
+from checklists.filling import checklist_submit, items_save
+from checklists.issuing import deadline_for, issue_checklists
+from checklists.models import ChecklistTemplate, Rectification, ResponsibilityList
+from checklists.reviewing.rectifications import rectification_close, rectification_report
+from checklists.reviewing.rules import falls_short
+from checklists.reviewing.services import checklist_approve, checklist_return, checklist_score
+from checklists.template_choice import choose_templates
+from checklists.template_editing import template_copy
+from core.periods import Quarter
 from orgs.choices import OrgLevel
 from orgs.models import Organization
+from orgs.scope import in_subtree
 
 from .calendar import closed_quarters, days_after, demo_today, running_quarter
 from .checklist_texts import (
@@ -183,7 +181,7 @@ def _approve(
 
 def _reviewer(org: Organization, staff: Any, town_staff: Any) -> Any:
     town = Organization.objects.filter(code=REVIEWING_TOWNSHIP).first()
-    if org.level == OrgLevel.VILLAGE and town and org.path.startswith(town.path):
+    if org.level == OrgLevel.VILLAGE and town and in_subtree(org.path, town):
         return town_staff
     return staff
 

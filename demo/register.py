@@ -16,7 +16,7 @@ from typing import Any
 
 from assessments.choices import WeakLaxSituation
 from assessments.models import WeakLaxEntry
-from assessments.register import entry_close, entry_create, entry_review
+from assessments.register.services import entry_close, entry_create, entry_review
 from orgs.models import Organization
 
 from .calendar import closed_quarters, days_after, demo_today, running_quarter

@@ -12,7 +12,8 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 
 from assessments.models import StandardDimension, StandardScoreSheet
-from assessments.standards import SCOREABLE_KINDS, score_sheet_save, star_grade
+from assessments.standards.grading import SCOREABLE_KINDS, star_grade
+from assessments.standards.services import score_sheet_save
 from orgs.models import Organization
 
 from .calendar import demo_today
@@ -62,7 +63,7 @@ def load_demo_standards() -> str:
         (today.year - 1, datetime.date(today.year - 1, 12, 15)),
         (today.year, min(datetime.date(today.year, 11, 25), today)),
     )
-    branches = Organization.objects.subtree_of(county).filter(kind__in=SCOREABLE_KINDS)
+    branches = Organization.objects.within(county).filter(kind__in=SCOREABLE_KINDS)
     done = set(
         StandardScoreSheet.objects.filter(organization__in=branches).values_list(
             "organization_id", "year"

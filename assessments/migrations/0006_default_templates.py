@@ -4,7 +4,7 @@ from django.db import migrations
 def load(apps, schema_editor):
     from django.utils import timezone
 
-    from assessments.default_templates import load_default_templates
+    from checklists.default_templates import load_default_templates
 
     load_default_templates(
         apps.get_model("assessments", "ChecklistTemplate"),

@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from assessments.checklist_models import ResponsibilityList
-from assessments.choices import ListStatus
-from assessments.issuing import Quarter, issue_checklists
+from checklists.choices import ListStatus
+from checklists.issuing import issue_checklists
+from checklists.models import ResponsibilityList
+from core.periods import Quarter
 
 YEAR = timezone.localdate().year
 

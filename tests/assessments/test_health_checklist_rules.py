@@ -9,16 +9,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from assessments.checklist_models import Rectification, ResponsibilityList
-from assessments.choices import ListStatus
-from assessments.health import findings_for
-from assessments.issuing import Quarter, issue_checklists
-from assessments.reviewing import (
-    checklist_approve,
-    checklist_return,
-    checklist_score,
-    rectification_report,
-)
+from assessments.health.rules import findings_for
+from checklists.choices import ListStatus
+from checklists.issuing import issue_checklists
+from checklists.models import Rectification, ResponsibilityList
+from checklists.reviewing.rectifications import rectification_report
+from checklists.reviewing.services import checklist_approve, checklist_return, checklist_score
+from core.periods import Quarter
 
 # The current quarter: its lists are issued now, before any date the tests ask about.
 QUARTER = Quarter.of(timezone.localdate())

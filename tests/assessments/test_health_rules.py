@@ -10,13 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments.health import findings_for, quarter_bounds
+from assessments.health.rules import findings_for
 from assessments.models import HealthThreshold, WeakLaxEntry
+from core.periods import Quarter, add_months, add_years
 from funding.models import FundLine
 from members.models import DuesRecord, Member
 from members.services.pipeline import case_create
 from orgs.models import OrgLifeRecord
-from orgs.terms import add_months, add_years, term_status
+from orgs.terms import term_status
 from tests.factories import make_member, make_org, make_user
 from tests.helpers import id_number
 
@@ -255,9 +256,13 @@ def meeting(org, day, kind="branch_assembly"):
     )
 
 
-def test_quarter_bounds():
-    assert quarter_bounds(TODAY) == (datetime.date(2025, 4, 1), datetime.date(2025, 6, 30))
-    assert quarter_bounds(datetime.date(2025, 12, 31))[0] == datetime.date(2025, 10, 1)
+def test_the_meeting_rule_looks_at_the_calendar_quarter():
+    quarter = Quarter.of(TODAY)
+    assert (quarter.first_day, quarter.last_day) == (
+        datetime.date(2025, 4, 1),
+        datetime.date(2025, 6, 30),
+    )
+    assert Quarter.of(datetime.date(2025, 12, 31)).first_day == datetime.date(2025, 10, 1)
 
 
 def test_a_meeting_on_the_first_or_last_day_of_the_quarter_counts(town):
@@ -336,7 +341,7 @@ def test_funding_warnings_keep_their_rule_ids_once_the_year_has_funds(town):
     early = datetime.date(2025, 3, 1)
     found = [f for f in findings_for(town, today=early) if f.rule == "fund_below_standard"]
     assert [(f.code, f.severity) for f in found] == [("V", "warning")]
-    assert "50000" in found[0].message
+    assert "50,000.00" in found[0].message
 
 
 # --- queries ------------------------------------------------------------------------------

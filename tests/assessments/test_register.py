@@ -11,19 +11,17 @@ from django.utils import timezone
 
 from assessments.choices import WeakLaxSituation, WeakLaxStatus
 from assessments.models import WeakLaxEntry
-from assessments.register import (
+from assessments.register.export import export_rows
+from assessments.register.selectors import entry_history, register_for, register_summary
+from assessments.register.services import (
     entry_close,
     entry_create,
     entry_delete,
-    entry_history,
     entry_review,
     entry_update,
-    export_rows,
-    register_for,
-    register_summary,
-    safe_cell,
     sync_flag,
 )
+from core.cell_escaping import escape_cell
 from orgs.models import Organization
 
 TODAY = timezone.localdate()
@@ -194,7 +192,7 @@ def test_one_entry_per_organisation_and_year(bob, tree):
 def test_a_duplicate_past_the_check_gets_the_same_message(bob, tree, monkeypatch):
     """Two users registering at once: the database constraint answers, in words."""
     register(bob, tree["A1"])
-    monkeypatch.setattr("assessments.register.entry_errors", lambda **kwargs: {})
+    monkeypatch.setattr("assessments.register.services.entry_errors", lambda **kwargs: {})
     with pytest.raises(ValidationError) as exc:
         register(bob, tree["A1"])
     assert messages_of(exc)["year"] == [
@@ -331,10 +329,10 @@ def test_export_cells_cannot_run_as_formulas(bob, tree):
     row = export_rows(register_for(tree["A"]))[0]
     assert '\'=HYPERLINK("http://x")' in row
     assert "'@王" in row
-    assert safe_cell("-1") == "'-1"
-    assert safe_cell("+86") == "'+86"
-    assert safe_cell(2025) == 2025
-    assert safe_cell("正常") == "正常"
+    assert escape_cell("-1") == "'-1"
+    assert escape_cell("+86") == "'+86"
+    assert escape_cell(2025) == 2025
+    assert escape_cell("正常") == "正常"
 
 
 def test_without_a_user_the_deployer_registers(tree):

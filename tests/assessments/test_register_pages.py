@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments.choices import WeakLaxSituation, WeakLaxStatus
 from assessments.models import WeakLaxEntry
-from assessments.register import entry_close, entry_create
+from assessments.register.services import entry_close, entry_create
 from orgs.models import Organization
 from tests.factories import make_org
 
@@ -149,7 +149,7 @@ def test_the_entry_shows_facts_and_history(client, entries):
     assert "甲一负责人" in page
     assert "当前标记为软弱涣散" in page
     assert "修改记录" in page
-    assert "· 登记</p>" in page
+    assert "· 原因：登记</p>" in page
     assert reverse("assessments:register_close", args=[entries["A1"].pk]) in page
 
 

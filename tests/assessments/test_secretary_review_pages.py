@@ -45,7 +45,8 @@ def test_the_list_costs_the_same_queries_for_a_bigger_tree(
         client.get(LIST)
     for n in range(8):
         make_org(tree["B"], code=f"B9{n}", name=f"乙九{n}村支部")
-    from assessments.issuing import Quarter, issue_checklists
+    from checklists.issuing import issue_checklists
+    from core.periods import Quarter
 
     issue_checklists(quarter=Quarter(YEAR, 3))
     with django_assert_max_num_queries(len(small.captured_queries) + 2):

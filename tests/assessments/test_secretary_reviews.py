@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from assessments.choices import ReviewGrade, ThresholdKey
-from assessments.health import findings_for
+from assessments.health.rules import findings_for
 from assessments.models import HealthThreshold, SecretaryReview
-from assessments.secretary_reviews import (
+from assessments.secretary_reviews.selectors import review_rows
+from assessments.secretary_reviews.services import review_save
+from assessments.secretary_reviews.suggestion import (
     evaluation_day,
-    review_rows,
-    review_save,
     suggest,
     suggestions_for,
     weights,

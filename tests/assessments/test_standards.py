@@ -12,15 +12,9 @@ from django.utils import timezone
 
 from assessments.choices import STANDARD_DIMENSIONS
 from assessments.models import StandardDimension, StandardScoreSheet
-from assessments.standards import (
-    dimension_total_errors,
-    passed,
-    score_sheet_save,
-    sheets_for,
-    standards_overview,
-    standards_summary,
-    star_grade,
-)
+from assessments.standards.grading import passed, star_grade
+from assessments.standards.selectors import sheets_for, standards_overview, standards_summary
+from assessments.standards.services import dimension_total_errors, score_sheet_save
 from tests.factories import make_org
 
 TODAY = timezone.localdate()

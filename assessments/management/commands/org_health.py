@@ -8,7 +8,7 @@ from itertools import groupby
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.health import findings_for
+from assessments.health.rules import findings_for
 from orgs.models import Organization
 
 JSON_KEYS = ("code", "name", "rule", "rule_label", "message", "severity")
