@@ -26,7 +26,7 @@ def load_demo_contacts() -> str:
     today = demo_today()
     quarters = (running_quarter(today), closed_quarters(today)[1])
     members = (
-        mobile_members(Member.objects.in_subtree(county))
+        mobile_members(Member.objects.within(county))
         .filter(last_contact_on__isnull=True)
         .select_related("organization")
         .order_by("organization__path", "name")

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from core.periods import add_months
 from members.choices import Category, Education, Job
 from members.identity import check_character
 from members.models import DevelopmentCase, Member, Stage
 from members.services.pipeline import (
-    add_months,
     case_add_training,
     case_advance,
     case_close,
@@ -213,5 +213,5 @@ def load_demo_development() -> str:
             continue
         _develop(story, number, staff, today)
         created += 1
-    total = DevelopmentCase.objects.filter(organization__path__startswith=county.path).count()
+    total = DevelopmentCase.objects.within(county).count()
     return f"发展党员：新增 {created} 人（共 {total} 人）"

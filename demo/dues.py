@@ -18,18 +18,14 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.periods import add_months
+from members.dues.rates import basis_for, dues_for, load_brackets
+from members.dues.recording import save_month_sheet
+from members.dues.sheet import SheetEntry, sheet_members
 from members.models import DuesBasis, DuesBracket, DuesRecord, Member
-from members.services.dues import (
-    SheetEntry,
-    basis_for,
-    dues_for,
-    load_brackets,
-    save_month_sheet,
-    sheet_members,
-)
 from orgs.models import Organization
 
-from .calendar import add_months, days_after, demo_today, months_from
+from .calendar import days_after, demo_today, months_from
 from .people import STAFF, account
 
 COUNTY = "QH"
@@ -93,7 +89,7 @@ def load_demo_dues() -> str:
     today = demo_today()
     last = add_months(today.replace(day=1), -1)
     months = months_from(add_months(last, 1 - MONTHS), today)
-    branches = list(Organization.objects.subtree_of(county).filter(numchild=0).order_by("path"))
+    branches = list(Organization.objects.within(county).filter(numchild=0).order_by("path"))
     recorded = set(
         DuesRecord.objects.filter(member__organization__in=branches, month__gte=months[0])
         .values_list("member__organization_id", "month")

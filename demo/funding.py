@@ -127,9 +127,9 @@ def load_demo_funding() -> str:
         return "经费与阵地：无演示县，跳过"
     today = demo_today()
     year = today.year
-    leaves = list(Organization.objects.subtree_of(county).filter(level="village", numchild=0))
+    leaves = list(Organization.objects.within(county).filter(level="village", numchild=0))
     villages = [o for o in leaves if o.domain in ("rural", "community")]
-    organs = list(Organization.objects.subtree_of(county).filter(domain="organ"))
+    organs = list(Organization.objects.within(county).filter(domain="organ"))
     record_bases(county, organs, year, user=staff)
     plans = fund_plans(villages, organs, year)
     funds = _import(FundLineResource(user=staff, source="seed_demo"), [p.row(year) for p in plans])

@@ -34,7 +34,7 @@ def load_demo_training() -> str:
     today = demo_today()
     members = list(
         Member.objects.active()
-        .in_subtree(county)
+        .within(county)
         .select_related("organization")
         .order_by("organization__path", "name", "birth_date")
     )

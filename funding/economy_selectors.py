@@ -35,8 +35,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
+from core.numbers import rate
 from orgs.choices import OrgDomain, OrgLevel
 from orgs.models import Organization
+from orgs.scope import PATH_STEP
 
 from .models import EconomyRecord
 from .models.economy import EconomyRecordQuerySet
@@ -81,22 +83,20 @@ def thresholds() -> Thresholds:
 
 def reporting_villages(org: Organization) -> QuerySet[Organization]:
     """The villages of `org`'s subtree expected to report (see the module docstring)."""
-    steplen = Organization.steplen
     village_parent = Organization.objects.filter(
         level=OrgLevel.VILLAGE,
-        path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * steplen),
+        path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * PATH_STEP),
     )
     return (
-        Organization.objects.filter(
-            path__startswith=org.path, level=OrgLevel.VILLAGE, domain=OrgDomain.RURAL
-        )
+        Organization.objects.within(org)
+        .filter(level=OrgLevel.VILLAGE, domain=OrgDomain.RURAL)
         .annotate(under_village=Exists(village_parent))
         .filter(under_village=False)
     )
 
 
 def records_in(*, org: Organization, year: int) -> EconomyRecordQuerySet:
-    return EconomyRecord.objects.in_subtree(org).filter(year=year)
+    return EconomyRecord.objects.within(org).filter(year=year)
 
 
 def _has_record(year: int) -> Exists:
@@ -145,11 +145,8 @@ class EconomyFigures:
 
     @property
     def change_rate(self) -> Decimal | None:
-        if self.change is None or not self.previous_total:
-            return None
-        return (self.change / self.previous_total * 100).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
+        """The change as a percentage of the year before (None without a year before)."""
+        return None if self.change is None else rate(self.change, self.previous_total)
 
 
 def economy_figures(*, org: Organization, year: int) -> EconomyFigures:
@@ -157,7 +154,7 @@ def economy_figures(*, org: Organization, year: int) -> EconomyFigures:
     bands = thresholds()
     this_year, last_year = Q(year=year), Q(year=year - 1)
     row = (
-        EconomyRecord.objects.in_subtree(org)
+        EconomyRecord.objects.within(org)
         .filter(year__in=(year, year - 1))
         .order_by()
         .aggregate(
@@ -219,7 +216,7 @@ def economy_rows(
 def economy_years(org: Organization) -> list[int]:
     """Years with records in the subtree, newest first (one query), for the year filter."""
     return list(
-        EconomyRecord.objects.in_subtree(org)
+        EconomyRecord.objects.within(org)
         .order_by("-year")
         .values_list("year", flat=True)
         .distinct()

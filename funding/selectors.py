@@ -16,21 +16,15 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
+from core.numbers import rate
 from orgs.models import Organization
+from orgs.scope import PATH_STEP
 
 from .choices import FundCategory, FundSource
 from .models import Disbursement, FundLine
 from .models.funds import FundLineQuerySet
 
 ZERO = Decimal("0.00")
-
-
-def execution_rate(budget: Decimal, disbursed: Decimal) -> Decimal | None:
-    """Disbursed as a percentage of budget, one decimal; None when nothing is budgeted
-    (0 % would claim a failure where there is nothing to pay out)."""
-    if not budget:
-        return None
-    return (disbursed / budget * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -45,7 +39,8 @@ class FundTotals:
 
     @property
     def rate(self) -> Decimal | None:
-        return execution_rate(self.budget, self.disbursed)
+        """Disbursed as a percentage of the budget; None when nothing is budgeted."""
+        return rate(self.disbursed, self.budget)
 
     def __add__(self, other: FundTotals) -> FundTotals:
         return FundTotals(
@@ -81,7 +76,7 @@ def _totals(row: dict) -> FundTotals:
 
 def subtree_lines(org: Organization, year: int) -> FundLineQuerySet:
     """The year's lines of `org` and everything under it."""
-    return FundLine.objects.in_subtree(org).filter(year=year)
+    return FundLine.objects.within(org).filter(year=year)
 
 
 def disbursed_as_of(lines: QuerySet, as_of: datetime.date) -> Decimal:
@@ -127,17 +122,13 @@ def totals_by_source(org: Organization, year: int) -> list[GroupTotals]:
     return _grouped(org, year, "source", FundSource.choices)
 
 
-def children_of(org: Organization) -> QuerySet[Organization]:
-    return Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1)
-
-
 def totals_by_child(
     org: Organization, year: int, *, as_of: datetime.date | None = None
 ) -> list[GroupTotals]:
     """Each child's whole subtree, in tree order, children without lines included (two
     queries: the lines grouped by the child's path prefix, and the children). With
     `as_of`, disbursed as in fund_totals (one query more)."""
-    prefix_len = (org.depth + 1) * Organization.steplen
+    prefix_len = (org.depth + 1) * PATH_STEP
     below = subtree_lines(org, year).filter(organization__depth__gt=org.depth)
     rows = (
         below.annotate(prefix=Substr("organization__path", 1, prefix_len))
@@ -159,7 +150,9 @@ def totals_by_child(
             prefix: FundTotals(t.budget, _cents(paid.get(prefix, ZERO)), t.lines)
             for prefix, t in by_prefix.items()
         }
-    children = children_of(org).only("id", "path", "depth", "numchild", "code", "name", "level")
+    children = Organization.objects.children_of(org).only(
+        "id", "path", "depth", "numchild", "code", "name", "level"
+    )
     return [
         GroupTotals(child.code, child.name, by_prefix.get(child.path, FundTotals()), org=child)
         for child in children
@@ -182,9 +175,7 @@ def lines_of(org: Organization, year: int | None = None) -> FundLineQuerySet:
 def fund_years(org: Organization, *, include: int | None = None) -> list[int]:
     """The years with lines in the subtree, newest first, plus the current year and
     `include` (so a year selector always offers them) (one query)."""
-    years = set(
-        FundLine.objects.in_subtree(org).values_list("year", flat=True).distinct().order_by()
-    )
+    years = set(FundLine.objects.within(org).values_list("year", flat=True).distinct().order_by())
     years.add(timezone.localdate().year)
     if include is not None:
         years.add(include)

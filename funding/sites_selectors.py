@@ -31,10 +31,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.history import FieldChange, HistoryEntry
+from core.numbers import rate
 from orgs.models import Organization
 
-from .choices import STAGE_ORDER, ProjectStage, Room
+from .choices import STAGE_ORDER, ProjectStage
 from .models import StageChange, VenueProject
 from .models.sites import VenueProjectQuerySet
 
@@ -84,7 +84,7 @@ def projects_in(*, org: Organization | None, year: int | None) -> VenueProjectQu
     """Every project of `org`'s subtree (None: unrestricted; the caller scopes) and year."""
     projects = VenueProject.objects.all()
     if org is not None:
-        projects = projects.in_subtree(org)
+        projects = projects.within(org)
     if year is not None:
         projects = projects.filter(project_year_q(year))
     return projects
@@ -107,7 +107,7 @@ def filter_projects(
     if stage:
         queryset = queryset.filter(stage=stage)
     if org_path:
-        queryset = queryset.filter(organization__path__startswith=org_path)
+        queryset = queryset.within(org_path)
     if year is not None:
         queryset = queryset.filter(project_year_q(year))
     return queryset
@@ -137,11 +137,7 @@ class SiteFigures:
     @property
     def rate(self) -> Decimal | None:
         """Investment done as a share of the plan, in per cent (None without a plan)."""
-        if not self.planned:
-            return None
-        return (self.completed / self.planned * 100).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
+        return rate(self.completed, self.planned)
 
     def count_of(self, stage: str) -> int:
         return next((s.count for s in self.by_stage if s.stage == stage), 0)
@@ -263,62 +259,3 @@ def project_years(projects: QuerySet) -> list[int]:
     started = projects.filter(started_on__isnull=False).dates("started_on", "year")
     entered = projects.filter(started_on__isnull=True).datetimes("created_at", "year")
     return sorted({d.year for d in started} | {d.year for d in entered}, reverse=True)
-
-
-# --- history ---------------------------------------------------------------------------
-HISTORY_LIMIT = 20
-
-
-def _display(field_name: str, value: Any, org_names: dict[int, str]) -> str:
-    if value in (None, "", []):
-        return "—"
-    field = VenueProject._meta.get_field(field_name)
-    if field_name == "organization":
-        return org_names.get(value, "—")
-    if field_name == "rooms":
-        return "、".join(str(Room(code).label) for code in value if code in Room.values)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def project_history(
-    *, project: VenueProject, user: Any, limit: int = HISTORY_LIMIT
-) -> tuple[list[HistoryEntry], bool]:
-    """The newest `limit` history records of `project`, each with the fields it changed,
-    and whether older records exist (two queries)."""
-    records = list(
-        project.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )
-    org_ids = {record.organization_id for record in records}
-    org_names = dict(
-        Organization.objects.visible_to(user).filter(pk__in=org_ids).values_list("pk", "name")
-    )
-    order = {f.name: i for i, f in enumerate(VenueProject._meta.fields)}
-    entries = []
-    for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
-        changes = []
-        if older is not None and newer.history_type == "~":
-            delta = newer.diff_against(older)
-            for change in sorted(delta.changes, key=lambda c: order.get(c.field, 0)):
-                changes.append(
-                    FieldChange(
-                        label=str(VenueProject._meta.get_field(change.field).verbose_name),
-                        old=_display(change.field, change.old, org_names),
-                        new=_display(change.field, change.new, org_names),
-                    )
-                )
-        entries.append(
-            HistoryEntry(
-                when=newer.history_date,
-                user=newer.history_user,
-                action=newer.get_history_type_display(),
-                reason=newer.history_change_reason or "",
-                changes=changes,
-            )
-        )
-    return entries, len(records) > limit

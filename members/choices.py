@@ -43,7 +43,7 @@ class MemberStatus(models.TextChoices):
 
 
 class AgeBand(models.TextChoices):
-    """The bands every report uses (issue 3: <30, 30–39, 40–49, 50–59, ≥60)."""
+    """The bands every report uses: <30, 30–39, 40–49, 50–59, ≥60."""
 
     UNDER_30 = "lt30", _("30岁以下")
     FROM_30 = "30-39", _("30–39岁")

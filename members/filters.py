@@ -114,7 +114,7 @@ def filter_members(
             condition = name_contains(q, using=queryset.db)
         queryset = queryset.filter(condition)
     if org_path:
-        queryset = queryset.filter(organization__path__startswith=org_path)
+        queryset = queryset.within(org_path)
     if status != STATUS_ALL:
         queryset = queryset.filter(status=status or MemberStatus.ACTIVE)
     exact = {

@@ -1,7 +1,7 @@
 """Forms of the dues pages: choosing an organisation and month, and the monthly sheet.
 
 The sheet form only turns the posted inputs into typed values; what the values must
-satisfy (bases, ranges, dates) is decided by `members.services.dues`.
+satisfy (bases, ranges, dates) is decided by `members.dues`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.years import FIRST_YEAR, LAST_YEAR
 
-from .services.dues import SheetEntry, SheetLine
+from .dues.sheet import SheetEntry, SheetLine
 
 MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 

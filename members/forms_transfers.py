@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceErrorsMixin
 from orgs.models import Organization
+from orgs.scope import PATH_STEP
 
 from .forms_pipeline import OrganizationChoiceField, date_field
 from .models import Member, TransferKind
@@ -44,11 +45,9 @@ class TransferForm(ServiceErrorsMixin, forms.Form):
         self.initial.setdefault("on", timezone.localdate())
         # The receiving organisation usually lies outside the sender's own scope, so the
         # choice is the whole county tree (names and codes only, no member data).
-        county = member.organization.path[: Organization.steplen]
+        county = member.organization.path[:PATH_STEP]
         self.fields["to_organization"].queryset = (
-            Organization.objects.filter(path__startswith=county)
-            .exclude(pk=member.organization_id)
-            .order_by("path")
+            Organization.objects.within(county).exclude(pk=member.organization_id).order_by("path")
         )
 
     def service_kwargs(self) -> dict[str, Any]:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from core.numbers import rate
+from core.periods import add_years, month_start
 from orgs.models import Organization
+from orgs.scope import PATH_STEP
 
 from .choices import (
     AGE_BAND_BOUNDS,
@@ -28,7 +31,7 @@ from .choices import (
     MemberStatus,
 )
 from .models import DuesRecord, Member
-from .models.member import MemberQuerySet, add_years
+from .models.member import MemberQuerySet
 
 DIMENSIONS = {
     "category": Category.choices,
@@ -47,9 +50,9 @@ def subtree_members(org: Organization, *, as_of: datetime.date | None = None) ->
     it. A member who left after `as_of` still counts for it. The organisation is the
     member's current one: a transfer inside the portal keeps no earlier organisation."""
     if as_of is None:
-        return Member.objects.active().in_subtree(org)
+        return Member.objects.active().within(org)
     return (
-        Member.objects.in_subtree(org)
+        Member.objects.within(org)
         .filter(joined_on__lte=as_of)
         .filter(Q(status=MemberStatus.ACTIVE) | Q(status_changed_on__gt=as_of))
     )
@@ -141,7 +144,7 @@ def counts_by_age_band(
 def new_members(org: Organization, start: datetime.date, end: datetime.date) -> int:
     """Members admitted (入党日期) between `start` and `end` inclusive, whatever their
     status now (someone admitted this quarter and since transferred out still counts)."""
-    return Member.objects.in_subtree(org).filter(joined_on__range=(start, end)).count()
+    return Member.objects.within(org).filter(joined_on__range=(start, end)).count()
 
 
 def member_structure(
@@ -156,7 +159,7 @@ def member_structure(
 def counts_by_child(org: Organization, *, as_of: datetime.date | None = None) -> dict[int, int]:
     """Current members of each child's whole subtree, by child id (two queries); `as_of`
     as in subtree_members."""
-    prefix_len = (org.depth + 1) * Organization.steplen
+    prefix_len = (org.depth + 1) * PATH_STEP
     rows = (
         subtree_members(org, as_of=as_of)
         .annotate(prefix=Substr("organization__path", 1, prefix_len))
@@ -165,9 +168,7 @@ def counts_by_child(org: Organization, *, as_of: datetime.date | None = None) ->
         .order_by()
     )
     by_prefix = {row["prefix"]: row["n"] for row in rows}
-    children = Organization.objects.filter(
-        path__startswith=org.path, depth=org.depth + 1
-    ).values_list("id", "path")
+    children = Organization.objects.children_of(org).values_list("id", "path")
     return {pk: by_prefix.get(path, 0) for pk, path in children}
 
 
@@ -199,12 +200,11 @@ def dues_collection(
     org: Organization, start: datetime.date, end: datetime.date
 ) -> dict[str, Decimal | None]:
     """Dues due and paid for the months from `start` to `end` and the rate (one query)."""
-    totals = DuesRecord.objects.filter(
-        member__organization__path__startswith=org.path,
-        month__gte=start.replace(day=1),
-        month__lte=end,
-    ).aggregate(due=Sum("amount_due"), paid=Sum("amount_paid"))
+    totals = (
+        DuesRecord.objects.within(org)
+        .filter(month__gte=month_start(start), month__lte=end)
+        .aggregate(due=Sum("amount_due"), paid=Sum("amount_paid"))
+    )
     due = totals["due"] or Decimal("0")
     paid = totals["paid"] or Decimal("0")
-    rate = (paid / due * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if due else None
-    return {"due": due, "paid": paid, "rate": rate}
+    return {"due": due, "paid": paid, "rate": rate(paid, due)}

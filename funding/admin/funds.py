@@ -19,8 +19,12 @@ from core.forms import ServiceErrorsMixin
 from core.templatetags.numbers import percent
 from orgs.choices import OrgDomain, OrgLevel
 from orgs.models import Organization
-from orgs.scope import covers_root, is_staff_member
-from orgs.scoped_admin import ScopedHistoryAdmin, ScopedImportExportAdmin
+from orgs.scope import is_staff_member
+from orgs.scoped_admin import (
+    CountyConfigAdminMixin,
+    ScopedHistoryAdmin,
+    ScopedImportExportAdmin,
+)
 
 from ..models import Disbursement, FiscalRevenue, FundingStandard, FundLine, Payroll
 from ..resources import FundLineResource
@@ -194,8 +198,9 @@ class PayrollAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(FundingStandard)
-class FundingStandardAdmin(GuardedHistoryAdmin):
-    """Portal-wide configuration: every staff member reads it, county staff change it."""
+class FundingStandardAdmin(CountyConfigAdminMixin, GuardedHistoryAdmin):
+    """Portal-wide configuration: every staff member reads it, county staff change, add
+    and delete a year's standard."""
 
     list_display = [
         "year",
@@ -204,22 +209,3 @@ class FundingStandardAdmin(GuardedHistoryAdmin):
         "community_work_fund",
         "organ_activity_rate",
     ]
-
-    def has_module_permission(self, request) -> bool:
-        return is_staff_member(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_staff_member(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return covers_root(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return covers_root(request.user)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return covers_root(request.user)
-
-    def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        super().save_model(request, obj, form, change)

@@ -21,9 +21,6 @@ WAN = {"max_digits": 12, "decimal_places": 2}
 class EconomyRecordQuerySet(ScopedQuerySet):
     scope_prefix = "organization__"
 
-    def in_subtree(self, org: Organization) -> EconomyRecordQuerySet:
-        return self.filter(organization__path__startswith=org.path)
-
 
 class EconomyRecord(models.Model):
     organization = models.ForeignKey(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.keys import KeyField
+from core.numbers import rate
 from orgs.models import Organization
 from orgs.scope import ScopedQuerySet
 
@@ -26,9 +27,6 @@ PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal
 
 class FundLineQuerySet(ScopedQuerySet):
     scope_prefix = "organization__"
-
-    def in_subtree(self, org: Organization) -> FundLineQuerySet:
-        return self.filter(organization__path__startswith=org.path)
 
 
 class FundLine(models.Model):
@@ -118,9 +116,9 @@ class FundLine(models.Model):
 
     @property
     def execution_rate(self) -> Decimal | None:
-        if not self.budget:
-            return None
-        return (self.disbursed / self.budget * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        """Disbursed as a percentage of the budget; None when nothing is budgeted (0 %
+        would claim a failure where there is nothing to pay out)."""
+        return rate(self.disbursed, self.budget)
 
 
 class DisbursementQuerySet(ScopedQuerySet):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.keys import KeyField
+from core.numbers import rate
+from core.stored_files import StoredFile
 from orgs.models import Organization
 from orgs.scope import ScopedQuerySet
 
@@ -30,9 +32,6 @@ WAN = {"max_digits": 12, "decimal_places": 2}
 
 class VenueProjectQuerySet(ScopedQuerySet):
     scope_prefix = "organization__"
-
-    def in_subtree(self, org: Organization) -> VenueProjectQuerySet:
-        return self.filter(organization__path__startswith=org.path)
 
 
 class VenueProject(models.Model):
@@ -122,11 +121,7 @@ class VenueProject(models.Model):
 
     @property
     def investment_rate(self) -> Decimal | None:
-        if not self.planned_investment:
-            return None
-        return (self.completed_investment / self.planned_investment * 100).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
+        return rate(self.completed_investment, self.planned_investment)
 
     @property
     def over_plan(self) -> bool:
@@ -203,33 +198,18 @@ class VenueAttachmentQuerySet(ScopedQuerySet):
     scope_prefix = "project__organization__"
 
 
-class VenueAttachment(models.Model):
-    """A photo or document of a project. Served only through a view that checks scope."""
+class VenueAttachment(StoredFile):
+    """A photo or document of a project (the shared file fields come from StoredFile)."""
 
     project = models.ForeignKey(
         VenueProject, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("文件"), upload_to=attachment_path)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(_("类型"), max_length=40)
     kind = models.CharField(_("种类"), max_length=10, choices=AttachmentKind.choices)
-    size = models.PositiveIntegerField(_("大小（字节）"))
     caption = models.CharField(_("说明"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     objects = VenueAttachmentQuerySet.as_manager()
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("项目附件")
         verbose_name_plural = _("项目附件")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name

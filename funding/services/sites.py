@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.uploads import clean_file_name, upload_errors
+from core.stored_files import delete_file_row, guarded_write, store_file
+from core.uploads import upload_errors
 
 from ..choices import STAGE_ORDER, STAGES_FINISHED, STAGES_STARTED, ProjectStage
 from ..models import StageChange, VenueAttachment, VenueProject
@@ -97,36 +98,23 @@ def stage_move(
 
 
 # --- attachments ---------------------------------------------------------------------
-# Content sniffing and the size limit are shared with other evidence files (core.uploads).
-attachment_errors = upload_errors
-
-
-@transaction.atomic
 def attachment_add(
     *, user: Any, project: VenueProject, upload: Any, caption: str = ""
 ) -> VenueAttachment:
-    errors, found = attachment_errors(upload)
+    """Store a photo or PDF of `project` (content sniffing and the size limit are those of
+    every evidence file, core.uploads); a failed write leaves no file behind."""
+    errors, found = upload_errors(upload)
     if errors:
         raise ValidationError({"file": errors})
     content_type, kind = found
-    attachment = VenueAttachment(
-        project=project,
-        original_name=clean_file_name(upload.name),
-        content_type=content_type,
-        kind=kind,
-        size=upload.size,
-        caption=caption,
-        uploaded_by=user,
+    attachment = VenueAttachment(project=project, kind=kind, caption=caption)
+    return guarded_write(
+        lambda stored: store_file(
+            attachment, upload, user=user, content_type=content_type, stored=stored
+        )
     )
-    attachment.file.save("upload", upload, save=False)
-    attachment.save()
-    return attachment
 
 
 @transaction.atomic
 def attachment_delete(*, user: Any, attachment: VenueAttachment) -> None:
-    name = attachment.file.name
-    storage = attachment.file.storage
-    attachment.delete()
-    # The file goes once the row is gone for good.
-    transaction.on_commit(lambda: storage.delete(name))
+    delete_file_row(attachment)

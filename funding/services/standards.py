@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -38,13 +38,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.numbers import money, plain_number, rate
 from orgs.choices import OrgDomain, OrgLevel
 from orgs.models import Organization
-from orgs.scope import can_edit_path
+from orgs.scope import PATH_STEP, can_edit_path, parent_path
 
 from ..choices import FundCategory, FundSource
 from ..models import FiscalRevenue, FundingStandard, FundLine, Payroll
-from ..selectors import execution_rate
 
 ZERO = Decimal("0.00")
 WAN = Decimal("10000")  # fiscal revenue is recorded in 万元, budgets in 元
@@ -137,14 +137,14 @@ def standard_for(year: int) -> FundingStandard | None:
 
 def execution_checkpoints() -> list[tuple[int, Decimal]]:
     raw = settings.FUND_EXECUTION_CHECKPOINTS
-    return sorted((int(months), Decimal(str(rate))) for months, rate in raw)
+    return sorted((int(months), Decimal(str(minimum))) for months, minimum in raw)
 
 
 def required_execution(year: int, today: datetime.date) -> tuple[int, Decimal] | None:
     """(months elapsed at the checkpoint, minimum rate %) that applies to `year`'s lines on
     `today`, or None before the first checkpoint."""
     elapsed = (today.year - year) * 12 + today.month - 1
-    passed = [(months, rate) for months, rate in execution_checkpoints() if elapsed >= months]
+    passed = [(months, minimum) for months, minimum in execution_checkpoints() if elapsed >= months]
     return passed[-1] if passed else None
 
 
@@ -228,17 +228,6 @@ def payroll_record(*, user: Any, organization: Organization, year: int, amount: 
 # --- warnings ----------------------------------------------------------------------------
 
 
-def money(value: Decimal) -> str:
-    # Like the pages (zh-hans formats group no digits): 80000.00.
-    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}"
-
-
-def percent(value: Decimal) -> str:
-    """5.00 → "5", 2.50 → "2.5": rates as staff write them."""
-    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 @dataclass
 class _Org:
     id: int
@@ -251,7 +240,7 @@ class _Org:
 
 
 def _subtree(org: Organization) -> list[_Org]:
-    rows = Organization.objects.subtree_of(org).values_list(
+    rows = Organization.objects.within(org).values_list(
         "id", "path", "depth", "code", "name", "level", "domain"
     )
     return [_Org(*row) for row in rows]
@@ -264,8 +253,9 @@ def _topmost(orgs: list[_Org], member: Any, root_parent_is_member: bool) -> list
     for o in orgs:
         if o.path not in matching:
             continue
-        parent = o.path[: -Organization.steplen]
-        parent_matches = parent in matching if o is not orgs[0] else root_parent_is_member
+        parent_matches = (
+            parent_path(o.path) in matching if o is not orgs[0] else root_parent_is_member
+        )
         if not parent_matches:
             found.append(o)
     return found
@@ -292,7 +282,7 @@ def _sum_by_unit(
     totals = {u.path: ZERO for u in units}
     for row in rows:
         path = path_by_id[row["organization_id"]]
-        for end in range(Organization.steplen, len(path) + 1, Organization.steplen):
+        for end in range(PATH_STEP, len(path) + 1, PATH_STEP):
             if path[:end] in totals:
                 totals[path[:end]] += row[field]
                 break
@@ -327,7 +317,7 @@ def funding_warnings(
     if standard is not None:
         path_by_id = {o.id: o.path for o in orgs}
         rows = list(
-            FundLine.objects.in_subtree(org)
+            FundLine.objects.within(org)
             .filter(year=year)
             .values("organization_id")
             .annotate(
@@ -395,10 +385,10 @@ def _organ_findings(
             "organization_id", "amount"
         )
     )
-    rate = standard.organ_activity_rate
+    share_required = standard.organ_activity_rate
     missing = _("未登记 %(year)d 年工资总额，无法核对活动经费是否达到工资总额的 %(rate)s%%。") % {
         "year": year,
-        "rate": percent(rate),
+        "rate": plain_number(share_required),
     }
     below = _(
         "%(year)d 年活动经费预算 %(budget)s 元，低于工资总额 %(payroll)s 元的 "
@@ -410,14 +400,14 @@ def _organ_findings(
         if payroll is None:
             findings.append(_finding(organ, PAYROLL_MISSING, Severity.INFO, missing))
             continue
-        required = payroll * rate / 100
+        required = payroll * share_required / 100
         budget = activity[organ.path]
         if budget < required:
             message = below % {
                 "year": year,
                 "budget": money(budget),
                 "payroll": money(payroll),
-                "rate": percent(rate),
+                "rate": plain_number(share_required),
                 "required": money(required),
             }
             findings.append(_finding(organ, FUND_BELOW_STANDARD, Severity.WARNING, message))
@@ -434,7 +424,7 @@ def _county_findings(
             organization_id__in=[c.id for c in counties], year=year - 1
         ).values_list("organization_id", "revenue")
     )
-    rate = standard.county_budget_rate
+    share_required = standard.county_budget_rate
     findings = []
     for county in counties:
         revenue = revenues.get(county.id)
@@ -442,13 +432,14 @@ def _county_findings(
             message = _(
                 "未登记 %(previous)d 年一般公共预算收入，无法核对 %(year)d 年党建经费"
                 "是否达到上年财政收入的 %(rate)s%%。"
-            ) % {"previous": year - 1, "year": year, "rate": percent(rate)}
+            ) % {"previous": year - 1, "year": year, "rate": plain_number(share_required)}
             findings.append(_finding(county, FISCAL_REVENUE_MISSING, Severity.INFO, message))
             continue
-        required = revenue * WAN * rate / 100
+        required = revenue * WAN * share_required / 100
         budget = fiscal[county.path]
         if budget < required:
-            share = budget / (revenue * WAN) * 100 if revenue else Decimal("0")
+            # Revenue is not 0 here: nothing would be required, and no budget is below 0.
+            share = rate(budget, revenue * WAN)
             message = _(
                 "%(year)d 年财政预算安排的党建经费 %(budget)s 元，占上年（%(previous)d 年）"
                 "一般公共预算收入 %(revenue)s 万元的 %(share)s%%，低于 %(rate)s%% 的要求"
@@ -458,8 +449,8 @@ def _county_findings(
                 "budget": money(budget),
                 "previous": year - 1,
                 "revenue": money(revenue),
-                "share": f"{share.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}",
-                "rate": percent(rate),
+                "share": share,
+                "rate": plain_number(share_required),
                 "required": money(required),
             }
             findings.append(_finding(county, COUNTY_BELOW_BUDGET_LINE, Severity.DANGER, message))
@@ -470,15 +461,15 @@ def _execution_findings(org: Organization, year: int, today: datetime.date) -> l
     checkpoint = required_execution(year, today)
     if checkpoint is None:
         return []
-    months, rate = checkpoint
-    # disbursed / budget < rate % without a division (budget may be 0: nothing to pay).
+    months, minimum = checkpoint
+    # disbursed / budget < minimum % without a division (budget may be 0: nothing to pay).
     # Plain rows, labels and the sentence translated once: a city's lagging lines run
     # into thousands, and per-row model instances and gettext calls cost most of the page.
     rows = (
-        FundLine.objects.in_subtree(org)
+        FundLine.objects.within(org)
         .alias(disbursed_100=F("disbursed") * 100)
         # No division in SQL: on SQLite a whole-number budget would divide as integers.
-        .filter(year=year, budget__gt=0, disbursed_100__lt=F("budget") * rate)
+        .filter(year=year, budget__gt=0, disbursed_100__lt=F("budget") * minimum)
         .order_by("organization__path", "code")
         .values_list(
             "code",
@@ -496,7 +487,7 @@ def _execution_findings(org: Organization, year: int, today: datetime.date) -> l
         "执行率 %(rate)s%%；%(when)s应达到 %(required)s%%。"
     )
     categories = {value: str(label) for value, label in FundCategory.choices}
-    when, required = _checkpoint_label(year, months), percent(rate)
+    when, required = _checkpoint_label(year, months), plain_number(minimum)
 
     def render(code: str, category: str, budget: Decimal, disbursed: Decimal) -> str:
         return template % {
@@ -504,7 +495,7 @@ def _execution_findings(org: Organization, year: int, today: datetime.date) -> l
             "category": categories.get(category, category),
             "budget": money(budget),
             "disbursed": money(disbursed),
-            "rate": execution_rate(budget, disbursed),
+            "rate": rate(disbursed, budget),
             "when": when,
             "required": required,
         }

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
+from core.downloads import download_response
 from core.sorting import sort_links
 from orgs.models import Organization
 from orgs.options import visible_org_options
@@ -72,9 +73,7 @@ def economy_export(request: HttpRequest) -> HttpResponse:
         "economy", fmt, user=request.user, org=org, channel=ExportChannel.PAGE
     )
     filename = f"economy-{org.code if org else 'all'}-{timezone.localdate():%Y%m%d}.{fmt}"
-    response = HttpResponse(content, content_type=FORMATS[fmt]().get_content_type())
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(content, filename)
 
 
 urlpatterns = [

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.downloads import download_response
 from core.submissions import REPEATED_MESSAGE, RepeatedSubmission, earlier_result
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
@@ -27,6 +28,7 @@ from orgs.selectors import visible_ancestors
 from portal.exporting import FORMATS, export_file
 
 from ..forms_funds import DisbursementForm, FundsFilterForm, parse_year
+from ..history import line_history
 from ..models import FundLine
 from ..selectors import fund_overview, fund_years, lines_of
 from ..services.funds import disbursement_delete, disbursement_record
@@ -35,7 +37,6 @@ from ..services.standards import funding_warnings
 #: findings listed on the overview (the counts per rule are exact)
 WARNING_LIMIT = 50
 LINES_PAGE_SIZE = 50
-HISTORY_LIMIT = 20
 
 
 def _selected_org(request: HttpRequest) -> Organization | None:
@@ -93,9 +94,7 @@ def export(request: HttpRequest) -> HttpResponse:
     org = _selected_org(request)
     content, _rows = export_file("funds", fmt, user=request.user, org=org)
     filename = f"funds-{org.code if org else 'all'}-{timezone.localdate():%Y%m%d}.{fmt}"
-    response = HttpResponse(content, content_type=FORMATS[fmt]().get_content_type())
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(content, filename)
 
 
 def _line_for_user(request: HttpRequest, code: str) -> FundLine:
@@ -138,13 +137,13 @@ def line_detail(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect(line)
     else:
         form = DisbursementForm(initial={"paid_on": timezone.localdate()})
+    history, more_history = line_history(line=line, user=request.user)
     context = {
         "line": line,
         "ancestors": visible_ancestors(request.user, line.organization),
         "instalments": line.disbursements.select_related("recorded_by"),
-        "history": line.history.select_related("history_user").order_by("-history_date")[
-            :HISTORY_LIMIT
-        ],
+        "history": history,
+        "more_history": more_history,
         "form": form,
         "can_edit": may_write,
         "overview_url": reverse("funding:index")

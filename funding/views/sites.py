@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.downloads import download_response
 from core.sorting import sort_links
 from core.uploads import file_response
 from orgs.models import Organization
@@ -33,12 +34,12 @@ from ..forms_sites import (
     StageMoveForm,
     VenueProjectForm,
 )
+from ..history import project_history
 from ..models import VenueAttachment, VenueProject
 from ..services.sites import attachment_add, attachment_delete, stage_move
 from ..sites_selectors import (
     figures_of,
     filter_projects,
-    project_history,
     project_years,
     sort_projects,
 )
@@ -281,9 +282,7 @@ def site_export(request: HttpRequest) -> HttpResponse:
         "sites", fmt, user=request.user, org=org, channel=ExportChannel.PAGE
     )
     filename = f"sites-{org.code if org else 'all'}-{timezone.localdate():%Y%m%d}.{fmt}"
-    response = HttpResponse(content, content_type=FORMATS[fmt]().get_content_type())
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(content, filename)
 
 
 # "new" and "export" come before the project code, which the project form therefore

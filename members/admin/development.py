@@ -13,8 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import GuardedHistoryAdmin
-from orgs.scope import covers_root, is_staff_member
-from orgs.scoped_admin import ScopedHistoryAdmin
+from orgs.scoped_admin import CountyConfigAdminMixin, ScopedHistoryAdmin
 
 from ..models import DevelopmentCase, DevelopmentRule
 from ..models.member import FULL_VIEW_PERMISSION
@@ -130,28 +129,16 @@ class DevelopmentRuleForm(forms.ModelForm):
 
 
 @admin.register(DevelopmentRule)
-class DevelopmentRuleAdmin(GuardedHistoryAdmin):
-    """Portal-wide figures: every staff member reads them, county staff change them."""
+class DevelopmentRuleAdmin(CountyConfigAdminMixin, GuardedHistoryAdmin):
+    """Portal-wide figures: every staff member reads them, county staff change them; the
+    keys are fixed (the migration loads them), so rows are neither added nor deleted."""
 
+    config_rows_fixed = True
     form = DevelopmentRuleForm
     list_display = ["key", "value", "updated_at"]
     readonly_fields = ["key", "updated_at"]
     fields = ["key", "value", "updated_at"]
 
-    def has_module_permission(self, request) -> bool:
-        return is_staff_member(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_staff_member(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return covers_root(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return False  # the keys are fixed; the migration loads them
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
     def save_model(self, request, obj, form, change):
+        # The service checks the figure's range and who may change it, and keeps history.
         rule_update(user=request.user, rule_row=obj, value=form.cleaned_data["value"])

@@ -9,16 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import GuardedHistoryAdmin
 from core.forms import ServiceErrorsMixin
+from core.periods import month_start
 from core.registry import get_kind
-from orgs.scope import covers_root, is_staff_member
-from orgs.scoped_admin import ScopedImportExportAdmin
+from orgs.scoped_admin import CountyConfigAdminMixin, ScopedImportExportAdmin
 from portal.exporting import log_export
 from portal.models import ExportChannel
 
+from ..dues.rates import figures_for
 from ..dues_resources import DuesResource
 from ..models import DuesBracket, DuesRecord, Member
 from ..permissions import can_view_full_personal_data
-from ..services.dues import figures_for, month_start
 from .search import PersonSearchMixin
 
 
@@ -152,28 +152,10 @@ class DuesBracketForm(forms.ModelForm):
 
 
 @admin.register(DuesBracket)
-class DuesBracketAdmin(GuardedHistoryAdmin):
-    """Portal-wide configuration: every staff member reads it, county staff change it."""
+class DuesBracketAdmin(CountyConfigAdminMixin, GuardedHistoryAdmin):
+    """Portal-wide configuration: every staff member reads it, county staff change, add
+    and delete brackets."""
 
     form = DuesBracketForm
     list_display = ["basis", "upper_limit", "rate", "fixed_amount", "max_fixed_amount"]
     list_filter = ["basis"]
-
-    def has_module_permission(self, request) -> bool:
-        return is_staff_member(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_staff_member(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return covers_root(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return covers_root(request.user)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return covers_root(request.user)
-
-    def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        super().save_model(request, obj, form, change)

@@ -13,11 +13,12 @@ from orgs.scoped_admin import ScopedImportExportAdmin
 from portal.exporting import log_export
 from portal.models import ExportChannel
 
+from ..history import mask_personal_value
 from ..models import Member
 from ..models.member import FULL_VIEW_PERMISSION
 from ..permissions import can_view_full_personal_data
 from ..resources import MemberResource
-from ..services.roster import mask_personal_value, member_create, member_update
+from ..services.roster import member_create, member_update
 from .search import PersonSearchMixin
 
 FIELDS = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.encryption import DerivedSliceField, EncryptedKeyField
+from core.periods import add_years
 from orgs.models import Organization, mobile_validator
 from orgs.scope import ScopedQuerySet
 
@@ -58,21 +58,11 @@ def name_validator(value: str) -> None:
         )
 
 
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 class MemberQuerySet(ScopedQuerySet):
     scope_prefix = "organization__"
 
     def active(self) -> MemberQuerySet:
         return self.filter(status=MemberStatus.ACTIVE)
-
-    def in_subtree(self, org: Organization) -> MemberQuerySet:
-        return self.filter(organization__path__startswith=org.path)
 
 
 class Member(models.Model):

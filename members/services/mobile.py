@@ -15,12 +15,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.periods import add_months
 from orgs.models import Organization
 from orgs.scope import can_edit_path
 
 from ..models import Member
 from ..models.member import MemberQuerySet
-from .pipeline import add_months
 
 
 def lost_contact_months() -> int:
@@ -45,7 +45,7 @@ def lost_contact_members(*, org: Organization, today: datetime.date) -> MemberQu
     """Mobile members of `org`'s subtree with no contact recorded, or none for the
     configured number of months (one query when evaluated)."""
     return (
-        mobile_members(Member.objects.in_subtree(org))
+        mobile_members(Member.objects.within(org))
         .filter(lost_contact_q(today))
         .select_related("organization")
         .order_by("organization__path", "last_contact_on", "name", "pk")

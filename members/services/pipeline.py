@@ -8,7 +8,6 @@ from DevelopmentRule (editable by county staff); defaults.py fills in any missin
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import uuid
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.periods import add_months, whole_months_between
 from core.submissions import claim, settle
 from orgs.models import Organization
 from orgs.scope import can_edit_path, covers_root
@@ -45,25 +45,6 @@ PERSON_FIELDS = ("name", "id_number", "gender", "ethnicity", "education", "job",
 # Stages from which a case may still be closed: later the person is a Member, whose
 # status (停止党籍, 出党 …) is decided on the roster, not here.
 CLOSABLE_STAGES = (Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE)
-
-
-# --- months ----------------------------------------------------------------------------
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (or earlier), clamped to the end of a shorter month."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return datetime.date(year, month + 1, min(day.day, last))
-
-
-def months_between(start: datetime.date, end: datetime.date) -> int:
-    """Whole months completed from `start` to `end` (0 when `end` is earlier)."""
-    if end <= start:
-        return 0
-    months = (end.year - start.year) * 12 + end.month - start.month
-    while months > 0 and add_months(start, months) > end:
-        months -= 1
-    return months
 
 
 # --- rules -----------------------------------------------------------------------------
@@ -287,7 +268,7 @@ def case_advance(
                         )
                         % {
                             "since": _since(on, today),
-                            "m": months_between(case.activist_on, on),
+                            "m": whole_months_between(case.activist_on, on),
                             "day": earliest.isoformat(),
                         },
                     )
@@ -330,7 +311,7 @@ def case_advance(
                         _("接收为预备党员%(since)s仅 %(m)d 个月（最早可于 %(day)s 转正）。")
                         % {
                             "since": _since(on, today),
-                            "m": months_between(case.admitted_on, on),
+                            "m": whole_months_between(case.admitted_on, on),
                             "day": due.isoformat(),
                         },
                     )
@@ -581,7 +562,7 @@ def stall_of(
             ) % {
                 "name": case.name,
                 "stage": Stage(stage).label,
-                "m": months_between(started, today),
+                "m": whole_months_between(started, today),
                 "day": started.isoformat(),
                 "limit": limit,
             }
@@ -596,7 +577,7 @@ def stall_of(
                 "name": case.name,
                 "limit": figures[RuleKey.PROBATION_MONTHS] + case.probation_extended_months,
                 "day": due.isoformat(),
-                "m": months_between(due, today),
+                "m": whole_months_between(due, today),
             }
     return None
 
@@ -626,7 +607,7 @@ def stalled_cases(
     if user is not None:
         cases = cases.visible_to(user)
     if org is not None:
-        cases = cases.filter(organization__path__startswith=org.path)
+        cases = cases.within(org)
     found = []
     for case in cases.select_related("organization"):
         stall = stall_of(case, figures=figures, today=today)

@@ -1,8 +1,8 @@
-"""Writes to the roster from the portal and the admin, and the member history they leave.
+"""Writes to the roster from the portal and the admin.
 
 The same Member.full_clean() as the importer guards every write; the acting user and a
-reason are recorded in the member's history (simple-history), which is read back here with
-ID numbers and phones masked unless the reader holds the full-view permission.
+reason are recorded in the member's history (simple-history), which members.history reads
+back for the member's page.
 """
 
 from __future__ import annotations
@@ -16,20 +16,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.history import FieldChange, HistoryEntry
 from core.submissions import claim, settle
 from orgs.models import Organization
 from orgs.scope import can_edit_path
 
-from ..identity import mask_id_number, mask_phone
 from ..models import Member
 from ..models.member import ALREADY_A_MEMBER
-from ..permissions import can_view_full_personal_data
-
-PERSONAL_MASKS = {"id_number": mask_id_number, "phone": mask_phone}
-HISTORY_LIMIT = 50
-# Changes are listed in the order of the form, not alphabetically by field name.
-FIELD_ORDER = {f.name: i for i, f in enumerate(Member._meta.fields)}
 
 
 def _require_editable(user: Any, org: Organization | None) -> None:
@@ -105,76 +97,3 @@ def member_update(
             raise EditConflict(_conflict_message(member.pk))
         _require_editable(user, member.organization)
         return _save(member, user=user, reason=reason or _("修改党员信息"))
-
-
-# --- history ----------------------------------------------------------------------------
-
-
-def mask_personal_value(field_name: str, value: Any, *, unmasked: bool) -> Any:
-    """An ID number or phone as the reader may see it; other values unchanged."""
-    mask = PERSONAL_MASKS.get(field_name)
-    if mask is None or unmasked or not value:
-        return value
-    return mask(str(value))
-
-
-def _display(name: str, value: Any, *, unmasked: bool, org_names: dict[int, str]) -> str:
-    if value is None or value == "":
-        return "—"
-    if name in PERSONAL_MASKS:
-        return mask_personal_value(name, value, unmasked=unmasked)
-    if name == "organization":
-        # The member's earlier organisation may lie outside the reader's scope.
-        return org_names.get(value, _("（管辖范围外的组织）"))
-    model_field = Member._meta.get_field(name)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-def member_history(
-    *, member: Member, user: Any, limit: int = HISTORY_LIMIT
-) -> tuple[list[HistoryEntry], bool]:
-    """The newest `limit` history records of `member`, each with the fields it changed,
-    and whether older records exist (two queries)."""
-    records = list(
-        member.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )
-    unmasked = can_view_full_personal_data(user)
-    org_ids = {record.organization_id for record in records}
-    org_names = dict(
-        Organization.objects.visible_to(user).filter(pk__in=org_ids).values_list("pk", "name")
-    )
-    entries = []
-    for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
-        changes = []
-        if older is not None and newer.history_type == "~":
-            delta = newer.diff_against(older)
-            for change in sorted(delta.changes, key=lambda c: FIELD_ORDER.get(c.field, 0)):
-                changes.append(
-                    FieldChange(
-                        label=str(Member._meta.get_field(change.field).verbose_name),
-                        old=_display(
-                            change.field, change.old, unmasked=unmasked, org_names=org_names
-                        ),
-                        new=_display(
-                            change.field, change.new, unmasked=unmasked, org_names=org_names
-                        ),
-                    )
-                )
-        entries.append(
-            HistoryEntry(
-                when=newer.history_date,
-                user=newer.history_user,
-                action=newer.get_history_type_display(),
-                reason=newer.history_change_reason or "",
-                changes=changes,
-            )
-        )
-    return entries, len(records) > limit

@@ -34,8 +34,8 @@ def training_totals(org: Organization, year: int) -> list[TrainingTotal]:
     recorded training (one query). A record counts where the person belonged when it was
     entered, so later transfers do not move past hours."""
     rows = (
-        TrainingRecord.objects.filter(
-            organization__path__startswith=org.path,
+        TrainingRecord.objects.within(org)
+        .filter(
             attended_on__gte=datetime.date(year, 1, 1),
             attended_on__lte=datetime.date(year, 12, 31),
         )

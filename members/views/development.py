@@ -32,6 +32,7 @@ from ..forms_pipeline import (
     CloseCaseForm,
     ExtendProbationForm,
 )
+from ..history import case_history
 from ..identity import mask_phone
 from ..models import DevelopmentCase, RuleKey, Stage
 from ..permissions import can_view_full_personal_data
@@ -83,7 +84,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = DevelopmentCase.objects.visible_to(request.user).select_related("organization")
     org_path = {code: p for code, _n, p, _d in orgs}.get(form.value("org"))
     if org_path:
-        cases = cases.filter(organization__path__startswith=org_path)
+        cases = cases.within(org_path)
     if form.value("q"):
         cases = cases.filter(name__contains=form.value("q"))
     if form.value("stage"):
@@ -120,7 +121,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     figures = rules()
     records = list(case.training_records.order_by("attended_on", "pk"))
-    history = case.history.select_related("history_user").order_by("-history_date", "-pk")[:20]
+    history, more_history = case_history(case=case, user=request.user)
     stage = next_stage(case)
     show_full = can_view_full_personal_data(request.user)
     return render(
@@ -144,6 +145,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_close": not case.closed_on
             and case.stage in (Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE),
             "history": history,
+            "more_history": more_history,
         },
     )
 

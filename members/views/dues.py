@@ -14,27 +14,18 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.periods import add_months, month_start
 from core.years import FIRST_YEAR
 from orgs.models import Organization
-from orgs.scope import can_edit_path, get_visible_or_404
+from orgs.scope import can_edit_path, get_visible_or_404, in_subtree
 
+from ..dues.collection import collection_by_organization
+from ..dues.findings import arrears, arrears_window, lapse_window, six_month_flags
+from ..dues.rates import load_brackets
+from ..dues.recording import DuesSheetError, save_month_sheet
+from ..dues.sheet import fill_in_full, month_sheet, sheet_totals
 from ..forms_dues import DuesSheetForm, OrgMonthForm
 from ..selectors import active_member_counts, dues_collection
-from ..services.dues import (
-    DuesSheetError,
-    add_months,
-    arrears,
-    arrears_window,
-    collection_by_organization,
-    fill_in_full,
-    lapse_window,
-    load_brackets,
-    month_sheet,
-    month_start,
-    save_month_sheet,
-    sheet_totals,
-    six_month_flags,
-)
 
 #: rows of the arrears and six-month lists shown on the overview (the counts are exact)
 LIST_LIMIT = 30
@@ -60,7 +51,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         org = by_code.get(form.cleaned_data["org"]) or org
         month = form.cleaned_data["month"] or month
-    subtree = [o for o in organizations if o.path.startswith(org.path)]
+    subtree = [o for o in organizations if in_subtree(o.path, org)]
     counts = active_member_counts(o.id for o in subtree)
     flags = six_month_flags(org, today)
     owed = arrears(org, today)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.counting import CachedCountPaginator
+from core.downloads import download_response
 from core.pagination import SingleScanPaginator
 from core.registry import get_kind
 from core.sorting import sort_links
@@ -30,10 +31,11 @@ from portal.models import ExportChannel, ExportLog
 
 from ..filters import MemberFilterForm, filter_members
 from ..forms import MemberForm
+from ..history import member_history
 from ..identity import mask_id_number
 from ..models import Member
 from ..permissions import can_view_full_personal_data
-from ..services.roster import EditConflict, member_create, member_history, member_update
+from ..services.roster import EditConflict, member_create, member_update
 from ..signals import full_data_viewed
 
 PAGE_SIZE = 50
@@ -206,9 +208,7 @@ def member_export(request: HttpRequest) -> HttpResponse:
         conditions=_describe_filters(form),
     )
     filename = f"members-{option.code if option else 'all'}-{timezone.localdate():%Y%m%d}.{fmt}"
-    response = HttpResponse(content, content_type=FORMATS[fmt]().get_content_type())
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(content, filename)
 
 
 def _describe_filters(form) -> str:

@@ -72,7 +72,7 @@ def training(request: HttpRequest) -> HttpResponse:
         "total_hours": sum((t.hours for t in totals), Decimal("0")),
         "total_records": sum(t.records for t in totals),
         "recent": TrainingRecord.objects.visible_to(request.user)
-        .filter(organization__path__startswith=org.path)
+        .within(org)
         .select_related("organization", "member", "case")[:RECENT],
         "form": form,
         "has_members": form is not None and form.fields["member"].queryset.exists(),

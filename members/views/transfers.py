@@ -139,7 +139,7 @@ def mobile_list(request: HttpRequest) -> HttpResponse:
     members = mobile_members(Member.objects.visible_to(request.user)).select_related("organization")
     org_path = {code: p for code, _n, p, _d in orgs}.get(org_code)
     if org_path:
-        members = members.filter(organization__path__startswith=org_path)
+        members = members.within(org_path)
     if lost_only:
         members = members.filter(lost_contact_q(today))
     members = members.order_by("organization__path", "name", "pk")

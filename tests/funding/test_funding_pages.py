@@ -64,7 +64,7 @@ def test_staff_see_their_top_organisation_and_its_children(client, bob, lines):
     # Rates are written out, the bar is decoration only.
     assert "25.0%" in body
     assert 'aria-hidden="true"' in body
-    assert "140000.00" in body
+    assert "140,000.00" in body
 
 
 def test_the_year_defaults_to_the_current_one(client, bob, lines):
@@ -140,10 +140,29 @@ def test_a_line_shows_its_instalments_and_history(client, bob, lines):
     body = response.content.decode()
     assert response.status_code == 200
     assert "2025-03-01" in body
-    assert "20000.00" in body
+    assert "20,000.00" in body
     assert "25.0%" in body
     assert "登记拨付 20000 元" in body  # the history's reason
     assert "登记一笔拨付" in body
+
+
+def test_a_budget_change_is_in_the_lines_history_in_yuan(client, bob, lines):
+    line = lines["A1"]
+    line.budget = Decimal("90000")
+    line._history_user = bob
+    line._change_reason = "追加预算"
+    line.save()
+    client.force_login(bob)
+    body = client.get(line_url("F-A1")).content.decode()
+    assert "预算金额（元）：80,000.00 → 90,000.00" in body
+    assert "追加预算" in body
+
+
+def test_an_instalment_shows_the_new_disbursed_total_in_the_lines_history(client, bob, lines):
+    client.force_login(bob)
+    body = client.get(line_url("F-A1")).content.decode()
+    # The total is kept on the row by the instalment service, not edited in a form.
+    assert "已拨付金额（元）：0.00 → 20,000.00" in body
 
 
 def test_an_outsider_cannot_open_a_line_nor_record_a_disbursement(client, charlie, lines):

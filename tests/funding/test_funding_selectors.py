@@ -10,7 +10,6 @@ import pytest
 from funding.models import FundLine
 from funding.selectors import (
     FundTotals,
-    execution_rate,
     fund_overview,
     fund_totals,
     fund_years,
@@ -122,9 +121,10 @@ def test_years_offer_the_subtree_years_and_the_current_one(tree, lines):
     assert fund_years(tree["B1"], include=2019) == sorted({YEAR, current, 2019}, reverse=True)
 
 
-def test_execution_rate_rounds_to_one_decimal_and_is_none_without_budget():
-    assert execution_rate(Decimal("3"), Decimal("1")) == Decimal("33.3")
-    assert execution_rate(Decimal("0"), Decimal("0")) is None
+def test_execution_rate_rounds_half_up_to_one_decimal_and_is_none_without_budget():
+    assert FundTotals(Decimal("3"), Decimal("1")).rate == Decimal("33.3")
+    assert FundTotals(Decimal("400"), Decimal("49")).rate == Decimal("12.3")
+    assert FundTotals(Decimal("0"), Decimal("0")).rate is None
 
 
 @pytest.mark.parametrize("count", [1, 30])

@@ -85,7 +85,7 @@ def test_a_village_exactly_at_the_standard_is_fine_one_cent_below_is_warned(tree
     assert finding.org_name == "甲二村支部"
     assert finding.severity == "warning"
     assert finding.message == (
-        "2025 年工作经费预算 79999.99 元，低于村级组织工作经费标准 80000.00 元（差 0.01 元）。"
+        "2025 年工作经费预算 79,999.99 元，低于村级组织工作经费标准 80,000.00 元（差 0.01 元）。"
     )
 
 
@@ -115,7 +115,7 @@ def test_a_community_has_its_own_standard(tree):
     make_line(short, "W-S2", "149999.99")
     warned = by_org(tree["B"], FUND_BELOW_STANDARD)
     assert "S1" not in warned
-    assert "低于社区工作经费标准 150000.00 元" in warned["S2"].message
+    assert "低于社区工作经费标准 150,000.00 元" in warned["S2"].message
 
 
 def test_a_later_standard_applies_from_its_year(tree):
@@ -127,7 +127,7 @@ def test_a_later_standard_applies_from_its_year(tree):
         community_work_fund=Decimal("150000"),
         organ_activity_rate=Decimal("2"),
     )
-    assert "标准 90000.00 元" in by_org(tree["A1"], FUND_BELOW_STANDARD)["A1"].message
+    assert "标准 90,000.00 元" in by_org(tree["A1"], FUND_BELOW_STANDARD)["A1"].message
 
 
 # --- organ branches --------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def test_organ_activity_funds_are_checked_against_the_share_of_payroll(tree, org
     warned = by_org(organs["JG"], FUND_BELOW_STANDARD)
     assert set(warned) == {"JG2"}
     assert warned["JG2"].message == (
-        "2025 年活动经费预算 19999.99 元，低于工资总额 1000000.00 元的 2%（20000.00 元）。"
+        "2025 年活动经费预算 19,999.99 元，低于工资总额 1,000,000.00 元的 2%（20,000.00 元）。"
     )
     assert findings(organs["JG"], PAYROLL_MISSING) == []
 
@@ -194,8 +194,8 @@ def test_the_county_one_cent_below_the_line_is_warned_with_the_figures(tree):
     [finding] = findings(tree["C"], COUNTY_BELOW_BUDGET_LINE)
     assert (finding.org_code, finding.severity) == ("C", "danger")
     assert finding.message == (
-        "2025 年财政预算安排的党建经费 499999.99 元，占上年（2024 年）一般公共预算收入 "
-        "1000.00 万元的 5.00%，低于 5% 的要求（应不少于 500000.00 元）。"
+        "2025 年财政预算安排的党建经费 499,999.99 元，占上年（2024 年）一般公共预算收入 "
+        "1,000.00 万元的 5.0%，低于 5% 的要求（应不少于 500,000.00 元）。"
     )
 
 
@@ -248,7 +248,7 @@ def test_after_the_third_quarter_lines_below_half_executed_are_warned(tree):
     [finding] = findings(tree["C"], FUND_NOT_DISBURSED, today=october)
     assert (finding.line_code, finding.org_code, finding.severity) == ("L-LOW", "A2", "warning")
     assert finding.message == (
-        "经费 L-LOW（工作经费）预算 80000.00 元，已拨付 39999.99 元，执行率 50.0%；"
+        "经费 L-LOW（工作经费）预算 80,000.00 元，已拨付 39,999.99 元，执行率 50.0%；"
         "2025 年第三季度结束后应达到 50%。"
     )
     assert findings(tree["C"], FUND_NOT_DISBURSED, today=datetime.date(YEAR, 9, 30)) == []
@@ -408,4 +408,4 @@ def test_funding_findings_show_on_the_organisation_page(client, tree, alice):
     client.force_login(alice)
     page = client.get(reverse("orgs:detail", args=["A"])).content.decode()
     assert "甲一村支部：" in page
-    assert "80000" in page
+    assert "80,000.00" in page

@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.periods import add_months, month_start
+from members.dues.findings import arrears, six_month_flags
 from members.models import DuesRecord, Member
-from members.services.dues import add_months, arrears, month_start, six_month_flags
 from tests.factories import make_member
 
 D = Decimal
@@ -154,6 +155,19 @@ def test_the_overview_shows_collection_per_organisation_and_the_flags(client, bo
     assert "半年未缴" in content  # never paid anything: flagged
     assert "不会自动改变" in content
     assert "乙村人" not in content
+
+
+def test_the_summary_and_the_rows_round_the_collection_rate_alike(client, bob, tree, people):
+    # 49 of 400 is 12.25 %: half up everywhere (core.numbers.rate), never 12.2 in one place.
+    this_month = month_start(datetime.date.today())
+    pay(people["regular"], this_month, due="400", paid="49")
+    client.force_login(bob)
+    response = overview(client, org="A1", month=f"{this_month:%Y-%m}")
+    content = response.content.decode()
+    assert response.context["collection"]["rate"] == D("12.3")
+    assert [row.rate for row, _url, _o, _f in response.context["rows"]] == [D("12.3")]
+    assert content.count("12.3%") == 2
+    assert "12.2%" not in content
 
 
 def test_the_overview_stays_inside_the_scope(client, charlie, sam, tree, people):

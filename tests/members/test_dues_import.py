@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.importing import run_import
+from core.periods import add_months, month_start
 from core.tables import read_table
 from members.dues_resources import DuesResource
 from members.models import DuesRecord
-from members.services.dues import add_months, month_start
 from portal.exporting import export_file
 from portal.models import ExportLog
 from tests.factories import make_member

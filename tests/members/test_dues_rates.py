@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from members.dues.rates import basis_for, dues_for, figures_for
 from members.models import DuesBasis, DuesBracket
-from members.services.dues import basis_for, dues_for, figures_for
 from tests.factories import make_member
 
 D = Decimal

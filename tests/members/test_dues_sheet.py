@@ -12,15 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.periods import add_months, month_start
+from members.dues.recording import DuesSheetError, save_month_sheet
+from members.dues.sheet import SheetEntry, month_sheet
 from members.models import DuesRecord
-from members.services.dues import (
-    DuesSheetError,
-    SheetEntry,
-    add_months,
-    month_sheet,
-    month_start,
-    save_month_sheet,
-)
 from tests.factories import make_member
 
 D = Decimal

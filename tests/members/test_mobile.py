@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.periods import add_months
 from members.services.mobile import lost_contact_members, record_contact
-from members.services.pipeline import add_months
 from members.warnings import register_org_warnings
 from tests.factories import make_member
 

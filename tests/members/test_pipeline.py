@@ -9,15 +9,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.periods import add_months, whole_months_between
 from members.models import DevelopmentCase, DevelopmentRule, Member, Stage, TrainingRecord
 from members.services.pipeline import (
-    add_months,
     case_add_training,
     case_advance,
     case_close,
     case_create,
     case_extend_probation,
-    months_between,
     rule,
     stalled_cases,
 )
@@ -86,9 +85,9 @@ def test_rules_come_from_the_table_and_fall_back_to_defaults(db):
 def test_months_are_counted_in_whole_calendar_months():
     assert add_months(datetime.date(2024, 1, 31), 1) == datetime.date(2024, 2, 29)
     assert add_months(datetime.date(2024, 3, 15), -15) == datetime.date(2022, 12, 15)
-    assert months_between(datetime.date(2024, 1, 15), datetime.date(2024, 8, 14)) == 6
-    assert months_between(datetime.date(2024, 1, 15), datetime.date(2024, 8, 15)) == 7
-    assert months_between(datetime.date(2024, 1, 31), datetime.date(2024, 2, 29)) == 1
+    assert whole_months_between(datetime.date(2024, 1, 15), datetime.date(2024, 8, 14)) == 6
+    assert whole_months_between(datetime.date(2024, 1, 15), datetime.date(2024, 8, 15)) == 7
+    assert whole_months_between(datetime.date(2024, 1, 31), datetime.date(2024, 2, 29)) == 1
 
 
 # --- application -----------------------------------------------------------------------

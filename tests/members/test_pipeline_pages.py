@@ -93,6 +93,20 @@ def test_the_detail_shows_the_gates_and_masks_personal_data(client, bob, tree):
     assert "确定为预备党员" in content
 
 
+def test_the_detail_lists_the_steps_taken_with_personal_data_masked(client, bob, tree):
+    case = candidate(bob, tree["A1"], name="孙立", seq=3)
+    case.phone = "13700001111"
+    case._history_user = bob
+    case.save()
+    client.force_login(bob)
+    content = client.get(case.get_absolute_url()).content.decode()
+    assert "办理记录" in content
+    assert "确定为发展对象" in content  # the step's reason
+    assert "入党积极分子 → 发展对象" in content
+    assert "139****5678 → 137****1111" in content
+    assert "13700001111" not in content
+
+
 def test_charlie_cannot_open_a_case_of_a_and_sam_reads_without_actions(
     client, bob, charlie, sam, tree
 ):

@@ -37,7 +37,7 @@ def test_an_internal_transfer_waits_and_the_sender_stays_responsible(bob, member
     assert transfer.requested_by == bob
     member.refresh_from_db()
     assert member.organization == tree["A1"]
-    assert Member.objects.in_subtree(tree["A"]).filter(pk=member.pk).exists()
+    assert Member.objects.within(tree["A"]).filter(pk=member.pk).exists()
 
 
 def test_accepting_moves_the_one_member_record_with_history(bob, charlie, member, tree):
