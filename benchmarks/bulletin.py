@@ -1,4 +1,4 @@
-"""The PDF progress bulletin (issue 7, Performance): a county (≈ 300 organisations, 20,000
+"""The PDF progress bulletin, performance: a county (≈ 300 organisations, 20,000
 members) in ≤ 10 s and ≤ 500 MB peak memory; a city (≈ 2,000 organisations, 500,000
 members) in ≤ 60 s.
 
@@ -109,7 +109,7 @@ def child_bulletin() -> dict:
     from core.pdf import render_pdf
     from core.periods import Period
     from orgs.models import Organization
-    from reports.bulletin import bulletin_html
+    from reports.bulletin_content import bulletin_html
 
     root = _root()
     period = Period.quarter_of(timezone.localdate()).previous
@@ -118,7 +118,7 @@ def child_bulletin() -> dict:
     with Timer() as rendering:
         data, pages = render_pdf(html)
     return {
-        "organisations": Organization.objects.filter(path__startswith=root.path).count(),
+        "organisations": Organization.objects.within(root).count(),
         "figures_seconds": round(figures.seconds, 2),
         "queries": len(queries),
         "render_seconds": round(rendering.seconds, 2),

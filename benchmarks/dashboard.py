@@ -1,4 +1,4 @@
-"""The dashboard `/` for the city scope (issue 7, Performance): ≤ 300 ms server time with a
+"""The dashboard `/` for the city scope, performance: ≤ 300 ms server time with a
 constant number of queries.
 
     python benchmarks/dashboard.py [--repeat 5] [--rounds 2] [--no-computed]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from accounts.models import User
-from core.periods import QUARTER, Period
+from core.periods import Period
 from orgs.models import Organization
-from reports.bulletin import request_bulletin
+from reports.bulletin_runs import request_bulletin
 from reports.models import Bulletin
 
 from .calendar import closed_quarters, demo_today
@@ -22,7 +22,7 @@ def build_demo_bulletins() -> str:
         return "进展通报：无演示县，跳过"
     built = []
     for quarter in closed_quarters(demo_today()):
-        period = Period(QUARTER, quarter.year, quarter.number)
+        period = Period.of_quarter(quarter)
         if Bulletin.objects.filter(
             organization=county, period_kind=period.kind, year=period.year, number=period.number
         ).exists():

@@ -15,31 +15,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from core.downloads import download_response
 from core.forms import FastSelect, ServiceErrorsMixin
 from core.periods import Period
 from orgs.models import Organization
 from orgs.options import OrgOption, org_choices
 from orgs.scope import get_visible_or_404, scope_q
 
-from .bulletin import (
-    GENERATE_ROLES,
-    download_name,
-    is_pending,
-    is_stale,
-    request_bulletin,
-)
+from .bulletin_runs import GENERATE_ROLES, download_name, is_pending, is_stale, request_bulletin
 from .models import Bulletin
+from .views import offered_quarters
 
 PAGE_SIZE = 30
-#: quarters offered in the form, the running one included
-QUARTERS_OFFERED = 8
 #: seconds between reloads while a bulletin on the page is being built
 REFRESH_SECONDS = 5
 
@@ -52,15 +46,6 @@ def generate_options(user: Any) -> list[OrgOption]:
         .values_list("code", "name", "path", "depth")
     )
     return [OrgOption(*row) for row in rows]
-
-
-def offered_quarters(today=None) -> list[Period]:
-    period = Period.quarter_of(today or timezone.localdate())
-    quarters = []
-    for _index in range(QUARTERS_OFFERED):
-        quarters.append(period)
-        period = period.previous
-    return quarters
 
 
 class BulletinRequestForm(ServiceErrorsMixin, forms.Form):
@@ -146,22 +131,15 @@ def bulletin_request(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def bulletin_download(request: HttpRequest, pk: int) -> FileResponse:
+def bulletin_download(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = get_visible_or_404(
         Bulletin.objects.select_related("organization"), request.user, pk=pk
     )
     if bulletin.status != Bulletin.Status.DONE or not bulletin.file:
         raise Http404
     try:
-        handle = bulletin.file.open("rb")
+        with bulletin.file.open("rb") as handle:
+            content = handle.read()
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(
-        handle,
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=download_name(bulletin),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(content, download_name(bulletin))

@@ -27,6 +27,15 @@ have no previous value), a member's organisation, a member's gender, education a
 date, a project's investment figures, the 标准化 score sheets of the period's year, and the
 member counts inside the health rules.
 
+Writing the figures: `Figure.display`, `previous_display` and `change_text` are what the
+dashboard and the bulletin print. Counts, rates and scores as `charts.format_number`
+writes them (12,345名, 85.3%, 80分). Sums of money have one form, `core.numbers.money`:
+two decimals and thousands separators (1,441,000.00元, ▲ 374,000.00元), for the figures
+declared `money` and for every amount in 元 or 万元 the bulletin prints beside them (the
+`yuan` template filter); never a bare 1441000.
+
+The figures themselves are declared in `reports.figure_table`.
+
 Cost: a constant number of queries whatever the size of the tree (about 45 for
 `overview`, which computes the period and the one before, and `ranking` together). A past
 period cannot change under this rule except by back-dated entries, so its computed
@@ -38,35 +47,32 @@ its last change, so a moved or edited organisation is computed afresh.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.choices import ListStatus
-from assessments.figures import QuarterFigures, quarter_figures, quarter_figures_by_child
-from assessments.health import RULE_LABELS, RULE_ORDER, Finding, findings_for
-from assessments.issuing import Quarter
-from assessments.standards import Figures as StandardFigures
-from assessments.standards import standards_overview
-from core.periods import Period
-from funding.selectors import FundTotals, fund_totals, totals_by_child
-from funding.sites_selectors import SiteFigures, site_figures
-from members.choices import Category
+from assessments.health.findings import Finding
+from assessments.health.rules import findings_for
+from assessments.standards.selectors import standards_overview
+from checklists.figures import QuarterFigures, quarter_figures, quarter_figures_by_child
+from core.numbers import money
+from core.periods import Period, Quarter
+from funding.selectors import fund_totals, totals_by_child
+from funding.sites_selectors import site_figures
 from members.selectors import counts_by, counts_by_child, new_members
-from orgs.choices import OrgKind
 from orgs.models import Organization
+from orgs.scope import PATH_STEP
 
 from .charts import format_number
+from .figure_table import FIGURE_TABLE, GroupSpec, Slot
+from .snapshot import ChildFigures, Snapshot
 
-TENTH = Decimal("0.1")
 CACHE_VERSION = 3
 
 Number = int | Decimal
@@ -76,7 +82,8 @@ Number = int | Decimal
 @dataclass(frozen=True)
 class Figure:
     """One key figure: its value for the period and the period before (None: unknown or
-    not applicable), the unit it is shown in and the list behind it."""
+    not applicable), the unit it is shown in and the list behind it. `money`: a sum of
+    yuan (see the module docstring)."""
 
     key: str
     label: str
@@ -84,6 +91,7 @@ class Figure:
     previous: Number | None
     unit: str
     url: str
+    money: bool = False
 
     @property
     def change(self) -> Number | None:
@@ -100,10 +108,22 @@ class Figure:
             return None
         return "up" if change > 0 else "down" if change < 0 else "same"
 
+    def text(self, value: Number | None) -> str:
+        """`value` with the unit, as this figure is written (— when unknown)."""
+        if value is None:
+            return "—"
+        if self.money:
+            return f"{money(value)}{self.unit}"
+        return format_number(value, self.unit)
+
     @property
     def display(self) -> str:
         """The value with its unit as the page and the bulletin print it."""
-        return format_number(self.value, self.unit)
+        return self.text(self.value)
+
+    @property
+    def previous_display(self) -> str:
+        return self.text(self.previous)
 
     @property
     def change_text(self) -> str:
@@ -114,7 +134,7 @@ class Figure:
         if change == 0:
             return _("持平")
         arrow = "▲" if change > 0 else "▼"
-        return f"{arrow} {format_number(abs(change), self.unit)}"
+        return f"{arrow} {self.text(abs(change))}"
 
 
 @dataclass(frozen=True)
@@ -122,6 +142,12 @@ class FigureGroup:
     key: str
     title: str
     figures: list[Figure]
+
+    @property
+    def parts(self) -> list[Figure]:
+        """The figures without the group's total (the members by category, the projects by
+        stage, the findings by rule …), as the charts draw them."""
+        return [f for f in self.figures if f.key != f"{self.key}_total"]
 
 
 @dataclass(frozen=True)
@@ -168,43 +194,7 @@ def as_of_for(period: Period, *, today: datetime.date | None = None) -> datetime
     return min(period.last_day, today)
 
 
-def quarter_of(period: Period) -> Quarter:
-    year, number = period.quarter.year, period.quarter.number
-    return Quarter(year, number)
-
-
 # --- the computed figures of one period (cached) -------------------------------------------
-@dataclass
-class ChildFigures:
-    """The raw figures of one child's subtree, for the ranking."""
-
-    org_id: int
-    code: str
-    name: str
-    path: str
-    members: int = 0
-    lists: QuarterFigures | None = None
-    standards_rate: Decimal | None = None
-    execution_rate: Decimal | None = None
-    findings: int = 0
-
-
-@dataclass
-class Snapshot:
-    """Everything computed for one subtree and period; plain values, so it can be cached."""
-
-    as_of: datetime.date
-    kinds: dict[str, int]
-    members: dict[str, int]
-    new_members: int
-    lists: QuarterFigures
-    standards: StandardFigures
-    funds: FundTotals
-    sites: SiteFigures
-    findings_by_rule: dict[str, int]
-    children: list[ChildFigures] = field(default_factory=list)
-
-
 def _cache_key(org: Organization, period: Period, as_of: datetime.date) -> str:
     changed = org.updated_at.timestamp() if org.updated_at else 0
     return f"reports:figures:{CACHE_VERSION}:{org.pk}:{org.path}:{changed}:{period}:{as_of}"
@@ -271,13 +261,10 @@ def _compute(
     # Dated selectors get `as_of` only for a past day: today's figures then come from the
     # very calls the funding, venue and member pages make.
     past = as_of if as_of < today else None
-    quarter = quarter_of(period)
+    quarter = period.quarter
     year = period.year
     kinds = dict(
-        Organization.objects.filter(path__startswith=org.path)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .order_by()
+        Organization.objects.within(org).values_list("kind").annotate(n=Count("id")).order_by()
     )
     members = {value: n for value, _label, n in counts_by(org, "category", as_of=past)}
     standards = standards_overview(org, year)
@@ -309,19 +296,17 @@ def _children(
 ) -> list[ChildFigures]:
     """Each child's figures in a constant number of queries: the children, members by
     child (counts_by_child), the quarter's lists grouped by child (the aggregates of
-    assessments.figures.quarter_figures), funds by child (totals_by_child); 达标 from the
+    checklists.figures.quarter_figures), funds by child (totals_by_child); 达标 from the
     standards overview and findings from the list already computed."""
     children = [
         ChildFigures(org_id=pk, code=code, name=name, path=path)
-        for pk, code, name, path in Organization.objects.filter(
-            path__startswith=org.path, depth=org.depth + 1
-        )
+        for pk, code, name, path in Organization.objects.children_of(org)
         .order_by("path")
         .values_list("pk", "code", "name", "path")
     ]
     if not children:
         return []
-    width = (org.depth + 1) * Organization.steplen
+    width = len(org.path) + PATH_STEP
     members = counts_by_child(org, as_of=past)
     lists = quarter_figures_by_child(org=org, quarter=quarter)
     standards_by_id = {c.organization.pk: c.figures for c in standards.children}
@@ -342,245 +327,46 @@ def _children(
     return children
 
 
-def _tenth(value: Any) -> Decimal | None:
-    # As assessments.figures rounds its average (SQLite returns a float).
-    return None if value is None else Decimal(value).quantize(TENTH, ROUND_HALF_UP)
-
-
 # --- overview ------------------------------------------------------------------------------
-def _url(name: str, *args: Any, **params: Any) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return reverse(name, args=args) + (f"?{query}" if query else "")
-
-
 def overview(
     *, org: Organization, period: Period, today: datetime.date | None = None, cached: bool = True
 ) -> Overview:
-    """Every key figure of `org`'s subtree for `period` beside the previous period's (the
-    caller has checked that the user may see `org`)."""
+    """Every key figure of `org`'s subtree for `period` beside the previous period's, as
+    `reports.figure_table` declares them (the caller has checked that the user may see
+    `org`)."""
     today = today or timezone.localdate()
     now = snapshot(org=org, period=period, today=today, cached=cached)
     before = snapshot(org=org, period=period.previous, today=today, cached=cached)
-    quarter = quarter_of(period)
-    code = org.code
-    lists_url = _url("checklists:review_list", year=quarter.year, quarter=quarter.number)
-    groups = [
-        FigureGroup(
-            "organizations",
-            _("党组织"),
-            [
-                Figure(
-                    "organizations_total",
-                    _("党组织总数"),
-                    sum(now.kinds.values()),
-                    None,
-                    _("个"),
-                    _url("orgs:detail", code),
-                ),
-                *(
-                    Figure(
-                        f"organizations_{kind}",
-                        str(label),
-                        now.kinds.get(kind, 0),
-                        None,
-                        _("个"),
-                        _url("orgs:tree", kind=kind),
-                    )
-                    for kind, label in OrgKind.choices
-                ),
-            ],
-        ),
-        FigureGroup(
-            "members",
-            _("党员队伍"),
-            [
-                Figure(
-                    "members_total",
-                    _("党员总数"),
-                    sum(now.members.values()),
-                    sum(before.members.values()),
-                    _("名"),
-                    _url("members:list", org=code),
-                ),
-                *(
-                    Figure(
-                        f"members_{category}",
-                        str(label),
-                        now.members.get(category, 0),
-                        before.members.get(category, 0),
-                        _("名"),
-                        _url("members:list", org=code, category=category),
-                    )
-                    for category, label in Category.choices
-                ),
-                Figure(
-                    "members_new",
-                    _("本期发展党员"),
-                    now.new_members,
-                    before.new_members,
-                    _("名"),
-                    _url("members:list", org=code, status="all", sort="-joined"),
-                ),
-            ],
-        ),
-        FigureGroup(
-            "lists",
-            _("书记抓党建责任清单"),
-            [
-                Figure(
-                    "lists_issued",
-                    _("下发清单"),
-                    now.lists.issued,
-                    before.lists.issued,
-                    _("份"),
-                    lists_url,
-                ),
-                Figure(
-                    "lists_submission_rate",
-                    _("清单提交率"),
-                    now.lists.submission_rate,
-                    before.lists.submission_rate,
-                    "%",
-                    lists_url,
-                ),
-                Figure(
-                    "lists_on_time_rate",
-                    _("按时提交率"),
-                    now.lists.on_time_rate,
-                    before.lists.on_time_rate,
-                    "%",
-                    lists_url,
-                ),
-                Figure(
-                    "lists_average_score",
-                    _("清单平均得分"),
-                    now.lists.average_score,
-                    before.lists.average_score,
-                    _("分"),
-                    _url(
-                        "checklists:review_list",
-                        year=quarter.year,
-                        quarter=quarter.number,
-                        status=ListStatus.APPROVED,
-                    ),
-                ),
-            ],
-        ),
-        FigureGroup(
-            "standards",
-            _("标准化规范化建设"),
-            [
-                Figure(
-                    "standards_rate",
-                    _("达标率（已评）"),
-                    now.standards.rate_of_scored,
-                    before.standards.rate_of_scored,
-                    "%",
-                    _url("assessments:standards", org=code, year=period.year),
-                ),
-                Figure(
-                    "standards_scored",
-                    _("已评定党组织"),
-                    now.standards.scored,
-                    before.standards.scored,
-                    _("个"),
-                    _url("assessments:standards", org=code, year=period.year),
-                ),
-            ],
-        ),
-        FigureGroup(
-            "funds",
-            _("党建经费"),
-            [
-                Figure(
-                    "funds_execution_rate",
-                    _("经费执行率"),
-                    now.funds.rate,
-                    before.funds.rate,
-                    "%",
-                    _url("funding:index", org=code, year=period.year),
-                ),
-                Figure(
-                    "funds_budget",
-                    _("年度预算"),
-                    now.funds.budget,
-                    before.funds.budget,
-                    _("元"),
-                    _url("funding:index", org=code, year=period.year),
-                ),
-                Figure(
-                    "funds_disbursed",
-                    _("已拨付"),
-                    now.funds.disbursed,
-                    before.funds.disbursed,
-                    _("元"),
-                    _url("funding:index", org=code, year=period.year),
-                ),
-            ],
-        ),
-        FigureGroup(
-            "sites",
-            _("阵地建设项目"),
-            [
-                Figure(
-                    "sites_total",
-                    _("项目总数"),
-                    now.sites.total,
-                    before.sites.total,
-                    _("个"),
-                    _url("funding:sites", org=code),
-                ),
-                *(
-                    Figure(
-                        f"sites_{item.stage}",
-                        item.label,
-                        item.count,
-                        before.sites.count_of(item.stage),
-                        _("个"),
-                        _url("funding:sites", org=code, stage=item.stage),
-                    )
-                    for item in now.sites.by_stage
-                ),
-            ],
-        ),
-        FigureGroup(
-            "health",
-            _("组织体检发现的问题"),
-            [
-                Figure(
-                    "health_total",
-                    _("问题总数"),
-                    sum(now.findings_by_rule.values()),
-                    sum(before.findings_by_rule.values()),
-                    _("项"),
-                    _url("assessments:health", org=code),
-                ),
-                *(
-                    Figure(
-                        f"health_{rule}",
-                        str(RULE_LABELS[rule]),
-                        now.findings_by_rule.get(rule, 0),
-                        before.findings_by_rule.get(rule, 0),
-                        _("项"),
-                        _url("assessments:health", org=code, rule=rule),
-                    )
-                    for rule in sorted(
-                        set(now.findings_by_rule) | set(before.findings_by_rule),
-                        key=lambda r: RULE_ORDER.get(r, len(RULE_ORDER)),
-                    )
-                    if rule in RULE_LABELS
-                ),
-            ],
-        ),
-    ]
+    fill = {Slot.ORG: org.code, Slot.YEAR: period.year, Slot.QUARTER: period.quarter.number}
     return Overview(
         org=org,
         period=period,
         previous_period=period.previous,
         as_of=now.as_of,
         previous_as_of=before.as_of,
-        groups=groups,
+        groups=[_group(spec, now, before, fill) for spec in FIGURE_TABLE],
     )
+
+
+def _group(group: GroupSpec, now: Snapshot, before: Snapshot, fill: dict[Slot, Any]) -> FigureGroup:
+    shown = []
+    for spec in group.figures:
+        value = spec.read(now)
+        previous = spec.read(before) if spec.dated else None
+        if spec.only_when_found and not (value or previous):
+            continue
+        shown.append(
+            Figure(
+                spec.key,
+                str(spec.label),
+                value,
+                previous,
+                str(spec.unit),
+                spec.link.url(fill),
+                money=spec.money,
+            )
+        )
+    return FigureGroup(group.key, str(group.title), shown)
 
 
 # --- ranking -------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Celery tasks of the bulletins: thin wrappers around `reports.bulletin`.
+"""Celery tasks of the bulletins and the dashboard figures: thin wrappers around
+`reports.bulletin_runs` and `reports.figures`.
 
 PDF work is memory-hungry (WeasyPrint may not give memory back to the system), so it runs
 in the worker, whose processes are recycled by `CELERY_WORKER_MAX_MEMORY_PER_CHILD`, under
@@ -7,29 +8,34 @@ the bulletin's own time limits.
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
-from . import bulletin as bulletins
-from .bulletin import setting
+from core.periods import Period
+
+from . import bulletin_runs as bulletins
+from .figures import refresh, snapshot
 
 logger = logging.getLogger(__name__)
 
 
 def retry_delay(retries: int) -> int:
     """Seconds before the next attempt: the base delay, doubled after each failure."""
-    return setting("BULLETIN_RETRY_DELAY") * 2**retries
+    return settings.BULLETIN_RETRY_DELAY * 2**retries
 
 
 @shared_task(
     bind=True,
-    name="reports.tasks.generate_bulletin",
+    name=bulletins.GENERATE_TASK,
     # Safe to redeliver: generate() runs a record only while it is queued.
     acks_late=True,
-    max_retries=setting("BULLETIN_MAX_RETRIES"),
-    soft_time_limit=setting("BULLETIN_SOFT_TIME_LIMIT"),
-    time_limit=setting("BULLETIN_TIME_LIMIT"),
+    max_retries=settings.BULLETIN_MAX_RETRIES,
+    soft_time_limit=settings.BULLETIN_SOFT_TIME_LIMIT,
+    time_limit=settings.BULLETIN_TIME_LIMIT,
 )
 def generate_bulletin(self, bulletin_id: int) -> str | None:
     """Build one bulletin record. A curable failure is retried with a growing delay; the
@@ -57,8 +63,6 @@ def build_quarter_bulletins(today: str | None = None) -> dict[str, object]:
     """Daily (beat): the bulletins of the latest quarter that is due, for the county and
     every township. Idempotent: a finished bulletin is kept, so the runs after the first
     only retry what failed. `today` (ISO date) is for tests and manual runs."""
-    import datetime
-
     day = datetime.date.fromisoformat(today) if today else None
     period = bulletins.schedule_due_period(day)
     queued = bulletins.scheduled_bulletins(period)
@@ -81,18 +85,10 @@ def refresh_dashboard_figures() -> int:
     county (and city) and every township, and make sure the previous quarter's are cached,
     so that no visitor waits for the health rules of a whole county. Idempotent: it only
     fills the cache. Returns how many organisations it covered."""
-    from django.utils import timezone
-
-    from core.periods import Period
-    from orgs.choices import OrgLevel
-    from orgs.models import Organization
-
-    from .figures import refresh, snapshot
-
     period = Period.quarter_of(timezone.localdate())
-    levels = [OrgLevel.CITY, OrgLevel.COUNTY, OrgLevel.TOWNSHIP]
     count = 0
-    for org in Organization.objects.filter(level__in=levels).order_by("path"):
+    # The organisations that get scheduled bulletins: the county (and city) and townships.
+    for org in bulletins.scheduled_organizations():
         refresh(org=org, period=period)
         # A closed quarter's figures do not change (as of its last day): computed only when
         # they are not cached already.

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
-from assessments.health import chosen_or_top
+from assessments.health.selectors import chosen_or_top
+from core.downloads import download_response
 from core.forms import FastSelect
 from core.periods import QUARTER, Period
 from core.years import FIRST_YEAR
@@ -33,7 +34,7 @@ from portal.exporting import FORMATS
 from .charts import bar_chart, format_number, stacked_bar_chart
 from .figures import Overview, RankRow, overview, ranking
 
-#: quarters offered in the chooser, the running one included
+#: quarters offered in the dashboard's chooser and the bulletin form, the running one included
 QUARTERS_OFFERED = 8
 
 
@@ -170,7 +171,7 @@ def _charts(data: Overview, rows: list[RankRow]) -> list[ChartBlock]:
         ("sites", _("阵地建设项目（按状态）")),
         ("health", _("组织体检问题（按规则）")),
     ):
-        figures = [f for f in data.group(key).figures if not f.key.endswith("_total")]
+        figures = data.group(key).parts
         if key == "health" and not figures:
             continue
         blocks.append(
@@ -185,7 +186,7 @@ def _charts(data: Overview, rows: list[RankRow]) -> list[ChartBlock]:
                     chart_id=f"chart-{key}",
                 ),
                 (_("项目"), _("本期"), _("上期")),
-                [(f.label, f.display, format_number(f.previous, f.unit)) for f in figures],
+                [(f.label, f.display, f.previous_display) for f in figures],
             )
         )
     return blocks
@@ -294,10 +295,7 @@ def figures_export(request: HttpRequest) -> HttpResponse:
                     ]
                 )
         name = "figures"
-    format_ = FORMATS[fmt]()  # BOM, illegal characters dropped, formulas escaped
-    content = format_.export_data(dataset)
+    content = FORMATS[fmt]().export_data(dataset)  # BOM, bad characters dropped, no formulas
     if isinstance(content, str):
         content = content.encode("utf-8")
-    response = HttpResponse(content, content_type=format_.get_content_type())
-    response["Content-Disposition"] = f'attachment; filename="{name}-{org.code}-{period}.{fmt}"'
-    return response
+    return download_response(content, f"{name}-{org.code}-{period}.{fmt}")

@@ -13,7 +13,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from config.celery import app
-from reports.bulletin import schedule_due_period
+from reports.bulletin_runs import schedule_due_period
 from reports.models import Bulletin
 from tests.helpers import read_beside_worker
 

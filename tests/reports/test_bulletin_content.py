@@ -4,16 +4,21 @@ dashboard's own figures, escaped user text, appendices for long lists, and the a
 from __future__ import annotations
 
 import datetime
+import io
 import re
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from core.periods import Period
+from funding.models import FundLine
+from funding.services.funds import disbursement_record
+from members.models import DuesRecord
 from reports import figures
-from reports.bulletin import BODY_ROWS, build_bulletin, bulletin_context, bulletin_html
+from reports.bulletin_content import BODY_ROWS, build_bulletin, bulletin_context, bulletin_html
 from tests.factories import make_member, make_org
 
 TODAY = timezone.localdate()
@@ -151,10 +156,50 @@ def test_a_past_quarters_whole_bulletin_is_unchanged_by_a_later_departure(tree, 
 
 
 def test_an_appendix_prints_at_most_its_row_limit_and_says_how_many_are_left():
-    from reports.bulletin import APPENDIX_ROWS, DetailTable
+    from reports.bulletin_content import APPENDIX_ROWS, DetailTable
 
     rows = [[f"村{i}", "村（社区）党员过少"] for i in range(APPENDIX_ROWS + 5)]
     table = DetailTable("villages", "三个问题", ["村", "问题"], rows, "无", "附录一")
     assert len(table.body_rows) == BODY_ROWS
     assert len(table.appendix_rows) == APPENDIX_ROWS
     assert table.left_out == 5
+
+
+def test_every_sum_of_money_is_written_with_two_decimals_and_separators(tree, members):
+    line = FundLine.objects.create(
+        code="F-A1",
+        year=PERIOD.year,
+        organization=tree["A1"],
+        category="work",
+        source="fiscal",
+        budget=Decimal("1441000"),
+    )
+    disbursement_record(user=None, fund=line, amount=Decimal("374000"), paid_on=PERIOD.last_day)
+    DuesRecord.objects.create(
+        member=members[0],
+        month=PERIOD.first_day,
+        basis="farmer",
+        amount_due=Decimal("1234.5"),
+        amount_paid=Decimal("1000"),
+        paid_on=PERIOD.first_day,
+    )
+    html = re.sub(r"\s+", " ", bulletin_html(org=tree["C"], period=PERIOD))
+    # The key figures, their change, the funds sentence and table, the dues sentence.
+    assert '<td class="num">1,441,000.00元</td>' in html
+    assert '<td class="num">374,000.00元</td>' in html
+    assert "▲ 374,000.00元" in html  # disbursed: nothing the quarter before
+    assert "预算党建经费 1,441,000.00 元，已拨付 374,000.00 元" in html
+    assert '<td class="num">1,441,000.00</td> <td class="num">374,000.00</td>' in html
+    assert "本期应交党费 1,234.50 元，实交 1,000.00 元" in html
+    for bare in ("1441000", "374000", "374,000元", "1234.5 元"):
+        assert bare not in html, bare
+
+
+def test_the_command_writes_the_same_document(tree, members, tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "c.pdf"
+    out = io.StringIO()
+    call_command("build_bulletin", org="C", quarter=str(PERIOD), out=str(target), stdout=out)
+    assert "测试县委" in out.getvalue()
+    assert "党员总数" in pdf_text(target.read_bytes(), tmp_path, "check.pdf")

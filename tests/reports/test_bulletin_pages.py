@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from config.celery import app
 from core.periods import Period
-from reports import bulletin as service
+from reports import bulletin_runs as service
 from reports.models import Bulletin
 from tests.factories import make_org, make_user
 
@@ -78,7 +78,8 @@ def test_a_leader_sees_the_bulletins_of_the_county_and_downloads_one(client, leo
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
-    assert b"".join(response.streaming_content) == b"%PDF-1.7 county"
+    assert response.content == b"%PDF-1.7 county"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_a_township_leader_sees_and_downloads_only_their_township(client, leader_a, tree):

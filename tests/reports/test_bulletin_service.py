@@ -18,7 +18,7 @@ from django.utils import timezone
 from config.celery import app
 from core.pdf import FontMissingError
 from core.periods import Period
-from reports import bulletin as service
+from reports import bulletin_runs as service
 from reports.models import Bulletin
 from reports.tasks import build_quarter_bulletins, generate_bulletin
 from tests.factories import make_user
@@ -176,7 +176,7 @@ def test_a_curable_failure_is_retried_and_then_succeeds(
 def test_failures_are_retried_then_left_failed_with_the_reason(
     leo, tree, builds, django_capture_on_commit_callbacks
 ):
-    retries = service.setting("BULLETIN_MAX_RETRIES")
+    retries = django_settings.BULLETIN_MAX_RETRIES
     builds.fail([OSError("磁盘已满")] * (retries + 1))
     with django_capture_on_commit_callbacks(execute=True):
         service.request_bulletin(user=leo, org=tree["C"], period=PERIOD)
@@ -210,6 +210,7 @@ def test_a_redelivered_task_does_not_build_twice(
 def test_a_bulletin_running_past_the_time_limit_counts_as_failed(
     leo, tree, builds, django_capture_on_commit_callbacks
 ):
+    limit = datetime.timedelta(seconds=django_settings.BULLETIN_TIME_LIMIT)
     bulletin = Bulletin.objects.create(
         organization=tree["C"],
         period_kind=PERIOD.kind,
@@ -218,7 +219,7 @@ def test_a_bulletin_running_past_the_time_limit_counts_as_failed(
         trigger=Bulletin.Trigger.MANUAL,
         requested_at=timezone.now(),
         status=Bulletin.Status.RUNNING,
-        started_at=timezone.now() - datetime.timedelta(seconds=service.hard_time_limit() + 1),
+        started_at=timezone.now() - limit - datetime.timedelta(seconds=1),
     )
     assert service.is_stale(bulletin)
     assert not service.is_pending(bulletin)

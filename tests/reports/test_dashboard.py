@@ -10,8 +10,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from assessments.issuing import Quarter, issue_checklists
-from core.periods import Period
+from checklists.issuing import issue_checklists
+from core.periods import Period, Quarter
 from funding.models import FundLine
 from funding.services.funds import disbursement_record
 from reports import figures
@@ -75,6 +75,13 @@ def test_it_shows_the_figures_of_overview(client, leo, data, tree):
         assert tile.group(2) == figure.change_text
     assert "测试县委党建工作概览" in html
     assert f"{PAST.label} · 数据截至 {PAST.last_day:%Y-%m-%d}" in html
+
+
+def test_money_is_written_with_two_decimals_and_separators(client, leo, data):
+    _login(client, leo)
+    html = _text(client.get(URL, {"period": str(PAST)}))
+    assert '<span class="stat__value">8,000.00元</span>' in html  # B1's budget
+    assert '<span class="stat__value">2,000.00元</span>' in html  # and what was paid
 
 
 def test_the_ranking_lists_the_townships_with_links(client, leo, data, tree):

@@ -12,17 +12,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments.checklist_models import ResponsibilityList
 from assessments.choices import STANDARD_DIMENSIONS
-from assessments.figures import quarter_figures
-from assessments.health import findings_for
-from assessments.issuing import Quarter, issue_checklists
-from assessments.standards import score_sheet_save, standards_summary
-from core.periods import Period
+from assessments.health.rules import findings_for
+from assessments.standards.selectors import standards_summary
+from assessments.standards.services import score_sheet_save
+from checklists.figures import quarter_figures
+from checklists.issuing import issue_checklists
+from checklists.models import ResponsibilityList
+from core.periods import Period, Quarter, add_years
 from funding.models import FundLine, StageChange, VenueProject
 from funding.services.funds import disbursement_record
 from funding.services.sites import stage_move
-from members.models.member import add_years
 from reports import figures
 from reports.figures import Figure
 from tests.factories import make_member, make_org
@@ -205,7 +205,7 @@ def lists(tree):
     _set_list("B1", "approved", "70")
 
 
-def test_list_figures_are_those_of_assessments(lists, tree):
+def test_list_figures_are_those_of_checklists(lists, tree):
     result = figures.overview(org=tree["C"], period=PERIOD)
     expected = quarter_figures(org=tree["C"], quarter=QUARTER)
     assert (
@@ -360,6 +360,23 @@ def test_figure_change_and_text():
     assert (down.change, down.trend, down.change_text) == (-2, "down", "▼ 2名")
     unknown = Figure("k", "名称", None, 5, "名", "/")
     assert (unknown.change, unknown.trend, unknown.display) == (None, None, "—")
+
+
+def test_money_figures_are_written_with_two_decimals_and_separators():
+    budget = Figure("funds_budget", "年度预算", Decimal("1441000"), 1067000, "元", "/", money=True)
+    assert (budget.display, budget.previous_display, budget.change_text) == (
+        "1,441,000.00元",
+        "1,067,000.00元",
+        "▲ 374,000.00元",
+    )
+    cut = Figure("funds_budget", "年度预算", 0, Decimal("2.5"), "元", "/", money=True)
+    assert (cut.display, cut.change_text) == ("0.00元", "▼ 2.50元")
+    assert Figure("k", "名称", None, None, "元", "/", money=True).display == "—"
+
+
+def test_the_budget_figures_are_money_and_no_other(tree):
+    result = figures.overview(org=tree["C"], period=PERIOD)
+    assert {f.key for f in result.figures if f.money} == {"funds_budget", "funds_disbursed"}
 
 
 def test_refresh_stores_what_the_page_then_reads(people, tree, django_assert_num_queries):

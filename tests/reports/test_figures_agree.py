@@ -1,5 +1,5 @@
 """The same figures on the dashboard, in the bulletin and in the export, for one scope and
-quarter (issue 7: one set of query functions); the export is scoped like the page."""
+quarter (one set of query functions, one figure table); the export is scoped like the page."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import io
 from django.urls import reverse
 
 from reports import figures
-from reports.bulletin import build_bulletin, bulletin_context
+from reports.bulletin_content import build_bulletin, bulletin_context
 from tests.reports.test_bulletin_content import PERIOD, members, pdf_text  # noqa: F401
 
 EXPORT = reverse("reports:figures_export")

@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, org: str, quarter: str, out: str, **options):
         from core.pdf import PdfError
-        from reports.bulletin import build_bulletin
+        from reports.bulletin_content import build_bulletin
 
         organization = Organization.objects.filter(code=org).first()
         if organization is None:
