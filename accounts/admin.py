@@ -17,8 +17,8 @@ from orgs.scope import is_staff_member, scope_q
 
 from .models import Assignment, User
 from .roles import WRITE_ROLES
-from .second_factor import has_authenticator
-from .second_factor_reset import can_reset_second_factors
+from .second_factor.reset import can_reset_second_factors
+from .second_factor.selectors import has_authenticator
 
 # django-otp's own admins show every user's TOTP secret (as a QR code) and recovery codes
 # to whoever may view them: nobody sees them here. Resetting is accounts:otp_reset.

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from .pending_post import keep as keep_pending_post
-from .second_factor import requires_second_factor, second_factor_url
+from .second_factor.selectors import requires_second_factor, second_factor_url
 
 #: session key of the last request's time (whole seconds since the epoch)
 LAST_ACTIVITY = "idle_last_activity"
@@ -91,10 +91,10 @@ SECOND_FACTOR_EXEMPT = frozenset(
 
 class SecondFactorMiddleware:
     """With settings.OTP_REQUIRED, a user who must sign in with a second factor
-    (accounts.second_factor.requires_second_factor) reaches nothing but the pages above
-    until the session is verified: they go to enrolment if they have no authenticator
-    yet, else to verification, back to the page asked for afterwards. Needs django-otp's
-    OTPMiddleware before it."""
+    (accounts.second_factor.selectors.requires_second_factor) reaches nothing but the
+    pages above until the session is verified: they go to enrolment if they have no
+    authenticator yet, else to verification, back to the page asked for afterwards. Needs
+    django-otp's OTPMiddleware before it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

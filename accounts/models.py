@@ -12,7 +12,7 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=30, blank=True)
     # Set when staff create the account or reset its password (an initial password that
     # someone else has seen); cleared by the user's own change. While set, the user reaches
-    # nothing but the password change page (accounts.password_change_required).
+    # nothing but the password change page (accounts.passwords.middleware).
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 

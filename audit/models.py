@@ -31,7 +31,7 @@ class AuditKind(models.TextChoices):
     SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("绑定双因素认证")
     SECOND_FACTOR_FAILED = "second_factor_failed", _("双因素认证失败")
     SECOND_FACTOR_RESET = "second_factor_reset", _("重置双因素认证")
-    # Account management by staff in the portal (accounts.account_services)
+    # Account management by staff in the portal (accounts.manage.services)
     ACCOUNT_CREATED = "account_created", _("开通账号")
     PASSWORD_RESET = "password_reset", _("重置密码")
     ACCOUNT_UNLOCKED = "account_unlocked", _("解除账号锁定")

@@ -55,11 +55,14 @@ def history_entries(
     limit: int = HISTORY_LIMIT,
     display: Display | None = None,
     excluded_fields: Iterable[str] = (),
+    computed_fields: Iterable[str] = (),
 ) -> tuple[list[HistoryEntry], bool]:
     """The newest `limit` records of a simple-history manager or queryset (`obj.history`),
     each with the fields it changed in the model's field order, and whether older records
     exist (one query). `display(field_name, value)` shows a value (default:
-    `display_value`); fields in `excluded_fields` are never shown."""
+    `display_value`); fields in `excluded_fields` are never shown. simple-history compares
+    editable fields only: `computed_fields` names the non-editable ones a page shows too
+    (a total kept on the row by a service)."""
     records = list(
         history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
@@ -69,19 +72,27 @@ def history_entries(
     show = display or (lambda name, value: display_value(model, name, value))
     order = {f.name: i for i, f in enumerate(model._meta.fields)}
     hidden = set(excluded_fields)
+    computed = tuple(computed_fields)
     entries = []
     for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
         changes = []
         if older is not None and newer.history_type == "~":
             delta = newer.diff_against(older)
-            for change in sorted(delta.changes, key=lambda c: order.get(c.field, 0)):
-                if change.field in hidden:
+            changed = [(c.field, c.old, c.new) for c in delta.changes]
+            # diff_against reads editable fields only (model_to_dict)
+            changed += [
+                (name, getattr(older, name), getattr(newer, name))
+                for name in computed
+                if getattr(older, name) != getattr(newer, name)
+            ]
+            for name, old, new in sorted(changed, key=lambda c: order.get(c[0], 0)):
+                if name in hidden:
                     continue
                 changes.append(
                     FieldChange(
-                        label=str(model._meta.get_field(change.field).verbose_name),
-                        old=show(change.field, change.old),
-                        new=show(change.field, change.new),
+                        label=str(model._meta.get_field(name).verbose_name),
+                        old=show(name, old),
+                        new=show(name, new),
                     )
                 )
         entries.append(

@@ -81,6 +81,8 @@ class Notification(models.Model):
     event_key = models.CharField(_("事件"), max_length=120)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    #: when the e-mail copy was claimed for sending; set once, so it is mailed once
+    mailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

@@ -1,7 +1,12 @@
-"""In-portal notifications (the bell): one service to create them, one to mark them read.
+"""In-portal notifications (the bell): one service to create them, one to mark them read,
+and the e-mail copies.
 
 `event_key` names the event (e.g. "checklist:12:issued"); the database keeps one
-notification per user and event, so a job that runs twice notifies once.
+notification per user and event, so a job that runs twice notifies once. E-mail copies go
+through the outbox like every other side effect: `notify_many` queues the ids of what it
+created, the worker mails them after commit (a rolled-back transaction mails nothing, a
+request never waits for the mail server), and each notification is mailed once however
+often the task runs.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Notification
+from .outbox import enqueue
 
 
 @dataclass(frozen=True)
@@ -26,10 +32,11 @@ class Message:
     event_key: str
 
 
-#: existing keys are looked up this many at a time (SQLite's variable limit)
+#: existing keys are looked up, and ids queued for mail, this many at a time (SQLite's
+#: variable limit)
 BATCH = 500
-#: seconds to wait for the mail server when settings.EMAIL_TIMEOUT is not set: a request
-#: that mails (a list sent back) never hangs on a dead server
+#: seconds to wait for the mail server when settings.EMAIL_TIMEOUT is not set: the worker
+#: never hangs on a dead server
 DEFAULT_EMAIL_TIMEOUT = 10
 
 
@@ -46,9 +53,10 @@ def notify_many(*, messages: Iterable[Message], email: bool = False) -> list[Mes
     the messages that were new.
 
     With `email` and an outgoing mail server configured (settings.EMAIL_HOST), the new
-    notifications of users with an address are also mailed. Those are created one by one
-    (a savepoint each), so that only what this call created is mailed: a concurrent run
-    that created the same notification first mails it, this one does not.
+    notifications of users with an address are also mailed, by the worker once the
+    caller's transaction commits. Those are created one by one (a savepoint each), so that
+    only what this call created is mailed: a concurrent run that created the same
+    notification first mails it, this one does not.
     """
     pending = {(m.user.pk, m.event_key): m for m in messages if m.user is not None}
     keys = list(pending)
@@ -67,10 +75,19 @@ def notify_many(*, messages: Iterable[Message], email: bool = False) -> list[Mes
     Notification.objects.bulk_create(
         [_row(m) for m in quiet], batch_size=BATCH, ignore_conflicts=True
     )
-    created_mailed = [m for m in mailed if _create_one(m)]
-    if created_mailed:
-        _mail(created_mailed)
-    return quiet + created_mailed
+    created = [(m, row) for m in mailed if (row := _create_one(m)) is not None]
+    if created:
+        _enqueue_mail([row.pk for _m, row in created])
+    return quiet + [m for m, _row in created]
+
+
+#: the task that mails the copies (core/tasks.py), named: core.tasks imports this module
+MAIL_NOTIFICATIONS = "core.tasks.mail_notifications"
+
+
+def _enqueue_mail(ids: list[int]) -> None:
+    for start in range(0, len(ids), BATCH):
+        enqueue(MAIL_NOTIFICATIONS, ids[start : start + BATCH])
 
 
 def _row(message: Message) -> Notification:
@@ -82,15 +99,17 @@ def _row(message: Message) -> Notification:
     )
 
 
-def _create_one(message: Message) -> bool:
+def _create_one(message: Message) -> Notification | None:
+    """The new row, or None when a concurrent run created it first."""
+    row = _row(message)
     try:
         # A savepoint: a concurrent run that created the same row first must not break
         # the caller's transaction.
         with transaction.atomic():
-            _row(message).save()
+            row.save()
     except IntegrityError:
-        return False
-    return True
+        return None
+    return row
 
 
 def _mailable(user: Any) -> bool:
@@ -102,20 +121,43 @@ def _absolute(url: str) -> str:
     return f"{settings.PORTAL_URL}{url}" if url.startswith("/") else url
 
 
-def _mail(messages: list[Message]) -> None:
-    """Mail a copy of each message over one connection with a timeout; the portal never
-    fails over mail (fail_silently): the in-portal notification is the record."""
+def send_mail_copies(notification_ids: Iterable[int]) -> int:
+    """Mail the notifications of `notification_ids` that were not mailed yet (the task
+    queued by `notify_many`); returns how many were mailed.
+
+    Each row is claimed first (UPDATE … WHERE mailed_at IS NULL), so a redelivered or
+    concurrent task mails nothing twice. A mail lost after its claim is not sent again:
+    the portal never fails over mail (fail_silently), the in-portal notification is the
+    record."""
+    candidates = Notification.objects.filter(
+        pk__in=list(notification_ids), mailed_at__isnull=True
+    ).select_related("user")
+    claimed = [row for row in candidates if _claim(row)]
+    mailed = [row for row in claimed if row.user.email]
+    if mailed:
+        _mail(mailed)
+    return len(mailed)
+
+
+def _claim(row: Notification) -> bool:
+    """Mark the row mailed; False when another run did so first."""
+    unclaimed = Notification.objects.filter(pk=row.pk, mailed_at__isnull=True)
+    return bool(unclaimed.update(mailed_at=timezone.now()))
+
+
+def _mail(rows: list[Notification]) -> None:
+    """Mail a copy of each notification over one connection with a timeout."""
     timeout = settings.EMAIL_TIMEOUT or DEFAULT_EMAIL_TIMEOUT
     connection = get_connection(fail_silently=True, timeout=timeout)
     send_mass_mail(
         [
             (
-                m.text[:80],
-                f"{m.text}\n{_absolute(m.url)}" if m.url else m.text,
+                row.text[:80],
+                f"{row.text}\n{_absolute(row.url)}" if row.url else row.text,
                 None,
-                [m.user.email],
+                [row.user.email],
             )
-            for m in messages
+            for row in rows
         ],
         fail_silently=True,
         connection=connection,

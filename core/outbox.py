@@ -48,6 +48,17 @@ def enqueue(task: Task | str, *args: Any, **kwargs: Any) -> OutboxTask:
     return row
 
 
+def registered_task(name: str) -> Task:
+    """The task registered as `name`. A web process has not imported every app's tasks
+    module (a task queued by name need not be imported by its caller): the first miss
+    imports them all, as a worker does when it starts."""
+    try:
+        return current_app.tasks[name]
+    except KeyError:
+        current_app.loader.import_default_modules()
+        return current_app.tasks[name]
+
+
 def _mark_sent(pk: int) -> bool:
     """Claim the row (only one sender wins when drain and on-commit race)."""
     return bool(
@@ -62,7 +73,7 @@ def send(pk: int) -> bool:
     row = OutboxTask.objects.filter(pk=pk, status=OutboxTask.Status.PENDING).first()
     if row is None:
         return False
-    task = current_app.tasks[row.task_name]
+    task = registered_task(row.task_name)
     if current_app.conf.task_always_eager:
         if _mark_sent(pk):
             task.apply_async(args=row.args, kwargs=row.kwargs)

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.core.management import call_command
 
 from .jobs import RUN_IMPORT_JOB, job_purge_unconfirmed, job_run
+from .notifications import MAIL_NOTIFICATIONS, send_mail_copies
 from .outbox import drain
 
 
@@ -42,3 +43,11 @@ def drain_outbox() -> int:
     """Every minute (beat): send the tasks that could not be sent when they were queued
     (Redis was down). Idempotent: a sent row is never sent again by this job."""
     return drain()
+
+
+@shared_task(name=MAIL_NOTIFICATIONS, acks_late=True)
+def mail_notifications(notification_ids: list[int]) -> int:
+    """Mail the e-mail copies of notifications (queued by core.notifications.notify_many
+    after commit). Idempotent: each notification is claimed before its mail goes, so a
+    redelivered task mails nothing twice."""
+    return send_mail_copies(notification_ids)

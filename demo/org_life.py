@@ -24,14 +24,15 @@ from typing import Any
 import tablib
 
 from core.importing import run_import
+from core.periods import Quarter, add_months
 from orgs.choices import MeetingKind, OrgLevel
 from orgs.figures import member_counts
-from orgs.life_resources import OrgLifeRecordResource
-from orgs.life_selectors import holds_meetings
-from orgs.life_services import life_record_create
+from orgs.life.resources import OrgLifeRecordResource
+from orgs.life.selectors import holds_meetings
+from orgs.life.services import life_record_create
 from orgs.models import Organization, OrgLifeRecord
 
-from .calendar import DemoQuarter, closed_quarters, demo_today
+from .calendar import closed_quarters, demo_today
 from .people import STAFF, account, secretary_of
 from .photos import meeting_photo, sign_in_sheet
 
@@ -124,9 +125,9 @@ def _skipped(code: str, kind: str, offset: int, month: int | None) -> bool:
     )
 
 
-def _quarters(first: datetime.date, today: datetime.date) -> list[tuple[DemoQuarter, int]]:
+def _quarters(first: datetime.date, today: datetime.date) -> list[tuple[Quarter, int]]:
     """(quarter, quarters before the running one) from `first`'s quarter to today's."""
-    quarters, quarter = [], DemoQuarter.of(today)
+    quarters, quarter = [], Quarter.of(today)
     while quarter.last_day >= first:
         quarters.append((quarter, len(quarters)))
         quarter = quarter.previous
@@ -150,7 +151,7 @@ def _plan_org(
 
     for quarter, offset in _quarters(first, today):
         for month_index in range(3):
-            month = quarter.month(month_index)
+            month = add_months(quarter.first_day, month_index)
             for kind, day in zip(MONTHLY, (day0, day0 + 1, day0 + 2), strict=True):
                 if kind != MeetingKind.THEME_DAY and not branch:
                     continue
@@ -164,7 +165,7 @@ def _plan_org(
                     topic, expected = f"{month.month}月份党小组学习", group
                 absent = rnd.randint(0, max(expected // 5, 1))
                 add(kind, month.replace(day=day), topic, expected, absent)
-        middle = quarter.month(1)
+        middle = add_months(quarter.first_day, 1)
         if not _skipped(org.code, MeetingKind.PARTY_LECTURE, offset, None):
             add(
                 MeetingKind.PARTY_LECTURE,
@@ -186,7 +187,7 @@ def _plan_org(
             )
         if branch and quarter.number == 1:
             # Last year's 组织生活会 and 民主评议党员 are held in January.
-            january = quarter.month(0)
+            january = quarter.first_day
             for kind, day, label in (
                 (MeetingKind.LIFE_MEETING, 18, "组织生活会"),
                 (MeetingKind.MEMBER_EVALUATION, 19, "民主评议党员"),
@@ -202,7 +203,7 @@ def demo_meetings(today: datetime.date) -> list[Meeting]:
     if county is None:
         return []
     first = min(datetime.date(today.year, 1, 1), closed_quarters(today)[0].first_day)
-    orgs = list(Organization.objects.subtree_of(county).filter(numchild=0).order_by("path"))
+    orgs = list(Organization.objects.within(county).filter(numchild=0).order_by("path"))
     counts = member_counts(o.pk for o in orgs)
     meetings: list[Meeting] = []
     for index, org in enumerate(orgs):

@@ -57,7 +57,7 @@ class OrganizationAdmin(ScopedImportExportAdmin):
         # protects it, e.g. assignments) on the confirmation page.
         subtree = Organization.objects.none()
         for obj in objs:
-            subtree = subtree | Organization.objects.subtree_of(obj)
+            subtree = subtree | Organization.objects.within(obj)
         return super().get_deleted_objects(list(subtree.order_by("path")), request)
 
     def save_model(self, request, obj, form, change):
@@ -65,4 +65,4 @@ class OrganizationAdmin(ScopedImportExportAdmin):
         place_organization(obj, form.cleaned_data.get("parent"), created=not change)
 
 
-from . import life_admin  # noqa: E402,F401  (registers the organisation life admin)
+from .life import admin as life_admin  # noqa: E402,F401  (registers the organisation life admin)

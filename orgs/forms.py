@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ServiceErrorsMixin
 
 from .models import Organization
+from .scope import subtree_q
 
 
 class OrganizationForm(ServiceErrorsMixin, forms.ModelForm):
@@ -57,7 +58,7 @@ class OrganizationForm(ServiceErrorsMixin, forms.ModelForm):
             instance.refresh_from_db(fields=["path", "depth", "numchild", "is_weak_and_lax"])
             # The code orders siblings in the tree and joins import files: fixed once created.
             self.fields["code"].disabled = True
-            choices = choices.exclude(path__startswith=instance.path)
+            choices = choices.exclude(subtree_q(instance))
             current_parent = instance.parent_node()
             self.fields["parent"].initial = current_parent
         if current_parent is not None:
@@ -65,7 +66,7 @@ class OrganizationForm(ServiceErrorsMixin, forms.ModelForm):
             choices = choices | Organization.objects.filter(pk=current_parent.pk)
         self.fields["parent"].queryset = choices.order_by("path")
         self.fields["term_years"].required = False
-        # The flag follows the weak-and-lax register (assessments.register.sync_flag).
+        # The flag follows the weak-and-lax register (assessments.register.services.sync_flag).
         weak = self.fields["is_weak_and_lax"]
         weak.disabled = True
         weak.help_text = _("由整顿台账决定：登记软弱涣散整顿台账即标记，销号后取消。")

@@ -2,7 +2,7 @@
 
 from core.registry import Kind
 
-from .life_resources import OrgLifeRecordResource
+from .life.resources import OrgLifeRecordResource
 from .resources import OrganizationResource
 
 KINDS = (

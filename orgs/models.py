@@ -16,10 +16,12 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from core.encryption import EncryptedKeyField
 from core.keys import KeyField
+from core.periods import add_years
 
 from .choices import LEVEL_RANK, OrgDomain, OrgKind, OrgLevel, TermStatus
-from .scope import PATH_STEP, ScopedQuerySet
-from .terms import add_years, default_term_years, term_status
+from .scope import PATH_STEP, ScopedQuerySet, in_subtree
+from .scope import parent_path as path_above
+from .terms import default_term_years, term_status
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9-]{1,32}$", _("组织代码只能由 1–32 位字母、数字或“-”组成。")
@@ -38,23 +40,13 @@ TREE_FIELDS = ("path", "depth", "numchild")
 class OrganizationQuerySet(ScopedQuerySet, MP_NodeQuerySet):
     scope_prefix = ""
 
-    def subtree_of(self, org: Organization) -> OrganizationQuerySet:
-        """`org` and everything under it: one indexed prefix query."""
-        return self.filter(path__startswith=org.path)
 
+class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
+    """treebeard's manager with the scoping methods of the queryset (`visible_to`,
+    `editable_by`, `within`, `children_of` …), in tree order."""
 
-class OrganizationManager(MP_NodeManager):
     def get_queryset(self) -> OrganizationQuerySet:
         return OrganizationQuerySet(self.model, using=self._db).order_by("path")
-
-    def visible_to(self, user) -> OrganizationQuerySet:
-        return self.get_queryset().visible_to(user)
-
-    def editable_by(self, user) -> OrganizationQuerySet:
-        return self.get_queryset().editable_by(user)
-
-    def subtree_of(self, org: Organization) -> OrganizationQuerySet:
-        return self.get_queryset().subtree_of(org)
 
 
 class Organization(MP_Node):
@@ -113,7 +105,7 @@ class Organization(MP_Node):
     # --- tree helpers -------------------------------------------------------------
     @property
     def parent_path(self) -> str:
-        return self.path[: -self.steplen] if self.depth > 1 else ""
+        return path_above(self.path)
 
     def parent_node(self) -> Organization | None:
         return Organization.objects.get_parent(self) if self.depth > 1 else None
@@ -153,7 +145,7 @@ class Organization(MP_Node):
         """Check that `parent` may hold this node: level order and no cycle."""
         if parent is None:
             return
-        if self.pk and self.path and parent.path.startswith(self.path):
+        if self.pk and self.path and in_subtree(parent.path, self):
             raise ValidationError(
                 {"parent": _("不能把组织移到它自己或它的下级组织之下（会形成循环）。")}
             )
@@ -173,9 +165,7 @@ class Organization(MP_Node):
         if not self.pk or not self.level or self.is_leaf():
             return
         higher = [level for level, rank in LEVEL_RANK.items() if rank < LEVEL_RANK[self.level]]
-        if Organization.objects.filter(
-            path__startswith=self.path, depth=self.depth + 1, level__in=higher
-        ).exists():
+        if Organization.objects.children_of(self).filter(level__in=higher).exists():
             raise ValidationError(
                 {
                     "level": _("已有下级组织的行政层级高于“%(level)s”，不能这样修改。")
@@ -197,5 +187,5 @@ class Organization(MP_Node):
         super().save(*args, **kwargs)
 
 
-# Organisation life lives in its own module; Django finds models through this one.
-from .life import MeetingRequirement, OrgLifeAttachment, OrgLifeRecord  # noqa: E402, F401
+# Organisation life lives in its own package; Django finds its models through this module.
+from .life.models import MeetingRequirement, OrgLifeAttachment, OrgLifeRecord  # noqa: E402, F401

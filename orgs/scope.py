@@ -76,6 +76,13 @@ def subtree_q(org_or_path: Any, prefix: str = "", *, below_only: bool = False) -
     return condition
 
 
+def in_subtree(path: str, top: Any) -> bool:
+    """Whether the organisation at tree `path` is `top` (an Organization or a path) or
+    lies under it: the same test as `subtree_q`, for organisations already loaded."""
+    top_path = top if isinstance(top, str) else top.path
+    return path.startswith(top_path)
+
+
 def children_q(org: Any, prefix: str = "") -> Q:
     """A filter on the organisation reached through `prefix`: the direct children of `org`."""
     return subtree_q(org, prefix) & Q(**{f"{prefix}depth": org.depth + 1})

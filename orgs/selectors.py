@@ -11,11 +11,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.periods import add_years
+
 from .choices import OrgLevel, TermStatus
 from .figures import member_counts
 from .models import Organization
 from .scope import READ_ROLES, UNRESTRICTED, scope_paths
-from .terms import add_years, term_status
+from .terms import term_status
 
 
 @dataclass

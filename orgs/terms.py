@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
+
+from core.periods import add_months
 
 from .choices import OrgKind, OrgLevel, TermStatus
 
@@ -18,20 +19,6 @@ def default_term_years(kind: str, level: str) -> int:
     if kind in (OrgKind.PARTY_COMMITTEE, OrgKind.WORKING_COMMITTEE):
         return 5
     return 3
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a non-leap target year
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, clamped to the end of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def term_status(ends_on: datetime.date | None, today: datetime.date) -> str:

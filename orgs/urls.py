@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import life_views, views
+from . import views
+from .life import views as life_views
 
 app_name = "orgs"
 # "life/" comes before the organisation code: an organisation coded "life" would be

@@ -5,13 +5,17 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core.history import history_entries
+
 from .choices import OrgKind, OrgLevel, TermStatus
 from .figures import member_counts, org_warnings
-from .models import Organization
+from .models import TREE_FIELDS, Organization
 from .scope import can_edit_path, get_visible_or_404
 from .selectors import search_organizations, visible_ancestors, visible_tree
 
 PAGE_SIZE = 50
+#: the page shows the latest changes; its "全部修改记录" button opens the admin history
+HISTORY_SHOWN = 10
 
 
 @login_required
@@ -46,13 +50,12 @@ def tree(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
-    children = list(
-        Organization.objects.visible_to(request.user).filter(
-            path__startswith=org.path, depth=org.depth + 1
-        )
-    )
+    children = list(Organization.objects.visible_to(request.user).children_of(org))
     counts = member_counts([org.id, *(c.id for c in children)])
-    history = org.history.select_related("history_user").order_by("-history_date")[:10]
+    # A move shows as its change reason ("调整上级组织为 …"), not as tree bookkeeping.
+    history, more_history = history_entries(
+        org.history, limit=HISTORY_SHOWN, excluded_fields=TREE_FIELDS
+    )
     return render(
         request,
         "orgs/detail.html",
@@ -62,6 +65,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": [(c, counts.get(c.id, 0)) for c in children],
             "members": counts.get(org.id, 0),
             "history": history,
+            "more_history": more_history,
             "can_edit": can_edit_path(request.user, org.path),
             "warnings": org_warnings(org),
         },

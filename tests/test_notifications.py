@@ -1,13 +1,26 @@
-"""The bell and the notifications page: once per event, own notifications only."""
+"""The bell and the notifications page: once per event, own notifications only. E-mail
+copies go through the outbox: after commit, from the worker, once per notification."""
 
 from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.urls import reverse
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, reverse
 
-from core.models import Notification
+from config.celery import app
+from core import notifications, tasks
+from core.models import Notification, OutboxTask
 from core.notifications import Message, notify, notify_many
+
+
+@pytest.fixture
+def mailable_sam(sam, settings):
+    settings.EMAIL_HOST = "mail.example.org"
+    sam.email = "sam@example.org"
+    sam.save()
+    return sam
 
 
 def test_it_notifies_once_per_event(sam):
@@ -29,24 +42,104 @@ def test_notify_many_skips_what_exists(sam, bob):
     assert Notification.objects.count() == 3
 
 
-def test_it_mails_only_when_a_mail_server_is_configured(sam, settings):
-    sam.email = "sam@example.org"
-    sam.save()
+def test_it_mails_only_when_a_mail_server_is_configured(
+    mailable_sam, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_HOST = ""
-    notify(user=sam, text="一", url="", event_key="a", email=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(user=mailable_sam, text="一", url="", event_key="a", email=True)
     assert mail.outbox == []
+    assert not OutboxTask.objects.exists()
     settings.EMAIL_HOST = "mail.example.org"
-    notify(user=sam, text="二", url="", event_key="b", email=True)
-    notify(user=sam, text="二", url="", event_key="b", email=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(user=mailable_sam, text="二", url="", event_key="b", email=True)
+        notify(user=mailable_sam, text="二", url="", event_key="b", email=True)
     assert [m.subject for m in mail.outbox] == ["二"]
 
 
-def test_mailed_links_carry_the_portals_address(sam, settings):
-    sam.email = "sam@example.org"
-    sam.save()
-    settings.EMAIL_HOST = "mail.example.org"
+def test_the_mail_goes_after_commit(mailable_sam, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(user=mailable_sam, text="清单已下发", url="", event_key="a", email=True)
+        assert mail.outbox == []  # not before the transaction commits
+    assert [m.to for m in mail.outbox] == [["sam@example.org"]]
+    assert Notification.objects.get(event_key="a").mailed_at is not None
+
+
+def test_nothing_is_mailed_when_the_transaction_rolls_back(
+    mailable_sam, django_capture_on_commit_callbacks
+):
+    def failing_view():
+        with transaction.atomic():
+            notify(user=mailable_sam, text="清单已下发", url="", event_key="a", email=True)
+            raise RuntimeError("the view failed after notifying")
+
+    capture = django_capture_on_commit_callbacks(execute=True)
+    with capture as callbacks, pytest.raises(RuntimeError):
+        failing_view()
+    assert callbacks == []
+    assert mail.outbox == []
+    assert not Notification.objects.exists()
+    assert not OutboxTask.objects.exists()
+
+
+def test_a_redelivered_task_mails_nothing_twice(mailable_sam, bob, settings):
+    bob.email = "bob@example.org"
+    bob.save()
+    new = [
+        Notification.objects.create(user=user, text="清单已下发", event_key="e1")
+        for user in (mailable_sam, bob)
+    ]
+    ids = [n.pk for n in new]
+    assert tasks.mail_notifications.apply(args=[ids]).get() == 2
+    assert tasks.mail_notifications.apply(args=[ids]).get() == 0  # redelivered
+    assert tasks.mail_notifications.apply(args=[ids[:1]]).get() == 0  # a concurrent run
+    assert sorted(m.to[0] for m in mail.outbox) == ["bob@example.org", "sam@example.org"]
+
+
+def _notifying_view(request: HttpRequest) -> HttpResponse:
+    notify(user=request.user, text="清单被退回", url="/checklists/", event_key="r1", email=True)
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("notify/", _notifying_view)]
+
+
+@pytest.mark.urls(__name__)
+def test_the_request_does_not_talk_to_the_mail_server(
+    client, mailable_sam, monkeypatch, django_capture_on_commit_callbacks
+):
+    """With a worker (not the embedded eager default) the request only queues the ids;
+    the worker mails."""
+    connections = []
+    real = notifications.get_connection
+    monkeypatch.setattr(
+        notifications, "get_connection", lambda **kw: connections.append(kw) or real(**kw)
+    )
+    handed = []
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(
+        tasks.mail_notifications, "apply_async", lambda **kw: handed.append(kw["args"])
+    )
+    client.force_login(mailable_sam)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get("/notify/").status_code == 200
+    notification = Notification.objects.get(event_key="r1")
+    assert handed == [[[notification.pk]]]
+    assert OutboxTask.objects.get().status == OutboxTask.Status.SENT
+    assert (connections, mail.outbox) == ([], [])
+    tasks.mail_notifications.run(*handed[0])  # the worker
+    assert len(connections) == 1
+    assert [m.to for m in mail.outbox] == [["sam@example.org"]]
+
+
+def test_mailed_links_carry_the_portals_address(
+    mailable_sam, settings, django_capture_on_commit_callbacks
+):
     settings.PORTAL_URL = "https://dangjian.example.gov.cn"
-    notify(user=sam, text="清单已下发", url="/checklists/7/", event_key="a", email=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            user=mailable_sam, text="清单已下发", url="/checklists/7/", event_key="a", email=True
+        )
     assert mail.outbox[0].body == "清单已下发\nhttps://dangjian.example.gov.cn/checklists/7/"
     # in the portal the bell keeps the path
     assert Notification.objects.get(event_key="a").url == "/checklists/7/"
@@ -169,11 +262,11 @@ def test_anonymous_users_are_sent_to_log_in(client, db):
     assert "/accounts/login/" in response.url
 
 
-def test_notify_many_mails_only_what_it_created(sam, bob, settings, monkeypatch):
+def test_notify_many_mails_only_what_it_created(
+    sam, bob, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     """A concurrent run created sam's notification between our look-up and our insert:
     it mails it, we must not mail it again."""
-    import core.notifications as notifications
-
     settings.EMAIL_HOST = "mail.example.org"
     for user in (sam, bob):
         user.email = f"{user.username}@example.org"
@@ -186,25 +279,23 @@ def test_notify_many_mails_only_what_it_created(sam, bob, settings, monkeypatch)
         return original(message)
 
     monkeypatch.setattr(notifications, "_create_one", concurrent_first)
-    new = notify_many(
-        messages=[
-            Message(user=sam, text="清单已下发", url="/checklists/", event_key="e1"),
-            Message(user=bob, text="清单已下发", url="/checklists/", event_key="e1"),
-        ],
-        email=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        new = notify_many(
+            messages=[
+                Message(user=sam, text="清单已下发", url="/checklists/", event_key="e1"),
+                Message(user=bob, text="清单已下发", url="/checklists/", event_key="e1"),
+            ],
+            email=True,
+        )
     assert [m.user for m in new] == [bob]
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]
     assert mail.outbox[0].body == "清单已下发\n/checklists/"
     assert Notification.objects.filter(event_key="e1").count() == 2
 
 
-def test_mail_waits_a_bounded_time_for_the_server(sam, settings, monkeypatch):
-    import core.notifications as notifications
-
-    settings.EMAIL_HOST = "mail.example.org"
-    sam.email = "sam@example.org"
-    sam.save()
+def test_mail_waits_a_bounded_time_for_the_server(
+    mailable_sam, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     seen = {}
     real = notifications.get_connection
 
@@ -213,10 +304,12 @@ def test_mail_waits_a_bounded_time_for_the_server(sam, settings, monkeypatch):
         return real(**kwargs)
 
     monkeypatch.setattr(notifications, "get_connection", spy)
-    notify(user=sam, text="一", url="", event_key="a", email=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(user=mailable_sam, text="一", url="", event_key="a", email=True)
     assert seen == {"fail_silently": True, "timeout": notifications.DEFAULT_EMAIL_TIMEOUT}
     settings.EMAIL_TIMEOUT = 3
-    notify(user=sam, text="二", url="", event_key="b", email=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(user=mailable_sam, text="二", url="", event_key="b", email=True)
     assert seen["timeout"] == 3
     assert len(mail.outbox) == 2
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.importing import run_import
 from core.registry import get_kind, kind_names
 from core.tables import read_table
-from orgs.life_resources import OrgLifeRecordResource
+from orgs.life.resources import OrgLifeRecordResource
 from orgs.models import MeetingRequirement, OrgLifeRecord
 from portal.exporting import export_file
 from tests.helpers import csv_bytes, xlsx_bytes

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from orgs.life_selectors import current_quarter
-from orgs.life_services import life_record_create
+from core.periods import Quarter
+from orgs.life.services import life_record_create
 from orgs.models import OrgLifeRecord
 from tests.factories import make_member
 from tests.test_org_life_services import photo
@@ -206,7 +206,7 @@ def test_the_township_page_lists_its_branches_with_shortfalls(client, tree, bob)
 def test_the_overview_lists_shortfalls_in_scope_with_bounded_queries(
     client, tree, bob, django_assert_max_num_queries
 ):
-    year, quarter = current_quarter()
+    quarter = Quarter.of(timezone.localdate())
     client = login(client, bob)
     with django_assert_max_num_queries(13):
         response = client.get(reverse("orgs:life_overview"))
@@ -214,7 +214,7 @@ def test_the_overview_lists_shortfalls_in_scope_with_bounded_queries(
     assert "甲一村支部" in html
     assert "甲二村支部" in html
     assert "乙一村支部" not in html
-    assert f"{year}年第{quarter}季度" in html
+    assert f"{quarter.year}年第{quarter.number}季度" in html
 
 
 def test_the_list_page_has_bounded_queries(client, tree, bob, django_assert_max_num_queries):

@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from orgs.life_selectors import life_summary, life_summary_for_user, quarter_bounds
-from orgs.life_services import (
+from core.periods import Quarter
+from orgs.life.selectors import life_summary, life_summary_for_user
+from orgs.life.services import (
     can_change_life_record,
     can_record_life,
     life_record_create,
@@ -228,7 +229,7 @@ def test_monthly_and_quarterly_requirements_count_the_quarter_only(tree):
     _add(a1, "committee_meeting", datetime.date(2024, 5, 3))
     _add(a1, "committee_meeting", datetime.date(2024, 3, 31))  # Q1: not counted in Q2
     _add(a1, "branch_assembly", datetime.date(2024, 6, 30))
-    summaries = {s.organization.code: s for s in life_summary(tree["A"], 2024, 2)}
+    summaries = {s.organization.code: s for s in life_summary(tree["A"], Quarter(2024, 2))}
     assert set(summaries) == {"A1", "A2"}  # the township committee holds no branch meetings
     rows = _rows(summaries["A1"])
     assert (rows["committee_meeting"].required, rows["committee_meeting"].recorded) == (3, 2)
@@ -243,18 +244,18 @@ def test_monthly_and_quarterly_requirements_count_the_quarter_only(tree):
 def test_yearly_requirements_count_the_year_so_far_and_are_due_in_q4(tree):
     a1 = tree["A1"]
     _add(a1, "member_evaluation", datetime.date(2024, 2, 10))
-    q1 = _rows(life_summary(a1, 2024, 1)[0])
+    q1 = _rows(life_summary(a1, Quarter(2024, 1))[0])
     assert q1["life_meeting"].required == 0
     assert q1["life_meeting"].not_yet_due
     assert q1["life_meeting"].shortfall == 0
-    assert q1["life_meeting"].due_quarter == 4
-    q4 = _rows(life_summary(a1, 2024, 4)[0])
+    assert q1["life_meeting"].due_quarter == Quarter(2024, 4)
+    q4 = _rows(life_summary(a1, Quarter(2024, 4))[0])
     assert (q4["member_evaluation"].required, q4["member_evaluation"].recorded) == (1, 1)
     assert (q4["life_meeting"].required, q4["life_meeting"].recorded) == (1, 0)
     assert q4["life_meeting"].shortfall == 1
     # A record of the next year does not count for this one.
     _add(a1, "life_meeting", datetime.date(2025, 1, 5))
-    assert _rows(life_summary(a1, 2024, 4)[0])["life_meeting"].recorded == 0
+    assert _rows(life_summary(a1, Quarter(2024, 4))[0])["life_meeting"].recorded == 0
 
 
 def test_requirements_are_configuration(tree):
@@ -264,24 +265,26 @@ def test_requirements_are_configuration(tree):
     MeetingRequirement.objects.filter(kind="group_meeting").update(times_per_period=2)
     a1 = tree["A1"]
     _add(a1, "branch_assembly", datetime.date(2024, 1, 20))
-    q1 = _rows(life_summary(a1, 2024, 1)[0])
+    q1 = _rows(life_summary(a1, Quarter(2024, 1))[0])
     assert q1["branch_assembly"].not_yet_due
-    assert q1["branch_assembly"].due_quarter == 2
+    assert q1["branch_assembly"].due_quarter == Quarter(2024, 2)
     assert q1["group_meeting"].required == 6
-    q2 = _rows(life_summary(a1, 2024, 2)[0])
+    q2 = _rows(life_summary(a1, Quarter(2024, 2))[0])
     assert (q2["branch_assembly"].required, q2["branch_assembly"].recorded) == (2, 1)
-    q3 = _rows(life_summary(a1, 2024, 3)[0])
+    q3 = _rows(life_summary(a1, Quarter(2024, 3))[0])
     assert q3["branch_assembly"].recorded == 0  # second half-year starts afresh
 
 
 def test_the_summary_follows_the_users_scope(tree, charlie, sam):
-    assert [s.organization.code for s in life_summary_for_user(charlie, 2024, 1)] == ["B1"]
-    assert [s.organization.code for s in life_summary_for_user(sam, 2024, 1)] == ["A1"]
+    q1 = Quarter(2024, 1)
+    assert [s.organization.code for s in life_summary_for_user(charlie, q1)] == ["B1"]
+    assert [s.organization.code for s in life_summary_for_user(sam, q1)] == ["A1"]
 
 
 def test_quarter_bounds():
-    assert quarter_bounds(2024, 1) == (datetime.date(2024, 1, 1), datetime.date(2024, 3, 31))
-    assert quarter_bounds(2024, 4) == (datetime.date(2024, 10, 1), datetime.date(2024, 12, 31))
+    q1, q4 = Quarter(2024, 1), Quarter(2024, 4)
+    assert (q1.first_day, q1.last_day) == (datetime.date(2024, 1, 1), datetime.date(2024, 3, 31))
+    assert (q4.first_day, q4.last_day) == (datetime.date(2024, 10, 1), datetime.date(2024, 12, 31))
 
 
 def _grow(parent, count):
@@ -295,6 +298,6 @@ def _grow(parent, count):
 def test_the_summary_takes_a_constant_number_of_queries(tree, branches, django_assert_num_queries):
     _grow(tree["A"], branches)
     with django_assert_num_queries(3):
-        summaries = life_summary(tree["A"], 2024, 4)
+        summaries = life_summary(tree["A"], Quarter(2024, 4))
     assert len(summaries) == branches + 2  # plus A1 and A2
     assert sum(_rows(s)["life_meeting"].recorded for s in summaries) == branches

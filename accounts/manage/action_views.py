@@ -18,18 +18,18 @@ from django.views.decorators.cache import never_cache
 
 from core.submissions import REPEATED_MESSAGE, RepeatedSubmission, earlier_result
 
-from .account_forms import TargetForm
-from .account_handout import reset_with_slip
-from .account_scope import assignments_in_scope, managed_users
-from .account_selectors import locked_usernames
-from .account_services import (
+from ..models import User
+from .forms import TargetForm
+from .handout import reset_with_slip
+from .scope import assignments_in_scope, managed_users
+from .selectors import locked_usernames
+from .services import (
     account_deactivate,
     account_reactivate,
     account_unlock,
 )
-from .account_views import staff_only
-from .models import User
 from .slips import SlipsUnavailable
+from .views import staff_only
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,10 +15,9 @@ from core.submissions import SubmissionTokenField
 from orgs.models import Organization
 from orgs.options import OrgOption, org_choices
 
-from .account_scope import grantable_roles
-from .account_selectors import DEFAULT_SORT, SORTS, Status, bulk_townships
-from .account_services import own_password_change
-from .roles import Role
+from ..roles import Role
+from .scope import grantable_roles
+from .selectors import DEFAULT_SORT, SORTS, Status, bulk_townships
 
 SORT_VALUES = [*SORTS, *(f"-{name}" for name in SORTS)]
 
@@ -151,18 +149,3 @@ class TargetForm(forms.Form):
 
     username = forms.CharField(widget=forms.HiddenInput, max_length=150)
     submission = SubmissionTokenField()
-
-
-class OwnPasswordChangeForm(PasswordChangeForm):
-    """Django's form (current password, the new one twice, the validators), refusing the
-    current password as the new one: an initial password someone else has seen must go."""
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        new = cleaned.get("new_password2")
-        if new and new == cleaned.get("old_password"):
-            self.add_error("new_password2", _("新密码不能与当前密码相同。"))
-        return cleaned
-
-    def save(self, commit: bool = True) -> Any:
-        return own_password_change(user=self.user, password=self.cleaned_data["new_password1"])

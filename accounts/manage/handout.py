@@ -1,6 +1,6 @@
 """Handing out initial passwords: the accounts a creation made become slips (one PDF per
 township) in the same request and transaction, kept for their maker for ten minutes
-(accounts.slip_store); the page after the redirect offers them for download.
+(accounts.manage.slip_store); the page after the redirect offers them for download.
 
 If a PDF cannot be rendered (a missing font), nothing is created: an account whose
 password nobody can read would only have to be reset. If the store cannot keep the files
@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from core.submissions import claim, settle
 
-from .account_selectors import slip_groups
-from .account_services import BulkResult, NewAccount, account_password_reset
-from .models import User
+from ..models import User
+from .selectors import slip_groups
+from .services import BulkResult, NewAccount, account_password_reset
 from .slip_store import keep_file, keep_summary
 from .slips import Slip, login_address, render_slips, slips_filename
 

@@ -18,7 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from .models import User
+from ..models import User
 
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 GROUPS = 4

@@ -20,10 +20,19 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from orgs.models import Organization
-from orgs.scope import UNRESTRICTED, covers_root, is_staff_member, scope_paths, scope_q
+from orgs.scope import (
+    UNRESTRICTED,
+    covers_root,
+    is_staff_member,
+    parent_path,
+    path_allowed,
+    scope_paths,
+    scope_q,
+    subtree_q,
+)
 
-from .models import Assignment, User
-from .roles import Role
+from ..models import Assignment, User
+from ..roles import Role
 
 STAFF_ONLY: tuple[str, ...] = (Role.STAFF,)
 #: roles every staff member may give inside their subtree
@@ -34,10 +43,6 @@ def can_manage_accounts(actor: Any) -> bool:
     return is_staff_member(actor)
 
 
-def _strictly_below(path: str, paths: tuple[str, ...]) -> bool:
-    return any(path.startswith(p) and path != p for p in paths)
-
-
 def may_grant(actor: Any, organization: Organization, role: str) -> bool:
     """Whether `actor` may give `role` on `organization` (and what lies under it)."""
     if role not in Role.values:
@@ -46,8 +51,9 @@ def may_grant(actor: Any, organization: Organization, role: str) -> bool:
     if paths is UNRESTRICTED:
         return True
     if role in SUBTREE_ROLES:
-        return any(organization.path.startswith(p) for p in paths)
-    return covers_root(actor) and _strictly_below(organization.path, paths)
+        return path_allowed(actor, organization.path, STAFF_ONLY)
+    # Strictly below the actor's organisation: its parent lies inside their scope.
+    return covers_root(actor) and path_allowed(actor, parent_path(organization.path), STAFF_ONLY)
 
 
 def grantable_roles(actor: Any) -> list[str]:
@@ -70,7 +76,7 @@ def grantable_q(actor: Any) -> Q | None:
     if covers_root(actor):
         below = Q(pk__in=[])
         for path in paths:
-            below |= Q(organization__path__startswith=path) & ~Q(organization__path=path)
+            below |= subtree_q(path, "organization__", below_only=True)
         condition |= Q(role=Role.STAFF) & below
     return condition
 

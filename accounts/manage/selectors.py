@@ -18,9 +18,9 @@ from django.utils import timezone
 from orgs.choices import OrgLevel
 from orgs.models import Organization
 
-from .account_scope import assignments_in_scope, listed_users, managed_users
-from .models import Assignment, User
-from .roles import Role
+from ..models import Assignment, User
+from ..roles import Role
+from .scope import assignments_in_scope, listed_users, managed_users
 
 #: ?sort= values of the account list and the column each orders by
 SORTS: dict[str, str] = {
@@ -115,7 +115,7 @@ def account_list(
 class AccountRow:
     user: User
     assignments: list[Assignment]  # inside the actor's subtree
-    managed: bool  # the actor may reset, unlock, deactivate it (account_scope)
+    managed: bool  # the actor may reset, unlock, deactivate it (scope.managed_users)
     locked: bool  # the login throttle refuses it now
 
 
@@ -152,7 +152,7 @@ def organizations_missing_secretary(
     count, so the successor's account can be made."""
     organizations = Organization.objects.editable_by(actor).exclude(secretary_name="")
     if within is not None:
-        organizations = organizations.subtree_of(within)
+        organizations = organizations.within(within)
     active_secretary = Assignment.objects.filter(
         organization=OuterRef("pk"), role=Role.SECRETARY, user__is_active=True
     )

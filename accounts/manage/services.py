@@ -1,7 +1,7 @@
 """Managing accounts: creating secretary, leader and staff accounts with an initial
 password, resetting a password, releasing the login throttle's lock, deactivating and
-reactivating. Who may do what is accounts.account_scope; every change sends its signal
-(accounts.account_signals) for the audit trail.
+reactivating. Who may do what is accounts.manage.scope; every change sends its signal
+(accounts.manage.signals) for the audit trail.
 
 Keyword-only and typed; the caller passes `request` when there is one (the audit trail
 records the client's address).
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from axes.utils import reset as axes_reset
-from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -21,19 +20,19 @@ from django.utils.translation import gettext as _
 
 from orgs.models import Organization
 
-from .account_scope import managed_users, may_grant
-from .account_selectors import organizations_missing_secretary
-from .account_signals import (
+from ..models import User
+from ..roles import Role
+from ..services import grant
+from .initial_passwords import hashed, initial_password
+from .scope import managed_users, may_grant
+from .selectors import organizations_missing_secretary
+from .signals import (
     account_created,
     account_deactivated,
     account_reactivated,
     account_unlocked,
     password_reset,
 )
-from .initial_passwords import hashed, initial_password
-from .models import User
-from .roles import Role
-from .services import grant
 from .usernames import base_username, checked_username, free_username, taken_usernames
 
 #: accounts one bulk creation makes at most: each password takes ~0.5 s to hash (PBKDF2),
@@ -69,7 +68,7 @@ class Wanted:
     organization: Organization
     role: str
     full_name: str
-    typed_username: str = ""  # empty: the usual name (accounts.usernames)
+    typed_username: str = ""  # empty: the usual name (accounts.manage.usernames)
 
     @property
     def base(self) -> str:
@@ -130,7 +129,7 @@ def account_create(
     request: HttpRequest | None = None,
 ) -> NewAccount:
     """One account with `role` on `organization`. Without a full name a secretary gets the
-    organisation's 书记姓名; without a user name the usual one (accounts.usernames)."""
+    organisation's 书记姓名; without a user name the usual one (accounts.manage.usernames)."""
     if not may_grant(actor, organization, role):
         raise ValidationError({"role": _("您不能在该组织授予这个角色。")})
     full_name = full_name.strip()
@@ -242,13 +241,3 @@ def account_reactivate(*, actor: Any, target: User, request: HttpRequest | None 
     target.is_active = True
     target.save(update_fields=["is_active"])
     account_reactivated.send(sender=User, request=request, actor=actor, target=target)
-
-
-def own_password_change(*, user: User, password: str) -> User:
-    """The user's own new password (already validated by the form); the obligation to
-    change it is then met."""
-    user.set_password(password)
-    user.must_change_password = False
-    user.save()
-    password_validation.password_changed(password, user)
-    return user

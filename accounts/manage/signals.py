@@ -1,4 +1,4 @@
-"""What staff do to accounts in the portal (accounts.account_services), for whoever listens
+"""What staff do to accounts in the portal (accounts.manage.services), for whoever listens
 (the audit trail). Like accounts.signals: accounts does not import audit, and each signal
 is sent inside the transaction of the change it reports.
 

@@ -2,7 +2,7 @@
 account with the organisation, the user name, the initial password and where to sign in.
 
 They are rendered in the request that made the passwords, which are never stored: the
-PDF goes to the short-lived store (accounts.slip_store) and nowhere else.
+PDF goes to the short-lived store (accounts.manage.slip_store) and nowhere else.
 """
 
 from __future__ import annotations

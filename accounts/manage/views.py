@@ -18,26 +18,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.downloads import download_response
 from core.sorting import sort_links
 from core.submissions import REPEATED_MESSAGE, RepeatedSubmission, earlier_result
 from orgs.models import Organization
 
-from .account_forms import (
+from .forms import (
     AccountCreateForm,
     AccountFilterForm,
     BulkCreateForm,
     SecretaryCreateForm,
 )
-from .account_handout import Handout, create_with_slips, result_url
-from .account_scope import can_manage_accounts, grantable_roles
-from .account_selectors import (
+from .handout import Handout, create_with_slips, result_url
+from .scope import can_manage_accounts, grantable_roles
+from .selectors import (
     SORTS,
     account_list,
     account_rows,
     locked_count,
     organizations_missing_secretary,
 )
-from .account_services import (
+from .services import (
     BULK_LIMIT,
     BulkResult,
     account_create,
@@ -258,6 +259,4 @@ def slip(request: HttpRequest) -> HttpResponse:
         )
         back = result_url(batch) if read_summary(request.user, batch) else reverse("accounts:users")
         return redirect(back)
-    response = HttpResponse(kept.content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{kept.filename}"'
-    return response
+    return download_response(kept.content, kept.filename)

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import User
-from .second_factor_reset import resettable_users
-from .second_factor_services import TOTP_CODE, CodeCheck, Outcome, typed_code
+from ..models import User
+from .reset import resettable_users
+from .services import TOTP_CODE, CodeCheck, Outcome, typed_code
 
 
 class CodeForm(forms.Form):

@@ -20,9 +20,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orgs.scope import covers_root, scope_q
 
-from .models import Assignment, User
-from .roles import Role
-from .signals import second_factor_reset
+from ..models import Assignment, User
+from ..roles import Role
+from ..signals import second_factor_reset
 
 
 def can_reset_second_factors(actor: Any) -> bool:

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orgs.scope import covers_root
 
-from .services import FULL_PERSONAL_DATA
+from ..services import FULL_PERSONAL_DATA
 
 
 def requires_second_factor(user: Any) -> bool:

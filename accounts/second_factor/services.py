@@ -21,8 +21,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import User
-from .signals import second_factor_enrolled, second_factor_failed
+from ..models import User
+from ..signals import second_factor_enrolled, second_factor_failed
 
 RECOVERY_CODE_COUNT = 10
 TOTP_CODE = re.compile(r"\d{6}")

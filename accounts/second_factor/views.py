@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from ..redirects import next_url
 from .authenticator_display import manual_key, qr_svg
-from .second_factor import has_authenticator, requires_second_factor
-from .second_factor_forms import EnrolmentForm, ResetForm, VerificationForm
-from .second_factor_reset import can_reset_second_factors, reset_second_factor
-from .second_factor_services import (
+from .forms import EnrolmentForm, ResetForm, VerificationForm
+from .reset import can_reset_second_factors, reset_second_factor
+from .selectors import has_authenticator, requires_second_factor
+from .services import (
     confirm_enrolment,
     pending_authenticator,
     recovery_codes_left,
@@ -30,16 +29,6 @@ from .second_factor_services import (
 
 #: a warning once this few recovery codes are left
 FEW_RECOVERY_CODES = 3
-
-
-def next_url(request: HttpRequest) -> str:
-    """Where the sign-in was going (?next=, kept through these pages), if it is ours."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def verified(request: HttpRequest, device: Device) -> None:

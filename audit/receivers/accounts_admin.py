@@ -1,4 +1,4 @@
-"""Account management by staff in the portal (accounts.account_signals): accounts made,
+"""Account management by staff in the portal (accounts.manage.signals): accounts made,
 passwords reset, login locks released, accounts deactivated and reactivated. Sent inside
 the transaction of the change, so each event commits with it.
 
@@ -14,7 +14,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from accounts.account_signals import (
+from accounts.manage.signals import (
     account_created,
     account_deactivated,
     account_reactivated,

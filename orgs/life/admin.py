@@ -8,11 +8,12 @@ from django.contrib import admin
 
 from core.admin import GuardedHistoryAdmin, ReadOnlyAdminMixin
 
-from .life_resources import OrgLifeRecordResource
-from .life_services import life_record_delete, life_record_errors
-from .models import MeetingRequirement, Organization, OrgLifeAttachment, OrgLifeRecord
-from .scope import covers_root, is_staff_member
-from .scoped_admin import ScopedImportExportAdmin
+from ..models import Organization
+from ..scope import is_staff_member
+from ..scoped_admin import CountyConfigAdminMixin, ScopedImportExportAdmin
+from .models import MeetingRequirement, OrgLifeAttachment, OrgLifeRecord
+from .resources import OrgLifeRecordResource
+from .services import life_record_delete, life_record_errors
 
 
 class OrgLifeRecordForm(forms.ModelForm):
@@ -22,7 +23,7 @@ class OrgLifeRecordForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        # The same rules as the entry page and the import (orgs.life_services).
+        # The same rules as the entry page and the import (orgs.life.services).
         problems = life_record_errors(
             kind=data.get("kind", ""),
             held_on=data.get("held_on"),
@@ -83,27 +84,9 @@ class OrgLifeRecordAdmin(ScopedImportExportAdmin):
 
 
 @admin.register(MeetingRequirement)
-class MeetingRequirementAdmin(GuardedHistoryAdmin):
-    """Portal-wide configuration: every staff member reads it, county staff change it."""
+class MeetingRequirementAdmin(CountyConfigAdminMixin, GuardedHistoryAdmin):
+    """Portal-wide configuration: every staff member reads it, county staff change, add
+    and delete rows (a kind without a row is simply not measured)."""
 
     list_display = ["kind", "period_months", "times_per_period"]
     ordering = ["period_months", "kind"]
-
-    def has_module_permission(self, request) -> bool:
-        return is_staff_member(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_staff_member(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return covers_root(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return covers_root(request.user)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return covers_root(request.user)
-
-    def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        super().save_model(request, obj, form, change)

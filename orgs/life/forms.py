@@ -1,5 +1,5 @@
 """Forms of the organisation life pages. They parse and present; the rules (dates, head
-counts, files) live in orgs.life_services and come back as field errors."""
+counts, files) live in orgs.life.services and come back as field errors."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.forms import ServiceErrorsMixin
+from core.periods import Quarter
 
-from .choices import MeetingKind
-from .life_selectors import QUARTERS, current_quarter
+from ..choices import MeetingKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = {"inputmode": "numeric", "pattern": "[0-9]*", "min": "0"}
@@ -89,29 +89,39 @@ class LifeRecordForm(ServiceErrorsMixin, forms.Form):
         }
 
 
+#: years a quarter can be chosen from: this one and the five before
+YEARS_BACK = 5
+
+
 class QuarterForm(forms.Form):
-    """?year=&quarter= of the required-vs-recorded tables; defaults to this quarter."""
+    """?year=&quarter= of a page about one quarter. Unchosen or invalid parts fall back to
+    `default` (this quarter unless given)."""
 
     year = forms.TypedChoiceField(label=_lazy("年度"), coerce=int, required=False)
     quarter = forms.TypedChoiceField(
         label=_lazy("季度"),
         coerce=int,
         required=False,
-        choices=[(q, _lazy("第%(q)d季度") % {"q": q}) for q in QUARTERS],
+        choices=[(n, _lazy("第%(q)d季度") % {"q": n}) for n in (1, 2, 3, 4)],
     )
 
-    def __init__(self, data=None) -> None:
+    def __init__(self, data=None, *, default: Quarter | None = None) -> None:
         super().__init__(data or None)
-        this_year, this_quarter = current_quarter()
-        self.default = (this_year, this_quarter)
-        self.fields["year"].choices = [(y, y) for y in range(this_year, this_year - 6, -1)]
+        today = timezone.localdate()
+        self.default = default or Quarter.of(today)
+        self.initial = {"year": self.default.year, "quarter": self.default.number}
+        years = list(range(today.year, today.year - YEARS_BACK - 1, -1))
+        if self.default.year not in years:
+            years.insert(0, self.default.year)
+        self.fields["year"].choices = [(y, y) for y in years]
 
-    def period(self) -> tuple[int, int]:
+    def selected_quarter(self) -> Quarter:
         if not self.is_bound or not self.is_valid():
             return self.default
-        year = self.cleaned_data.get("year") or self.default[0]
-        quarter = self.cleaned_data.get("quarter") or self.default[1]
-        return year, quarter
+        return Quarter(
+            self.cleaned_data.get("year") or self.default.year,
+            self.cleaned_data.get("quarter") or self.default.number,
+        )
 
 
 class LifeFilterForm(forms.Form):

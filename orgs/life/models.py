@@ -1,4 +1,5 @@
-"""Organisation life records (组织生活): the models. Imported into orgs.models."""
+"""Organisation life records (组织生活): the models. orgs.models imports them, so they
+belong to the orgs app."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import MeetingKind
-from .scope import ScopedQuerySet
+from core.stored_files import StoredFile
+from core.uploads import EXTENSIONS
+
+from ..choices import MeetingKind
+from ..scope import ScopedQuerySet
 
 
 class MeetingRequirement(models.Model):
@@ -99,8 +103,6 @@ class OrgLifeRecord(models.Model):
 
 
 def life_attachment_path(instance: OrgLifeAttachment, filename: str) -> str:
-    from core.uploads import EXTENSIONS
-
     extension = EXTENSIONS.get(instance.content_type, "bin")
     return f"life/{instance.record_id}/{uuid.uuid4().hex}.{extension}"
 
@@ -109,31 +111,16 @@ class OrgLifeAttachmentQuerySet(ScopedQuerySet):
     scope_prefix = "record__organization__"
 
 
-class OrgLifeAttachment(models.Model):
+class OrgLifeAttachment(StoredFile):
     """A photo or scan of a meeting; served only through a view that checks scope."""
 
     record = models.ForeignKey(
         OrgLifeRecord, verbose_name=_("记录"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("文件"), upload_to=life_attachment_path)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(_("类型"), max_length=40)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     objects = OrgLifeAttachmentQuerySet.as_manager()
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("组织生活附件")
         verbose_name_plural = _("组织生活附件")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -2,7 +2,7 @@
 
 A row is keyed by (组织代码, 会议类型, 召开日期, 主题): the same meeting imported twice is
 updated, not duplicated. Rows are checked by the same rules as the entry page
-(orgs.life_services.life_record_errors). Photos are not part of the file; they are added
+(orgs.life.services.life_record_errors). Photos are not part of the file; they are added
 on the record's page.
 """
 
@@ -11,11 +11,11 @@ from __future__ import annotations
 from core.importing import Column, KeyedInstanceLoader, dictionary_field
 from core.widgets import ChoiceWidget, DateWidget, IntegerWidget, TextWidget
 
-from .choices import MeetingKind
-from .importing import ScopedResource
-from .life_services import TOPIC_MAX, life_record_errors
+from ..choices import MeetingKind
+from ..importing import ScopedResource
+from ..resources import labels
 from .models import OrgLifeRecord
-from .resources import labels
+from .services import TOPIC_MAX, life_record_errors
 
 #: service field name -> column, for the rule messages of life_record_errors
 COLUMNS_OF_FIELDS = {

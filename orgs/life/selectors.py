@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.history import FieldChange, HistoryEntry
+from core.history import HistoryEntry, display_value, history_entries
+from core.periods import Quarter
 
-from .choices import MeetingKind, OrgKind
-from .models import MeetingRequirement, Organization, OrgLifeRecord
+from ..choices import MeetingKind, OrgKind
+from ..models import Organization
+from .models import MeetingRequirement, OrgLifeRecord
 
 #: organisations that hold 三会一课 and are measured against MeetingRequirement
 MEETING_ORG_KINDS: tuple[str, ...] = (
@@ -37,45 +38,27 @@ MEETING_ORG_KINDS: tuple[str, ...] = (
     OrgKind.TEMPORARY_BRANCH,
     OrgKind.GENERAL_BRANCH,
 )
-QUARTERS = (1, 2, 3, 4)
 
 
 def holds_meetings(org: Organization) -> bool:
     return org.kind in MEETING_ORG_KINDS
 
 
-def current_quarter(today: datetime.date | None = None) -> tuple[int, int]:
-    today = today or timezone.localdate()
-    return today.year, (today.month - 1) // 3 + 1
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
-    """First and last day of the quarter."""
-    first = datetime.date(year, 3 * quarter - 2, 1)
-    last_month = 3 * quarter
-    last = (
-        datetime.date(year, 12, 31)
-        if last_month == 12
-        else datetime.date(year, last_month + 1, 1) - datetime.timedelta(days=1)
-    )
-    return first, last
-
-
-def _window_start(year: int, quarter: int, period_months: int) -> datetime.date:
-    """First day of the counting window of a requirement for the quarter."""
+def _first_quarter_of_period(quarter: Quarter, period_months: int) -> Quarter:
+    """The first quarter of the half-year or year (`period_months` 6 or 12) that holds
+    `quarter`; `quarter` itself for monthly and quarterly requirements."""
     if period_months <= 3:
-        return quarter_bounds(year, quarter)[0]
-    quarters_per_period = period_months // 3
-    first_quarter = (quarter - 1) // quarters_per_period * quarters_per_period + 1
-    return quarter_bounds(year, first_quarter)[0]
+        return quarter
+    per_period = period_months // 3
+    return Quarter(quarter.year, (quarter.number - 1) // per_period * per_period + 1)
 
 
-def _due_quarter(quarter: int, period_months: int) -> int:
+def _due_quarter(quarter: Quarter, period_months: int) -> Quarter:
     """The quarter by whose end a requirement of the period containing `quarter` is due."""
     if period_months <= 3:
         return quarter
-    quarters_per_period = period_months // 3
-    return ((quarter - 1) // quarters_per_period + 1) * quarters_per_period
+    per_period = period_months // 3
+    return Quarter(quarter.year, ((quarter.number - 1) // per_period + 1) * per_period)
 
 
 @dataclass(frozen=True)
@@ -86,7 +69,7 @@ class KindTally:
     required: int
     recorded: int
     #: the quarter by whose end `required` is due (== the chosen quarter unless not yet due)
-    due_quarter: int
+    due_quarter: Quarter
     window: str
 
     @property
@@ -102,8 +85,7 @@ class KindTally:
 @dataclass(frozen=True)
 class OrgLifeSummary:
     organization: Organization
-    year: int
-    quarter: int
+    quarter: Quarter
     rows: list[KindTally] = field(default_factory=list)
 
     @property
@@ -115,26 +97,28 @@ class OrgLifeSummary:
         return sum(row.shortfall for row in self.rows)
 
 
-def _window_label(year: int, quarter: int, period_months: int) -> str:
+def _window_label(quarter: Quarter, period_months: int) -> str:
     if period_months == 1 or period_months == 3:
-        return _("%(y)d年第%(q)d季度") % {"y": year, "q": quarter}
+        return quarter.label
+    values = {"y": quarter.year, "q": quarter.number}
     if period_months == 6:
-        half = _("上半年") if quarter <= 2 else _("下半年")
-        return _("%(y)d年%(half)s（截至第%(q)d季度）") % {"y": year, "half": half, "q": quarter}
-    return _("%(y)d年（截至第%(q)d季度）") % {"y": year, "q": quarter}
+        half = _("上半年") if quarter.number <= 2 else _("下半年")
+        return _("%(y)d年%(half)s（截至第%(q)d季度）") % {**values, "half": half}
+    return _("%(y)d年（截至第%(q)d季度）") % values
 
 
-def _summaries(
-    organizations: Iterable[Organization], year: int, quarter: int
-) -> list[OrgLifeSummary]:
+def _summaries(organizations: Iterable[Organization], quarter: Quarter) -> list[OrgLifeSummary]:
     """Three queries whatever the number of organisations: the organisations, the
     requirements, and one grouped count of records with a count per window."""
     orgs = list(organizations)
     requirements = list(MeetingRequirement.objects.all())
     if not orgs or not requirements:
-        return [OrgLifeSummary(o, year, quarter) for o in orgs]
-    quarter_start, quarter_end = quarter_bounds(year, quarter)
-    windows = sorted({_window_start(year, quarter, r.period_months) for r in requirements})
+        return [OrgLifeSummary(o, quarter) for o in orgs]
+    starts = {
+        r.period_months: _first_quarter_of_period(quarter, r.period_months).first_day
+        for r in requirements
+    }
+    windows = sorted(set(starts.values()))
     counts: dict[tuple[int, str, datetime.date], int] = {}
     aggregates = {
         f"w{i}": Count("pk", filter=Q(held_on__gte=start)) for i, start in enumerate(windows)
@@ -142,7 +126,7 @@ def _summaries(
     ids = [o.pk for o in orgs]
     rows = (
         OrgLifeRecord.objects.filter(
-            organization_id__in=ids, held_on__gte=windows[0], held_on__lte=quarter_end
+            organization_id__in=ids, held_on__gte=windows[0], held_on__lte=quarter.last_day
         )
         .values("organization_id", "kind")
         .annotate(**aggregates)
@@ -158,7 +142,6 @@ def _summaries(
     for org in orgs:
         tallies = []
         for req in requirements:
-            start = _window_start(year, quarter, req.period_months)
             due = _due_quarter(quarter, req.period_months)
             if req.period_months == 1:
                 required = 3 * req.times_per_period
@@ -172,28 +155,26 @@ def _summaries(
                     label=str(labels.get(req.kind, req.kind)),
                     period_months=req.period_months,
                     required=required,
-                    recorded=counts.get((org.pk, req.kind, start), 0),
+                    recorded=counts.get((org.pk, req.kind, starts[req.period_months]), 0),
                     due_quarter=due,
-                    window=_window_label(year, quarter, req.period_months),
+                    window=_window_label(quarter, req.period_months),
                 )
             )
-        summaries.append(OrgLifeSummary(org, year, quarter, tallies))
+        summaries.append(OrgLifeSummary(org, quarter, tallies))
     return summaries
 
 
-def life_summary(org: Organization, year: int, quarter: int) -> list[OrgLifeSummary]:
+def life_summary(org: Organization, quarter: Quarter) -> list[OrgLifeSummary]:
     """For every meeting-holding organisation of `org`'s subtree (in tree order): per
     MeetingKind, required vs recorded in that quarter (see the module docstring)."""
-    subtree = Organization.objects.filter(
-        path__startswith=org.path, kind__in=MEETING_ORG_KINDS
-    ).order_by("path")
-    return _summaries(subtree, year, quarter)
+    subtree = Organization.objects.within(org).filter(kind__in=MEETING_ORG_KINDS)
+    return _summaries(subtree.order_by("path"), quarter)
 
 
-def life_summary_for_user(user: Any, year: int, quarter: int) -> list[OrgLifeSummary]:
+def life_summary_for_user(user: Any, quarter: Quarter) -> list[OrgLifeSummary]:
     """The same for every meeting-holding organisation the user may see."""
     orgs = Organization.objects.visible_to(user).filter(kind__in=MEETING_ORG_KINDS).order_by("path")
-    return _summaries(orgs, year, quarter)
+    return _summaries(orgs, quarter)
 
 
 def record_years(queryset) -> list[int]:
@@ -202,57 +183,20 @@ def record_years(queryset) -> list[int]:
 
 
 # --- history ---------------------------------------------------------------------------
-HISTORY_LIMIT = 20
+#: shown on the record's page already, or not changed by an edit
+HIDDEN_HISTORY_FIELDS = ("organization", "recorded_by", "created_at")
+#: characters of a changed value shown (the minutes can be long)
+SHOWN_VALUE_MAX = 60
 
 
 def _display(field_name: str, value: Any) -> str:
-    if value in (None, ""):
+    text = display_value(OrgLifeRecord, field_name, value)
+    if not text:
         return "—"
-    model_field = OrgLifeRecord._meta.get_field(field_name)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    text = str(value)
-    return text if len(text) <= 60 else f"{text[:60]}…"
+    return text if len(text) <= SHOWN_VALUE_MAX else f"{text[:SHOWN_VALUE_MAX]}…"
 
 
-HIDDEN_HISTORY_FIELDS = frozenset({"organization", "recorded_by", "created_at"})
-
-
-def record_history(
-    record: OrgLifeRecord, limit: int = HISTORY_LIMIT
-) -> tuple[list[HistoryEntry], bool]:
-    """The newest `limit` history records of `record`, each with the fields it changed,
-    and whether older ones exist (one query)."""
-    records = list(
-        record.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )
-    order = {f.name: i for i, f in enumerate(OrgLifeRecord._meta.fields)}
-    entries = []
-    for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
-        changes = []
-        if older is not None and newer.history_type == "~":
-            delta = newer.diff_against(older)
-            for change in sorted(delta.changes, key=lambda c: order.get(c.field, 0)):
-                if change.field in HIDDEN_HISTORY_FIELDS:
-                    continue
-                changes.append(
-                    FieldChange(
-                        label=str(OrgLifeRecord._meta.get_field(change.field).verbose_name),
-                        old=_display(change.field, change.old),
-                        new=_display(change.field, change.new),
-                    )
-                )
-        entries.append(
-            HistoryEntry(
-                when=newer.history_date,
-                user=newer.history_user,
-                action=newer.get_history_type_display(),
-                reason=newer.history_change_reason or "",
-                changes=changes,
-            )
-        )
-    return entries, len(records) > limit
+def record_history(record: OrgLifeRecord) -> tuple[list[HistoryEntry], bool]:
+    """The newest history records of `record`, each with the fields it changed, and
+    whether older ones exist."""
+    return history_entries(record.history, display=_display, excluded_fields=HIDDEN_HISTORY_FIELDS)

@@ -17,11 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from core.uploads import clean_file_name, upload_errors
+from core.stored_files import delete_file_row, guarded_write, store_file
+from core.uploads import upload_errors
 
-from .choices import MeetingKind
-from .models import Organization, OrgLifeAttachment, OrgLifeRecord
-from .scope import can_edit_path, path_allowed
+from ..choices import MeetingKind
+from ..models import Organization
+from ..scope import can_edit_path, path_allowed
+from .models import OrgLifeAttachment, OrgLifeRecord
 
 RECORDER_ROLES: tuple[str, ...] = (Role.STAFF, Role.SECRETARY)
 TOPIC_MAX = 200
@@ -110,36 +112,9 @@ def life_record_errors(
     return errors
 
 
-def _attach(user: Any, record: OrgLifeRecord, uploads: Iterable[Any], saved: list) -> None:
+def _attach(user: Any, record: OrgLifeRecord, uploads: Iterable[Any], stored: list) -> None:
     for upload in uploads:
-        _errors, (content_type, _kind) = upload_errors(upload)
-        attachment = OrgLifeAttachment(
-            record=record,
-            original_name=clean_file_name(upload.name),
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=user,
-        )
-        attachment.file.save("upload", upload, save=False)
-        saved.append(attachment.file)
-        attachment.save()
-
-
-def _delete_stored(files: Iterable[Any]) -> None:
-    for stored in files:
-        stored.storage.delete(stored.name)
-
-
-def _guarded_write(write) -> Any:
-    """Run `write(saved)` in a transaction; if it fails, delete the files it stored, so a
-    failed write leaves neither rows nor files behind."""
-    saved: list = []
-    try:
-        with transaction.atomic():
-            return write(saved)
-    except BaseException:
-        _delete_stored(saved)
-        raise
+        store_file(OrgLifeAttachment(record=record), upload, user=user, stored=stored)
 
 
 def life_record_create(
@@ -164,7 +139,7 @@ def life_record_create(
     if errors:
         raise ValidationError(errors)
 
-    def write(saved: list) -> OrgLifeRecord:
+    def write(stored: list) -> OrgLifeRecord:
         record = OrgLifeRecord(
             organization=organization,
             kind=kind,
@@ -177,10 +152,10 @@ def life_record_create(
         )
         record._history_user = user
         record.save()
-        _attach(user, record, files, saved)
+        _attach(user, record, files, stored)
         return record
 
-    return _guarded_write(write)
+    return guarded_write(write)
 
 
 def life_record_update(
@@ -207,7 +182,7 @@ def life_record_update(
         raise ValidationError(errors)
     remove_ids = set(remove)
 
-    def write(saved: list) -> OrgLifeRecord:
+    def write(stored: list) -> OrgLifeRecord:
         locked = OrgLifeRecord.objects.select_for_update().get(pk=record.pk)
         locked.kind = kind
         locked.held_on = held_on
@@ -224,22 +199,19 @@ def life_record_update(
         elif files:
             locked._change_reason = _("新增附件 %(n)d 个") % {"n": len(files)}
         locked.save()
-        stored = [(a.file.storage, a.file.name) for a in gone]
         for attachment in gone:
-            attachment.delete()
-        # Files of removed attachments go once the rows are gone for good.
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in stored])
-        _attach(user, locked, files, saved)
+            delete_file_row(attachment)  # its file goes once the deletion is committed
+        _attach(user, locked, files, stored)
         return locked
 
-    return _guarded_write(write)
+    return guarded_write(write)
 
 
 @transaction.atomic
 def life_record_delete(*, user: Any, record: OrgLifeRecord) -> None:
     if not can_change_life_record(user, record):
         raise PermissionDenied(_("您不能删除这条组织生活记录。"))
-    stored = [(a.file.storage, a.file.name) for a in record.attachments.all()]
+    for attachment in record.attachments.all():
+        delete_file_row(attachment)  # its file goes once the deletion is committed
     record._history_user = user
     record.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in stored])

@@ -15,25 +15,26 @@ from django.utils.translation import gettext as _
 
 from core.uploads import file_response
 
-from .figures import member_counts
-from .life_forms import LifeFilterForm, LifeRecordForm, QuarterForm
-from .life_selectors import (
+from ..figures import member_counts
+from ..models import Organization
+from ..scope import get_visible_or_404
+from ..selectors import visible_ancestors
+from .forms import LifeFilterForm, LifeRecordForm, QuarterForm
+from .models import OrgLifeAttachment, OrgLifeRecord
+from .selectors import (
     holds_meetings,
     life_summary,
     life_summary_for_user,
     record_history,
     record_years,
 )
-from .life_services import (
+from .services import (
     can_change_life_record,
     can_record_life,
     life_record_create,
     life_record_delete,
     life_record_update,
 )
-from .models import Organization, OrgLifeAttachment, OrgLifeRecord
-from .scope import get_visible_or_404
-from .selectors import visible_ancestors
 
 PAGE_SIZE = 30
 OVERVIEW_PAGE_SIZE = 50
@@ -67,8 +68,8 @@ def _max_upload_mb() -> int:
 @login_required
 def life_overview(request: HttpRequest) -> HttpResponse:
     quarter_form = QuarterForm(request.GET)
-    year, quarter = quarter_form.period()
-    summaries = life_summary_for_user(request.user, year, quarter)
+    quarter = quarter_form.selected_quarter()
+    summaries = life_summary_for_user(request.user, quarter)
     lacking = [s for s in summaries if s.shortfalls]
     page = Paginator(lacking, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
@@ -78,7 +79,6 @@ def life_overview(request: HttpRequest) -> HttpResponse:
         "orgs/life/overview.html",
         {
             "quarter_form": quarter_form,
-            "year": year,
             "quarter": quarter,
             "page": page,
             "querystring": querystring,
@@ -92,9 +92,7 @@ def life_overview(request: HttpRequest) -> HttpResponse:
 def life_list(request: HttpRequest, code: str) -> HttpResponse:
     org = _org_or_404(request, code)
     # The organisation and everything under it: a 党总支 sees its branches' records too.
-    records = OrgLifeRecord.objects.visible_to(request.user).filter(
-        organization__path__startswith=org.path
-    )
+    records = OrgLifeRecord.objects.visible_to(request.user).within(org)
     filter_form = LifeFilterForm(request.GET, years=record_years(records))
     filters = filter_form.filters()
     if filters["kind"]:
@@ -105,8 +103,8 @@ def life_list(request: HttpRequest, code: str) -> HttpResponse:
         records.select_related("organization").order_by("-held_on", "-pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     quarter_form = QuarterForm(request.GET)
-    year, quarter = quarter_form.period()
-    summaries = life_summary(org, year, quarter)
+    quarter = quarter_form.selected_quarter()
+    summaries = life_summary(org, quarter)
     own = next((s for s in summaries if s.organization.pk == org.pk), None)
     below = [s for s in summaries if s.organization.pk != org.pk and s.shortfalls]
     querystring = request.GET.copy()
@@ -121,7 +119,6 @@ def life_list(request: HttpRequest, code: str) -> HttpResponse:
             "querystring": querystring,
             "filter_form": filter_form,
             "quarter_form": quarter_form,
-            "year": year,
             "quarter": quarter,
             "own": own,
             "below": below,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts.second_factor_reset import resettable_users
+from accounts.second_factor.reset import resettable_users
 from accounts.services import grant
 from audit.models import AuditKind
 from tests.factories import make_org, make_user

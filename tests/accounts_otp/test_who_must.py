@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.second_factor import requires_second_factor
+from accounts.second_factor.selectors import requires_second_factor
 from accounts.services import grant, set_full_personal_data
 
 

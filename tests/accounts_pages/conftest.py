@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 
 from orgs.models import Organization
 
-FORCED_CHANGE = "accounts.password_change_required.PasswordChangeRequiredMiddleware"
+FORCED_CHANGE = "accounts.passwords.middleware.PasswordChangeRequiredMiddleware"
 AFTER = "accounts.middleware.SecondFactorMiddleware"
 
 

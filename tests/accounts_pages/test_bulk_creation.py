@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from accounts import account_services
+from accounts.manage import services
 from accounts.models import Assignment, User
 from audit.models import AuditKind
 
@@ -161,7 +161,7 @@ def test_a_taken_user_name_gets_the_next_number(client, alice, named, django_use
 
 
 def test_a_large_scope_is_done_in_several_clicks(client, alice, named, monkeypatch):
-    monkeypatch.setattr(account_services, "BULK_LIMIT", 1)
+    monkeypatch.setattr(services, "BULK_LIMIT", 1)
     client.force_login(alice)
     batch = batch_of(client.post(BULK, {"within": "A"}))
     page = client.get("/accounts/created/", {"batch": batch}).content.decode()
@@ -197,13 +197,13 @@ def test_secretaries_and_leaders_have_no_creation(client, who, request, named):
 
 
 def test_without_slips_nothing_is_created(client, alice, named, monkeypatch):
-    from accounts import account_handout
-    from accounts.slips import SlipsUnavailable
+    from accounts.manage import handout
+    from accounts.manage.slips import SlipsUnavailable
 
     def no_font(**kwargs):
         raise SlipsUnavailable("服务器缺少中文字体")
 
-    monkeypatch.setattr(account_handout, "render_slips", no_font)
+    monkeypatch.setattr(handout, "render_slips", no_font)
     client.force_login(alice)
     response = client.post(BULK, {"within": "A", "submission": TOKEN}, follow=True)
     assert "无法生成账号通知单，账号没有开通：服务器缺少中文字体" in response.content.decode()
@@ -215,9 +215,9 @@ def test_without_slips_nothing_is_created(client, alice, named, monkeypatch):
 
 
 def test_when_the_store_fails_the_passwords_are_shown_once(client, alice, named, monkeypatch):
-    from accounts import account_handout
+    from accounts.manage import handout
 
-    monkeypatch.setattr(account_handout, "keep_file", lambda *args: None)
+    monkeypatch.setattr(handout, "keep_file", lambda *args: None)
     client.force_login(alice)
     response = client.post(BULK, {"within": "A", "submission": TOKEN})
     assert response.status_code == 200

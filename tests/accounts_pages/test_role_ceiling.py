@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.account_scope import grantable_roles, may_grant
+from accounts.manage.scope import grantable_roles, may_grant
 from accounts.models import Assignment, User
 
 from .helpers import CREATE, TOKEN

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.account_scope import managed_users
+from accounts.manage.scope import managed_users
 from accounts.services import grant
 from tests.factories import make_user
 

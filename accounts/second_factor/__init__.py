@@ -1,0 +1,1 @@
+"""The second factor (TOTP authenticator and recovery codes) of privileged users."""
