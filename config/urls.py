@@ -21,7 +21,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("", include("funding.urls")),
     path("health/", include("assessments.urls")),
-    path("checklists/", include("assessments.checklist_urls")),
+    path("checklists/", include("checklists.urls")),
     path("notifications/", include("core.urls_notifications")),
     path("bulletins/", include("reports.bulletin_urls")),
     path("audit/", include("audit.urls")),

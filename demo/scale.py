@@ -317,18 +317,13 @@ def _name(rng: random.Random, ethnicity: str) -> str:
     return rng.choice(SURNAMES) + given
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def member_rows(
     count: int, *, branches: list[tuple[str, int]], today: datetime.date, seed: int = 1921
 ) -> Iterator[dict]:
     """`count` valid members as data-dictionary values (Chinese labels, ISO dates), spread
     over `branches` ((code, weight), see branch_weights)."""
+    from core.periods import add_years
+
     rng = random.Random(seed)
     orgs, org_weights = zip(*branches, strict=True)
     org_cum = list(itertools.accumulate(org_weights))
@@ -338,13 +333,13 @@ def member_rows(
         male = rng.random() < 0.72
         ethnicity = _pick(rng, ETHNICITY_WEIGHTS)
         age = min(int(rng.triangular(19, 92, 48)), 95)
-        birth = _add_years(today, -age) - datetime.timedelta(days=rng.randint(1, 364))
+        birth = add_years(today, -age) - datetime.timedelta(days=rng.randint(1, 364))
         region = _pick(rng, REGIONS)
         number = _id_number(region, birth, rng.randrange(500), male)
         if number in seen:
             continue
         seen.add(number)
-        adult = _add_years(birth, 18)
+        adult = add_years(birth, 18)
         if (adult.month, adult.day) < (birth.month, birth.day):
             adult += datetime.timedelta(days=1)  # born on 29 February: 18 on 1 March
         latest_full = today - datetime.timedelta(days=400)
@@ -357,7 +352,7 @@ def member_rows(
             # most people join in their twenties or thirties
             span = (latest_full - adult).days
             joined = adult + datetime.timedelta(days=int(span * rng.random() ** 2.2))
-            earliest = _add_years(joined, 1)
+            earliest = add_years(joined, 1)
             confirmed = earliest + datetime.timedelta(
                 days=rng.randint(0, min(60, (today - earliest).days))
             )
@@ -478,7 +473,7 @@ def _city_tree(shape: TreeShape, say: Say):
         )
     root = Organization.objects.filter(code=shape.root_code).first()
     if root is not None:
-        say(f"城市组织：已存在（{Organization.objects.subtree_of(root).count()} 个），未变")
+        say(f"城市组织：已存在（{Organization.objects.within(root).count()} 个），未变")
         return root
     rows, weak = without_weak_flags(org_rows(shape))
     dataset = tablib.Dataset(*rows, headers=ORG_HEADERS)
@@ -505,7 +500,7 @@ def _register_weak(codes: list[str]) -> int:
     from django.utils import timezone
 
     from assessments.choices import WeakLaxSituation
-    from assessments.register import entry_create
+    from assessments.register.services import entry_create
     from orgs.models import Organization
 
     today = timezone.localdate()
@@ -532,14 +527,12 @@ def _city_members(root, shape: TreeShape, count: int, say: Say, batch: int = 500
     from members.models import Member
     from orgs.models import Organization
 
-    in_city = Member.objects.filter(organization__path__startswith=root.path)
+    in_city = Member.objects.within(root)
     have = in_city.count()
     if have >= count:
         say(f"城市党员：已有 {have} 名，未变")
         return
-    branches = Organization.objects.subtree_of(root).filter(
-        numchild=0, level__in=("village", "other")
-    )
+    branches = Organization.objects.within(root).filter(numchild=0, level__in=("village", "other"))
     weights = branch_weights(shape.root_code, branches.values_list("code", "kind"))
     orgs_by_code = dict(branches.values_list("code", "pk"))
     # ID numbers are unique across the portal: skip those already stored (this city's own
@@ -568,7 +561,7 @@ def _city_accounts(root, secretaries: int, password: str, say: Say):
     from accounts.services import grant
     from orgs.models import Organization
 
-    city = Organization.objects.subtree_of(root)
+    city = Organization.objects.within(root)
     town = city.filter(level="township").order_by("path").first()
     villages = list(
         city.filter(level="village", numchild=0).order_by("path").values_list("code", flat=True)
@@ -620,7 +613,8 @@ def _city_lists(root, staff, say: Say) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from assessments.issuing import Quarter, issue_checklists
+    from checklists.issuing import issue_checklists
+    from core.periods import Quarter
 
     today = timezone.localdate()
     current = Quarter.of(today)
@@ -640,9 +634,9 @@ def _submit(lists, items_by_list, *, at, deadline_of) -> None:
     measured values of the indicator items, the submission time and lateness."""
     from django.utils import timezone
 
-    from assessments.checklist_models import ChecklistItem
-    from assessments.choices import ItemStatus, ListStatus
-    from assessments.indicators import measure_items
+    from checklists.choices import ItemStatus, ListStatus
+    from checklists.indicators import measure_items
+    from checklists.models import ChecklistItem
 
     items = [item for checklist in lists for item in items_by_list[checklist.pk]]
     measured = measure_items(items)
@@ -662,7 +656,7 @@ def _submit(lists, items_by_list, *, at, deadline_of) -> None:
 
 
 def _items_by_list(lists) -> dict[int, list]:
-    from assessments.checklist_models import ChecklistItem
+    from checklists.models import ChecklistItem
 
     grouped: dict[int, list] = {c.pk: [] for c in lists}
     for item in (
@@ -677,9 +671,9 @@ def _items_by_list(lists) -> dict[int, list]:
 def _report_previous(created, staff, quarter) -> str:
     from django.utils import timezone
 
-    from assessments.checklist_models import ChecklistItem, Rectification, ResponsibilityList
-    from assessments.choices import ListStatus
-    from assessments.reviewing import falls_short, rectify_days
+    from checklists.choices import ListStatus
+    from checklists.models import ChecklistItem, Rectification, ResponsibilityList
+    from checklists.reviewing.rules import falls_short, rectify_days
 
     if not created:
         return "未变"
@@ -751,8 +745,8 @@ def _report_current(created, today: datetime.date) -> str:
     from django.utils import timezone
 
     from accounts.models import Assignment
-    from assessments.checklist_models import ChecklistItem, ResponsibilityList
-    from assessments.choices import ItemStatus
+    from checklists.choices import ItemStatus
+    from checklists.models import ChecklistItem, ResponsibilityList
 
     if not created:
         return "未变"
@@ -797,7 +791,7 @@ def _import(resource, rows: list[list[str]]) -> str:
 def _detailed_villages(root) -> list:
     from orgs.models import Organization
 
-    villages = Organization.objects.subtree_of(root).filter(
+    villages = Organization.objects.within(root).filter(
         level="village", numchild=0, domain__in=("rural", "community")
     )
     return list(villages.order_by("path")[:DETAILED_VILLAGES])
@@ -818,11 +812,11 @@ def _city_funding(root, say: Say) -> None:
 
     from .funding import YEAR, economy_rows, fund_rows, site_rows
 
-    if FundLine.objects.filter(organization__path__startswith=root.path).exists():
+    if FundLine.objects.within(root).exists():
         say("城市经费与阵地：已存在，未变")
         return
     villages = _detailed_villages(root)
-    organs = list(Organization.objects.subtree_of(root).filter(domain="organ", level="other"))
+    organs = list(Organization.objects.within(root).filter(domain="organ", level="other"))
     sites = []
     for start in range(0, len(villages), 10):  # site_rows plans ten villages at a time
         sites += site_rows(villages[start : start + 10])
@@ -850,7 +844,7 @@ LIFE_TOPICS = {
 def life_rows(villages, today: datetime.date) -> list[list[str]]:
     """三会一课 records of the previous and current quarter: a monthly committee meeting
     and theme day, a quarterly assembly and lecture (some villages skip some)."""
-    from assessments.issuing import Quarter
+    from core.periods import Quarter
 
     current = Quarter.of(today)
     rng = random.Random(3)
@@ -881,10 +875,10 @@ def _city_life(root, say: Say) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from orgs.life_resources import OrgLifeRecordResource
+    from orgs.life.resources import OrgLifeRecordResource
     from orgs.models import OrgLifeRecord
 
-    if OrgLifeRecord.objects.filter(organization__path__startswith=root.path).exists():
+    if OrgLifeRecord.objects.within(root).exists():
         say("城市组织生活：已存在，未变")
         return
     rows = life_rows(_detailed_villages(root), timezone.localdate())

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.formats import CSV, XLSX
 from core.registry import Kind, get_kind
 from orgs.models import Organization
-from orgs.scope import can_see_path
+from orgs.scope import can_see_path, subtree_q
 
 from .models import ExportChannel, ExportLog
 
@@ -35,7 +35,7 @@ def export_queryset(
     if org is not None:
         if user is not None and not can_see_path(user, org.path):
             raise PermissionDenied(_("组织“%(code)s”不在您的管辖范围内。") % {"code": org.code})
-        qs = qs.filter(**{f"{kind.org_prefix}path__startswith": org.path})
+        qs = qs.filter(subtree_q(org, kind.org_prefix))
     if narrow is not None:
         qs = narrow(qs)  # applied to the scoped queryset: it can only take rows away
     return qs

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.checklist_models import ResponsibilityList
-from assessments.choices import ListStatus
-from assessments.issuing import Quarter
+from checklists.choices import ListStatus
+from checklists.models import ResponsibilityList
+from core.periods import Quarter
 from demo.scale import CITY_CODE, city_shape, org_rows
 from funding.models import Disbursement, FundLine, VenueProject
 from members.models import Member
@@ -37,7 +37,17 @@ def row_counts() -> dict[str, int]:
     """Rows of every table of the portal's apps, history tables included."""
     return {
         model._meta.label: model._default_manager.count()
-        for app in ("accounts", "orgs", "members", "funding", "assessments", "reports", "core")
+        for app in (
+            "accounts",
+            "orgs",
+            "portal",
+            "members",
+            "funding",
+            "checklists",
+            "assessments",
+            "reports",
+            "core",
+        )
         for model in apps.get_app_config(app).get_models()
     }
 
@@ -56,7 +66,7 @@ def test_the_city_data_set(db, client):
 
 
 def check_tree(city):
-    organizations = Organization.objects.subtree_of(city)
+    organizations = Organization.objects.within(city)
     assert organizations.count() == city_shape(SIZE["orgs"]).size == len(org_rows(city_shape(30)))
     assert 25 <= organizations.count() <= 35
     assert not any(Organization.objects.find_problems())
@@ -95,7 +105,7 @@ def check_lists(city):
         year=current.previous.year,
         quarter=current.previous.number,
     )
-    with_template = Organization.objects.subtree_of(city).filter(level__in=("township", "village"))
+    with_template = Organization.objects.within(city).filter(level__in=("township", "village"))
     assert previous.count() == with_template.count()
     statuses = dict(previous.values_list("status").annotate(n=Count("pk")).order_by())
     assert statuses[ListStatus.APPROVED] > previous.count() / 2

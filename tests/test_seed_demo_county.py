@@ -18,22 +18,23 @@ from django.conf import settings
 from django.core.management import call_command
 
 from accounts.models import User
-from assessments.checklist_models import ChecklistEvidence, Rectification, ResponsibilityList
-from assessments.choices import ListStatus, RectificationStatus
-from assessments.health import (
+from assessments.health.findings import (
     CHECKLIST_OVERDUE,
     DEVELOPMENT_STALLED,
     DUES_LAPSED,
     MOBILE_LOST_CONTACT,
     NO_MEETING_THIS_QUARTER,
     RECTIFICATION_OVERDUE,
-    findings_for,
 )
+from assessments.health.rules import findings_for
 from assessments.models import StandardScoreSheet, WeakLaxEntry
+from checklists.choices import ListStatus, RectificationStatus
+from checklists.models import ChecklistEvidence, Rectification, ResponsibilityList
+from core.periods import add_months
 from demo.calendar import closed_quarters, demo_today, running_quarter
 from funding.models import Disbursement, StageChange
 from members.models import DevelopmentCase, DuesRecord, Stage, TrainingRecord
-from orgs.life_selectors import MEETING_ORG_KINDS
+from orgs.life.selectors import MEETING_ORG_KINDS
 from orgs.models import Organization, OrgLifeAttachment, OrgLifeRecord
 from reports.models import Bulletin
 
@@ -46,7 +47,18 @@ WORK_RULES = {
     DEVELOPMENT_STALLED,
     MOBILE_LOST_CONTACT,
 }
-APPS = ("accounts", "orgs", "members", "funding", "assessments", "reports", "core", "audit")
+APPS = (
+    "accounts",
+    "orgs",
+    "portal",
+    "members",
+    "funding",
+    "checklists",
+    "assessments",
+    "reports",
+    "core",
+    "audit",
+)
 
 
 def seed() -> str:
@@ -73,7 +85,7 @@ def late_in_quarter() -> bool:
     """Past the days of the running quarter's assemblies (the middle month's 10th–19th)
     and of the last quarter's deadline."""
     quarter = running_quarter(demo_today())
-    return demo_today() >= quarter.month(1).replace(day=20)
+    return demo_today() >= add_months(quarter.first_day, 1).replace(day=20)
 
 
 def test_the_demo_county_tells_a_believable_year(db, client):
@@ -139,7 +151,7 @@ def check_no_branch_fails_every_rule(county):
     for finding in findings:
         rules_by_org.setdefault(finding.code, set()).add(finding.rule)
     branches = list(
-        Organization.objects.subtree_of(county)
+        Organization.objects.within(county)
         .filter(kind__in=MEETING_ORG_KINDS)
         .values_list("code", flat=True)
     )

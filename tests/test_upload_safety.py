@@ -20,16 +20,17 @@ from django.test import RequestFactory
 from django.utils import timezone
 from PIL import Image
 
-from assessments.checklist_models import ChecklistEvidence, ResponsibilityList
-from assessments.filling import items_save
-from assessments.issuing import Quarter, issue_checklists
+from checklists.filling import items_save
+from checklists.issuing import issue_checklists
+from checklists.models import ChecklistEvidence, ResponsibilityList
 from core.importing import run_import
 from core.jobs import job_create
+from core.periods import Quarter
 from core.uploads import clean_file_name, file_response, upload_errors
 from funding.models import VenueAttachment, VenueProject
 from funding.resources import VenueProjectResource
 from funding.services.sites import attachment_add
-from orgs.life_services import life_record_create
+from orgs.life.services import life_record_create
 from orgs.models import OrgLifeAttachment, OrgLifeRecord
 from tests.helpers import SITE_HEADERS, org_row, site_row, xlsx_bytes
 

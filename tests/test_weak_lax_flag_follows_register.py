@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.register import entry_close, entry_create
+from assessments.register.services import entry_close, entry_create
 from core.importing import run_import
 from core.tables import read_table
 from orgs.forms import OrganizationForm

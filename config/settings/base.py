@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
-    # TOTP second factor and recovery codes (accounts/second_factor*.py)
+    # TOTP second factor and recovery codes (accounts/second_factor/)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portal",
     "members",
     "funding",
+    "checklists",
     "assessments",
     "reports",
     # After axes and accounts: its receivers listen to their signals (audit/receivers/).
@@ -70,7 +71,7 @@ MIDDLEWARE = [
     # After OTPMiddleware and the idle timeout (an idle session goes to the login page).
     "accounts.middleware.SecondFactorMiddleware",
     # After the second factor: a user with an initial password reaches only the change page.
-    "accounts.password_change_required.PasswordChangeRequiredMiddleware",
+    "accounts.passwords.middleware.PasswordChangeRequiredMiddleware",
     # After CSRF and authentication: a form kept at an idle timeout is sent again once its
     # user is back on its page (accounts/pending_post.py).
     "accounts.pending_post.PendingPostMiddleware",
@@ -132,7 +133,7 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "accounts.password_validation.MinimumLengthValidator",
+        "NAME": "accounts.passwords.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -157,7 +158,7 @@ SESSION_IDLE_TIMEOUT = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30) * 60
 if SESSION_IDLE_TIMEOUT < 0:
     raise ImproperlyConfigured("DJANGO_SESSION_IDLE_MINUTES must be 0 (off) or more.")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Second factor (TOTP, accounts/second_factor.py) for superusers, holders of the full-view
+# Second factor (TOTP, accounts/second_factor/) for superusers, holders of the full-view
 # permission and county staff: off for the embedded demo, on in production.
 OTP_REQUIRED = env.bool("DJANGO_OTP_REQUIRED", default=False)
 SESSION_COOKIE_HTTPONLY = True
@@ -238,7 +239,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
-# Progress bulletins (reports.bulletin): built this many days after the lists' deadline
+# Progress bulletins (reports.bulletin_runs): built this many days after the lists' deadline
 # (CHECKLIST_DEADLINE_DAYS after the quarter); attempts after the first, the first retry
 # delay in seconds (doubled each time), and the task's soft and hard time limits.
 BULLETIN_DELAY_DAYS = env.int("BULLETIN_DELAY_DAYS", default=5)
@@ -278,12 +279,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The quarter's responsibility lists, on its first day (idempotent: a rerun adds none).
     "issue-quarter-checklists": {
-        "task": "assessments.tasks.issue_quarter_checklists",
+        "task": "checklists.tasks.issue_quarter_checklists",
         "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year="1,4,7,10"),
     },
     # Reminders of the responsibility lists (idempotent: each event notifies once).
     "send-checklist-reminders": {
-        "task": "assessments.tasks.send_checklist_reminders",
+        "task": "checklists.tasks.send_checklist_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
     # Tasks that could not be sent while Redis was down (core.outbox).
@@ -363,7 +364,7 @@ FUND_EXECUTION_CHECKPOINTS = [(9, 50), (12, 100)]
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
 # Secretaries' quarterly lists are due this many days after the quarter ends.
 CHECKLIST_DEADLINE_DAYS = env.int("CHECKLIST_DEADLINE_DAYS", default=10)
-# Responsibility lists (same defaults as assessments.issuing.CHECKLIST_DEFAULTS): an item
+# Responsibility lists (read by checklists.issuing and checklists.reviewing.rules): an item
 # scored below this share (%) of its points becomes a rectification item (整改), due this
 # many days after the list was approved.
 CHECKLIST_RECTIFY_BELOW_PERCENT = env.int("CHECKLIST_RECTIFY_BELOW_PERCENT", default=60)

@@ -17,10 +17,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.checklist_models import ChecklistTemplate, ResponsibilityList, TemplateItem
-from assessments.default_templates import load_default_templates
-from assessments.figures import quarter_figures
-from assessments.issuing import Quarter
+from checklists.default_templates import load_default_templates
+from checklists.figures import quarter_figures
+from checklists.models import ChecklistTemplate, ResponsibilityList, TemplateItem
+from core.periods import Quarter
 from tests.e2e.accessibility import assert_accessible
 from tests.test_org_life_services import png_bytes
 

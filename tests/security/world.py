@@ -22,22 +22,24 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Assignment, User
-from assessments.checklist_models import (
+from assessments.models import WeakLaxEntry
+from assessments.standards.selectors import dimensions
+from assessments.standards.services import score_sheet_save
+from checklists.issuing import issue_checklists
+from checklists.models import (
     ChecklistEvidence,
     ChecklistItem,
     ChecklistTemplate,
     Rectification,
     ResponsibilityList,
 )
-from assessments.issuing import Quarter, issue_checklists
-from assessments.models import WeakLaxEntry
-from assessments.standards import dimensions, score_sheet_save
 from core.models import ImportJob, Notification
+from core.periods import Quarter
 from funding.models import EconomyRecord, FundLine, VenueProject
 from funding.services.funds import disbursement_record
 from funding.services.sites import attachment_add
 from members.models import DevelopmentCase, DuesRecord, TrainingRecord, Transfer
-from orgs.life_services import life_record_create
+from orgs.life.services import life_record_create
 from portal.models import ExportLog
 from reports.models import Bulletin
 from tests.factories import make_member, make_user

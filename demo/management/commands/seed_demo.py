@@ -50,8 +50,8 @@ REFERENCE_DATA = (
     ("funding", "0002_load_standards", "load"),
     ("assessments", "0002_threshold_defaults", "load"),
     ("assessments", "0004_standard_defaults", "load"),
-    ("assessments", "0006_default_templates", "load"),
     ("assessments", "0008_secretary_review", "load_review_weights"),
+    ("checklists", "0002_default_templates", "load"),
 )
 
 
@@ -175,7 +175,7 @@ def _grant_secretaries() -> str:
     if county is None:
         return "书记账号：无演示县，跳过"
     created = 0
-    for org in Organization.objects.subtree_of(county).filter(depth__gt=county.depth):
+    for org in Organization.objects.within(county).filter(depth__gt=county.depth):
         if Assignment.objects.filter(organization=org, role=Role.SECRETARY).exists():
             continue
         grant(
