@@ -8,7 +8,7 @@ Each measurement runs in a fresh interpreter, so its peak RSS is its own. One ro
               (batches of 1,000, one transaction; no validation, no history)
     dry-run   the import under test with --dry-run, into an empty roster
     import    exactly `manage.py import_data members FILE`: core.tables.read_table +
-              members.resources.MemberResource(user=None) + core.importing.run_import
+              members.resources.roster.MemberResource(user=None) + core.importing.run_import
     reimport  the same file again: every row unchanged, nothing may be written
 
 Times are the work itself (reading the file to commit), without interpreter and Django
@@ -81,7 +81,7 @@ def import_under_test(path: Path, *, dry_run: bool) -> dict:
     from core.importing import run_import
     from core.tables import read_table
     from members.models import Member
-    from members.resources import MemberResource
+    from members.resources.roster import MemberResource
 
     history_before = history_rows()
     with Timer() as timer:

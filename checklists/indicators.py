@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from core.periods import Quarter
-from funding.selectors import fund_totals
+from funding.selectors.funds import fund_totals
 from members.selectors import dues_collection, new_members
 from orgs.choices import MeetingKind
 from orgs.models import Organization, OrgLifeRecord

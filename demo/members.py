@@ -16,7 +16,7 @@ import tablib
 
 from core.importing import run_import
 from members.identity import check_character
-from members.resources import MemberResource
+from members.resources.roster import MemberResource
 from orgs.models import Organization
 
 from .contacts import load_demo_contacts

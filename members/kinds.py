@@ -2,8 +2,8 @@
 
 from core.registry import Kind
 
-from .dues_resources import DuesResource
-from .resources import MemberResource
+from .resources.dues import DuesResource
+from .resources.roster import MemberResource
 
 KINDS = (
     Kind("members", "党员", MemberResource, org_prefix="organization__", personal=True),

@@ -30,8 +30,8 @@ from checklists import figures as list_figures
 from checklists.choices import ListStatus
 from core.numbers import rate
 from core.periods import Period, Quarter
-from funding.economy_selectors import economy_figures, economy_years
-from funding.selectors import totals_by_child
+from funding.selectors.economy import economy_figures, economy_years
+from funding.selectors.funds import totals_by_child
 from funding.services.standards import (
     COUNTY_BELOW_BUDGET_LINE,
     FISCAL_REVENUE_MISSING,

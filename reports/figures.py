@@ -63,8 +63,8 @@ from assessments.standards.selectors import standards_overview
 from checklists.figures import QuarterFigures, quarter_figures, quarter_figures_by_child
 from core.numbers import money
 from core.periods import Period, Quarter
-from funding.selectors import fund_totals, totals_by_child
-from funding.sites_selectors import site_figures
+from funding.selectors.funds import fund_totals, totals_by_child
+from funding.selectors.sites import site_figures
 from members.selectors import counts_by, counts_by_child, new_members
 from orgs.models import Organization
 from orgs.scope import PATH_STEP

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from assessments.standards.selectors import Figures as StandardFigures
 from checklists.figures import QuarterFigures
-from funding.selectors import FundTotals
-from funding.sites_selectors import SiteFigures
+from funding.selectors.funds import FundTotals
+from funding.selectors.sites import SiteFigures
 
 
 @dataclass

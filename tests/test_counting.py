@@ -10,7 +10,7 @@ from core.counting import CachedCountPaginator
 from core.importing import run_import
 from core.tables import read_table
 from members.models import Member
-from members.resources import MemberResource
+from members.resources.roster import MemberResource
 from members.services.roster import member_update
 from orgs.models import Organization
 from orgs.services import move_organization

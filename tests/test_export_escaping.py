@@ -17,7 +17,7 @@ from core.importing import run_import
 from core.tables import read_table
 from core.widgets import DecimalWidget, IntegerWidget
 from members.models import Member
-from members.resources import MemberResource
+from members.resources.roster import MemberResource
 from orgs.models import Organization
 from orgs.resources import OrganizationResource
 from portal.exporting import FORMATS, export_file

@@ -22,7 +22,7 @@ from django.db import connection
 from core.importing import KeyedInstanceLoader, run_import
 from core.tables import read_table
 from members.models import Member
-from members.resources import MemberResource
+from members.resources.roster import MemberResource
 from tests.helpers import MEMBER_HEADERS, id_number, member_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -353,7 +353,7 @@ ATTACHMENT_MAX_SIZE = env.int("ATTACHMENT_MAX_SIZE", default=10 * 1024 * 1024)
 # does not (below Pillow's own 89.5 MP warning, so the message can give width × height).
 ATTACHMENT_MAX_IMAGE_PIXELS = env.int("ATTACHMENT_MAX_IMAGE_PIXELS", default=80_000_000)
 # Village collective economy, in 万元: 空壳村 at or below WEAK, strong villages over STRONG.
-# Strings so the Decimal is exact (funding.economy_selectors.thresholds).
+# Strings so the Decimal is exact (funding.selectors.economy.thresholds).
 ECONOMY_WEAK_THRESHOLD_WAN = env.str("ECONOMY_WEAK_THRESHOLD_WAN", default="0")
 ECONOMY_STRONG_THRESHOLD_WAN = env.str("ECONOMY_STRONG_THRESHOLD_WAN", default="5")
 # Money budgeted but not disbursed (funding.services.standards): (months of the budget

@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from orgs.scoped_admin import ScopedImportExportAdmin
 
-from ..forms_economy import EconomyRecordAdminForm
+from ..forms.economy import EconomyRecordAdminForm
 from ..models import EconomyRecord
 from ..resources import EconomyRecordResource
 

@@ -17,8 +17,8 @@ from orgs.scope import get_visible_or_404, has_role
 from portal.exporting import FORMATS, export_file
 from portal.models import ExportChannel
 
-from ..economy_selectors import economy_figures, economy_rows, economy_years, missing_villages
-from ..forms_economy import EconomyFilterForm
+from ..forms.economy import EconomyFilterForm
+from ..selectors.economy import economy_figures, economy_rows, economy_years, missing_villages
 
 PAGE_SIZE = 50
 #: villages without a record listed on the page; the count always covers all of them

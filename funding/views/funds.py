@@ -27,10 +27,10 @@ from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_mem
 from orgs.selectors import visible_ancestors
 from portal.exporting import FORMATS, export_file
 
-from ..forms_funds import DisbursementForm, FundsFilterForm, parse_year
+from ..forms.funds import DisbursementForm, FundsFilterForm, parse_year
 from ..history import line_history
 from ..models import FundLine
-from ..selectors import fund_overview, fund_years, lines_of
+from ..selectors.funds import fund_overview, fund_years, lines_of
 from ..services.funds import disbursement_delete, disbursement_record
 from ..services.standards import funding_warnings
 

@@ -28,7 +28,7 @@ from portal.exporting import FORMATS, export_file
 from portal.models import ExportChannel
 
 from ..choices import STAGE_ORDER, ProjectStage
-from ..forms_sites import (
+from ..forms.sites import (
     AttachmentForm,
     SiteFilterForm,
     StageMoveForm,
@@ -36,13 +36,13 @@ from ..forms_sites import (
 )
 from ..history import project_history
 from ..models import VenueAttachment, VenueProject
-from ..services.sites import attachment_add, attachment_delete, stage_move
-from ..sites_selectors import (
+from ..selectors.sites import (
     figures_of,
     filter_projects,
     project_years,
     sort_projects,
 )
+from ..services.sites import attachment_add, attachment_delete, stage_move
 
 PAGE_SIZE = 50
 SORTABLE_COLUMNS = ("code", "name", "org", "stage", "rate", "started")
@@ -286,7 +286,7 @@ def site_export(request: HttpRequest) -> HttpResponse:
 
 
 # "new" and "export" come before the project code, which the project form therefore
-# refuses as a code (forms_sites.RESERVED_CODES).
+# refuses as a code (funding.forms.sites.RESERVED_CODES).
 urlpatterns = [
     path("sites/", site_list, name="sites"),
     path("sites/new/", site_create, name="site_create"),

@@ -16,9 +16,9 @@ from portal.exporting import log_export
 from portal.models import ExportChannel
 
 from ..dues.rates import figures_for
-from ..dues_resources import DuesResource
 from ..models import DuesBracket, DuesRecord, Member
 from ..permissions import can_view_full_personal_data
+from ..resources.dues import DuesResource
 from .search import PersonSearchMixin
 
 

@@ -17,7 +17,7 @@ from ..history import mask_personal_value
 from ..models import Member
 from ..models.member import FULL_VIEW_PERMISSION
 from ..permissions import can_view_full_personal_data
-from ..resources import MemberResource
+from ..resources.roster import MemberResource
 from ..services.roster import member_create, member_update
 from .search import PersonSearchMixin
 

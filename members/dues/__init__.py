@@ -6,5 +6,5 @@
 - `collection`: what each organisation collected in a month (reads);
 - `findings`: arrears and the six-month flag (reads; flags only, no status changes).
 
-The import/export of records is `members.dues_resources`; the pages are `members.views.dues`.
+The import/export of records is `members.resources.dues`; the pages are `members.views.dues`.
 """

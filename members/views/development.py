@@ -24,7 +24,7 @@ from core.submissions import REPEATED_MESSAGE, RepeatedSubmission, earlier_resul
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404, is_staff_member
 
-from ..forms_pipeline import (
+from ..forms.pipeline import (
     AdvanceForm,
     CaseCreateForm,
     CaseFilterForm,

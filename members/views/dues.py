@@ -24,7 +24,7 @@ from ..dues.findings import arrears, arrears_window, lapse_window, six_month_fla
 from ..dues.rates import load_brackets
 from ..dues.recording import DuesSheetError, save_month_sheet
 from ..dues.sheet import fill_in_full, month_sheet, sheet_totals
-from ..forms_dues import DuesSheetForm, OrgMonthForm
+from ..forms.dues import DuesSheetForm, OrgMonthForm
 from ..selectors import active_member_counts, dues_collection
 
 #: rows of the arrears and six-month lists shown on the overview (the counts are exact)

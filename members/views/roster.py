@@ -30,7 +30,7 @@ from portal.exporting import FORMATS, export_file
 from portal.models import ExportChannel, ExportLog
 
 from ..filters import MemberFilterForm, filter_members
-from ..forms import MemberForm
+from ..forms.roster import MemberForm
 from ..history import member_history
 from ..identity import mask_id_number
 from ..models import Member

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from orgs.models import Organization
 from orgs.scope import can_edit_path
 
-from ..forms_training import OrgYearForm, TrainingForm
+from ..forms.training import OrgYearForm, TrainingForm
 from ..models import Member, TrainingRecord
 from ..services.training import record_training, training_totals
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404
 
-from ..forms_transfers import ACCEPT, ContactForm, DecideForm, TransferForm
+from ..forms.transfers import ACCEPT, ContactForm, DecideForm, TransferForm
 from ..models import Member, Transfer, TransferKind, TransferState
 from ..services.mobile import (
     is_lost_contact,

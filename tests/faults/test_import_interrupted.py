@@ -71,7 +71,7 @@ def test_a_background_import_stopped_half_way_writes_nothing(
 
 
 def test_a_command_import_stopped_half_way_writes_nothing(bob, tree, monkeypatch, tmp_path):
-    from members.resources import MemberResource
+    from members.resources.roster import MemberResource
 
     path = tmp_path / "名册.xlsx"
     path.write_bytes(roster())

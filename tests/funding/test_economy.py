@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from core.importing import run_import
-from funding.economy_selectors import economy_figures, economy_rows, missing_villages
 from funding.resources import EconomyRecordResource
+from funding.selectors.economy import economy_figures, economy_rows, missing_villages
 from tests.factories import make_org
 from tests.helpers import ECONOMY_HEADERS, economy_row
 

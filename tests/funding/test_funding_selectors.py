@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from funding.models import FundLine
-from funding.selectors import (
+from funding.selectors.funds import (
     FundTotals,
     fund_overview,
     fund_totals,

@@ -15,7 +15,7 @@ from accounts.models import User
 from core.importing import run_import
 from funding.models import StageChange, VenueProject
 from funding.resources import VenueProjectResource
-from funding.sites_selectors import site_figures
+from funding.selectors.sites import site_figures
 from tests.helpers import SITE_HEADERS, site_row
 
 ALL_ROOMS = (

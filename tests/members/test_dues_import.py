@@ -15,8 +15,8 @@ from django.utils import timezone
 from core.importing import run_import
 from core.periods import add_months, month_start
 from core.tables import read_table
-from members.dues_resources import DuesResource
 from members.models import DuesRecord
+from members.resources.dues import DuesResource
 from portal.exporting import export_file
 from portal.models import ExportLog
 from tests.factories import make_member

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from core.importing import run_import
 from core.tables import read_table
 from members.models import Member
-from members.resources import MemberResource
+from members.resources.roster import MemberResource
 from portal.exporting import export_file
 from portal.models import ExportLog
 from tests.factories import make_member

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.importing import run_import
 from core.tables import read_table
 from members.models import Member
-from members.resources import MemberResource
+from members.resources.roster import MemberResource
 from tests.helpers import MEMBER_HEADERS, csv_bytes, id_number, member_row, xlsx_bytes
 
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from members.identity import mask_id_number, mask_phone
 from members.models import Member
-from members.resources import MemberResource
+from members.resources.roster import MemberResource
 from members.services.roster import member_update
 from portal.models import ExportChannel, ExportLog
 from tests.factories import make_member

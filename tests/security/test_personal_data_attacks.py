@@ -20,11 +20,11 @@ from core.importing import run_import
 from core.tables import read_table
 from funding.models import FundLine
 from members.dues.rates import figures_for
-from members.dues_resources import DuesResource
 from members.identity import InvalidIdNumber, check_character, validate_id_number
 from members.models import DevelopmentCase, Member
 from members.models.member import ALREADY_A_MEMBER as _ALREADY
-from members.resources import MemberResource
+from members.resources.dues import DuesResource
+from members.resources.roster import MemberResource
 from members.services.roster import member_create
 from tests.factories import make_member
 from tests.helpers import MEMBER_HEADERS, id_number, member_row, xlsx_bytes

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ServiceErrorsMixin
 from core.submissions import SubmissionTokenField
 
-from .models import Disbursement
+from ..models import Disbursement
 
 
 class FundsFilterForm(forms.Form):

@@ -26,10 +26,10 @@ from core.widgets import DateWidget
 from core.years import FIRST_YEAR
 from orgs.importing import ScopedResource
 
-from .dues.rates import FIGURE_FIELDS, figures_for, load_brackets
-from .identity import InvalidIdNumber, mask_id_number, validate_id_number
-from .models import DuesRecord, Member
-from .permissions import can_view_full_personal_data
+from ..dues.rates import FIGURE_FIELDS, figures_for, load_brackets
+from ..identity import InvalidIdNumber, mask_id_number, validate_id_number
+from ..models import DuesRecord, Member
+from ..permissions import can_view_full_personal_data
 
 ID_COLUMN = "公民身份号码"
 NAME_COLUMN = "姓名"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ServiceErrorsMixin
 from core.years import FIRST_YEAR, LAST_YEAR
 
-from .models import Member
+from ..models import Member
 
 
 class OrgYearForm(forms.Form):

@@ -20,9 +20,9 @@ from core.numbers import rate
 from orgs.models import Organization
 from orgs.scope import PATH_STEP
 
-from .choices import FundCategory, FundSource
-from .models import Disbursement, FundLine
-from .models.funds import FundLineQuerySet
+from ..choices import FundCategory, FundSource
+from ..models import Disbursement, FundLine
+from ..models.funds import FundLineQuerySet
 
 ZERO = Decimal("0.00")
 

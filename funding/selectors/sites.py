@@ -34,9 +34,9 @@ from django.utils import timezone
 from core.numbers import rate
 from orgs.models import Organization
 
-from .choices import STAGE_ORDER, ProjectStage
-from .models import StageChange, VenueProject
-from .models.sites import VenueProjectQuerySet
+from ..choices import STAGE_ORDER, ProjectStage
+from ..models import StageChange, VenueProject
+from ..models.sites import VenueProjectQuerySet
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.years import FIRST_YEAR, LAST_YEAR
 
-from .dues.sheet import SheetEntry, SheetLine
+from ..dues.sheet import SheetEntry, SheetLine
 
 MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 

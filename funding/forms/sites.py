@@ -21,10 +21,10 @@ from core.importing import ImportReport, run_import
 from orgs.models import Organization
 from orgs.options import OrgOption, org_choices
 
-from .choices import STAGE_ORDER, ConstructionNature, ProjectStage, ProjectType, Room
-from .models import VenueProject
-from .resources import RESERVED_SITE_CODES, VenueProjectResource
-from .sites_selectors import DEFAULT_SORT, SORTS
+from ..choices import STAGE_ORDER, ConstructionNature, ProjectStage, ProjectType, Room
+from ..models import VenueProject
+from ..resources import RESERVED_SITE_CODES, VenueProjectResource
+from ..selectors.sites import DEFAULT_SORT, SORTS
 
 # Paths under /sites/ that are pages, not project codes (a project so coded would be
 # shadowed by them, so the form refuses these codes).

@@ -40,8 +40,8 @@ from orgs.choices import OrgDomain, OrgLevel
 from orgs.models import Organization
 from orgs.scope import PATH_STEP
 
-from .models import EconomyRecord
-from .models.economy import EconomyRecordQuerySet
+from ..models import EconomyRecord
+from ..models.economy import EconomyRecordQuerySet
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")

@@ -11,8 +11,8 @@ from core.forms import ServiceErrorsMixin
 from core.submissions import SubmissionTokenField
 from orgs.models import Organization
 
-from .models import Member
-from .permissions import can_view_full_personal_data
+from ..models import Member
+from ..permissions import can_view_full_personal_data
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):

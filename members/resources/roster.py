@@ -25,11 +25,11 @@ from core.widgets import (
 from orgs.importing import ScopedResource
 from orgs.resources import labels
 
-from .choices import ETHNIC_GROUPS, Category, Education, Gender, Job
-from .identity import InvalidIdNumber, mask_id_number, mask_phone, validate_id_number
-from .models import Member
-from .models.member import ALREADY_A_MEMBER, NAME_RE
-from .permissions import can_view_full_personal_data
+from ..choices import ETHNIC_GROUPS, Category, Education, Gender, Job
+from ..identity import InvalidIdNumber, mask_id_number, mask_phone, validate_id_number
+from ..models import Member
+from ..models.member import ALREADY_A_MEMBER, NAME_RE
+from ..permissions import can_view_full_personal_data
 
 ID_COLUMN = "公民身份号码"
 

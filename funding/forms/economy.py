@@ -14,8 +14,8 @@ from orgs.choices import OrgLevel
 from orgs.models import Organization
 from orgs.options import OrgOption, org_choices
 
-from .economy_selectors import DEFAULT_SORT, SORTS
-from .models import EconomyRecord
+from ..models import EconomyRecord
+from ..selectors.economy import DEFAULT_SORT, SORTS
 
 
 class EconomyFilterForm(forms.Form):

@@ -12,8 +12,8 @@ from core.forms import ServiceErrorsMixin
 from orgs.models import Organization
 from orgs.scope import PATH_STEP
 
-from .forms_pipeline import OrganizationChoiceField, date_field
-from .models import Member, TransferKind
+from ..models import Member, TransferKind
+from .pipeline import OrganizationChoiceField, date_field
 
 ACCEPT, RETURN = "accept", "return"
 

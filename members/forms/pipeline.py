@@ -13,7 +13,7 @@ from core.forms import ServiceErrorsMixin
 from core.submissions import SubmissionTokenField
 from orgs.models import Organization
 
-from .models import DevelopmentCase, Stage
+from ..models import DevelopmentCase, Stage
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

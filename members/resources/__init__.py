@@ -1,0 +1,1 @@
+"""The members app's import/export resources: the roster (`roster`) and dues records (`dues`)."""
