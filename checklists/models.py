@@ -11,7 +11,6 @@ live database.
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,8 +20,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.stored_files import StoredFile
-from core.uploads import EXTENSIONS
+from core.stored_files import StoredFile, stored_name
 from orgs.models import Organization
 from orgs.scope import OwnReportQuerySet
 
@@ -267,8 +265,7 @@ class ChecklistItem(models.Model):
 
 
 def evidence_path(instance: ChecklistEvidence, filename: str) -> str:
-    extension = EXTENSIONS.get(instance.content_type, "bin")
-    return f"checklists/{instance.item.checklist_id}/{uuid.uuid4().hex}.{extension}"
+    return stored_name("checklists", instance.item.checklist_id, instance.content_type)
 
 
 class ChecklistEvidenceQuerySet(OwnReportQuerySet):

@@ -9,6 +9,7 @@ row deleted for good takes its file with it once the transaction commits.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .uploads import clean_file_name, upload_errors
+from .uploads import EXTENSIONS, clean_file_name, upload_errors
 
 
 class StoredFile(models.Model):
@@ -41,6 +42,13 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def stored_name(folder: str, owner_id: Any, content_type: str) -> str:
+    """Where an evidence file is written: a random name in its owner's folder, with the
+    extension of the type sniffed from its content (never the uploader's file name)."""
+    extension = EXTENSIONS.get(content_type, "bin")
+    return f"{folder}/{owner_id}/{uuid.uuid4().hex}.{extension}"
 
 
 def store_file(

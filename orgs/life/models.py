@@ -3,8 +3,6 @@ belong to the orgs app."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,8 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.stored_files import StoredFile
-from core.uploads import EXTENSIONS
+from core.stored_files import StoredFile, stored_name
 
 from ..choices import MeetingKind
 from ..scope import ScopedQuerySet
@@ -103,8 +100,7 @@ class OrgLifeRecord(models.Model):
 
 
 def life_attachment_path(instance: OrgLifeAttachment, filename: str) -> str:
-    extension = EXTENSIONS.get(instance.content_type, "bin")
-    return f"life/{instance.record_id}/{uuid.uuid4().hex}.{extension}"
+    return stored_name("life", instance.record_id, instance.content_type)
 
 
 class OrgLifeAttachmentQuerySet(ScopedQuerySet):

@@ -66,7 +66,7 @@ def test_it_shows_the_figures_of_overview(client, leo, data, tree):
         tile = re.search(
             rf'<a class="stat dash-figure" href="{re.escape(figure.url.replace("&", "&amp;"))}">'
             rf'.*?<span class="stat__label">{re.escape(figure.label)}</span>'
-            rf' <span class="stat__value">([^<]*)</span>'
+            rf' <span class="stat__value[^"]*">([^<]*)</span>'
             rf".*?</span>([^<]*)</span> </a>",
             html,
         )
@@ -80,8 +80,9 @@ def test_it_shows_the_figures_of_overview(client, leo, data, tree):
 def test_money_is_written_with_two_decimals_and_separators(client, leo, data):
     _login(client, leo)
     html = _text(client.get(URL, {"period": str(PAST)}))
-    assert '<span class="stat__value">8,000.00元</span>' in html  # B1's budget
-    assert '<span class="stat__value">2,000.00元</span>' in html  # and what was paid
+    # Long values are marked to stay on one line in their tile.
+    assert '<span class="stat__value stat__value--long">8,000.00元</span>' in html  # budget
+    assert '<span class="stat__value stat__value--long">2,000.00元</span>' in html  # paid
 
 
 def test_the_ranking_lists_the_townships_with_links(client, leo, data, tree):
