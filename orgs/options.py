@@ -1,9 +1,12 @@
-"""The organisations a user may pick, as options for the pickers of the pages."""
+"""The organisations a user may pick: options for the pickers of the pages, and the form
+field that picks one."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from django import forms
 
 from .models import Organization
 
@@ -31,3 +34,18 @@ def org_choices(options: list[OrgOption], empty_label: Any = None) -> list[tuple
     top = min((option.depth for option in options), default=1)
     indented = [(o.code, "\u3000" * (o.depth - top) + o.name) for o in options]
     return [("", empty_label), *indented] if empty_label is not None else indented
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    """An organisation picked from the queryset the form limits to the user's scope,
+    shown as 名称（代码）. `indented` shows the tree in a flat list: each organisation is
+    indented by its depth below `top_depth` (the shallowest one offered)."""
+
+    def __init__(self, *args: Any, indented: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indented = indented
+        self.top_depth = 1
+
+    def label_from_instance(self, obj: Any) -> str:
+        indent = "\u3000" * (obj.depth - self.top_depth) if self.indented else ""
+        return f"{indent}{obj.name}（{obj.code}）"

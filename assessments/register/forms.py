@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from core.forms import FastSelect, ServiceErrorsMixin
 from orgs.models import Organization
-from orgs.options import OrgOption, org_choices
+from orgs.options import OrganizationChoiceField, OrgOption, org_choices
 
 from ..choices import WeakLaxSituation, WeakLaxStatus
 from ..models import WeakLaxEntry
@@ -86,15 +86,9 @@ class RegisterFilterForm(forms.Form):
 
 
 # --- the entry -------------------------------------------------------------------------
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Organization) -> str:
-        return "\u3000" * (obj.depth - self.top_depth) + f"{obj.name}（{obj.code}）"
-
-    top_depth = 1
-
-
 class EntryForm(ServiceForm):
     organization = OrganizationChoiceField(
+        indented=True,
         label=_lazy("党组织"),
         queryset=Organization.objects.none(),
         widget=FastSelect,

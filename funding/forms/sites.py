@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from core.forms import FastSelect, ServiceErrorsMixin
 from core.importing import ImportReport, run_import
 from orgs.models import Organization
-from orgs.options import OrgOption, org_choices
+from orgs.options import OrganizationChoiceField, OrgOption, org_choices
 
 from ..choices import STAGE_ORDER, ConstructionNature, ProjectStage, ProjectType, Room
 from ..models import VenueProject
@@ -93,11 +93,6 @@ class SiteFilterForm(forms.Form):
 
 
 # --- the project form ------------------------------------------------------------------
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Organization) -> str:
-        return f"{obj.name}（{obj.code}）"
-
-
 # Form field → the data-dictionary column it fills (and whose errors it shows).
 COLUMNS: dict[str, str] = {
     "code": "项目编号",

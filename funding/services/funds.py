@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.numbers import money
 from core.submissions import claim, settle
 
 from ..models import Disbursement, FundLine
@@ -53,7 +54,11 @@ def disbursement_record(
     elif fund.disbursed + amount > fund.budget:
         errors.setdefault("amount", []).append(
             _("超出预算：预算 %(budget)s 元，已拨付 %(done)s 元，本次最多可拨付 %(left)s 元。")
-            % {"budget": fund.budget, "done": fund.disbursed, "left": fund.remaining}
+            % {
+                "budget": money(fund.budget),
+                "done": money(fund.disbursed),
+                "left": money(fund.remaining),
+            }
         )
     if paid_on and paid_on > timezone.localdate():
         errors.setdefault("paid_on", []).append(_("不能晚于今天。"))
@@ -69,7 +74,7 @@ def disbursement_record(
     instalment._history_user = user
     instalment.full_clean()
     instalment.save()
-    _sync_disbursed(fund, user=user, reason=_("登记拨付 %(amount)s 元") % {"amount": amount})
+    _sync_disbursed(fund, user=user, reason=_("登记拨付 %(amount)s 元") % {"amount": money(amount)})
     settle(claimed, fund.get_absolute_url())
     return instalment
 
@@ -81,7 +86,9 @@ def disbursement_delete(*, user: Any, disbursement: Disbursement) -> None:
     disbursement._history_user = user
     disbursement.delete()
     _sync_disbursed(
-        fund, user=user, reason=_("删除拨付记录 %(amount)s 元") % {"amount": disbursement.amount}
+        fund,
+        user=user,
+        reason=_("删除拨付记录 %(amount)s 元") % {"amount": money(disbursement.amount)},
     )
 
 
@@ -89,14 +96,14 @@ def disbursed_total_error(fund: FundLine | None, total: Decimal, budget: Decimal
     """Why a file's 已拨付金额 cannot be applied to the line, or None."""
     if total > budget:
         return _("已拨付金额 %(total)s 元超过预算 %(budget)s 元。") % {
-            "total": total,
-            "budget": budget,
+            "total": money(total),
+            "budget": money(budget),
         }
     if fund is not None and fund.pk and total < fund.disbursed:
         return _(
             "系统中已登记拨付 %(done)s 元，文件中的已拨付金额不能更少；"
             "登记错误的拨付请在经费页面删除。"
-        ) % {"done": fund.disbursed}
+        ) % {"done": money(fund.disbursed)}
     return None
 
 

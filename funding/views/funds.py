@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.downloads import download_response
+from core.numbers import money
 from core.submissions import REPEATED_MESSAGE, RepeatedSubmission, earlier_result
 from orgs.models import Organization
 from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
@@ -132,7 +133,7 @@ def line_detail(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("已登记拨付 %(amount).2f 元。") % {"amount": instalment.amount},
+                    _("已登记拨付 %(amount)s 元。") % {"amount": money(instalment.amount)},
                 )
                 return redirect(line)
     else:
@@ -162,8 +163,8 @@ def disbursement_delete_view(request: HttpRequest, code: str, pk: int) -> HttpRe
         disbursement_delete(user=request.user, disbursement=instalment)
         messages.success(
             request,
-            _("已删除 %(day)s 拨付的 %(amount).2f 元。")
-            % {"day": instalment.paid_on.isoformat(), "amount": instalment.amount},
+            _("已删除 %(day)s 拨付的 %(amount)s 元。")
+            % {"day": instalment.paid_on.isoformat(), "amount": money(instalment.amount)},
         )
         return redirect(line)
     return render(

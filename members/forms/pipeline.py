@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ServiceErrorsMixin
 from core.submissions import SubmissionTokenField
 from orgs.models import Organization
+from orgs.options import OrganizationChoiceField
 
 from ..models import DevelopmentCase, Stage
 
@@ -22,17 +23,12 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
     return forms.DateField(label=label, required=required, help_text=help_text, widget=DATE_WIDGET)
 
 
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Organization) -> str:
-        # The tree shown in a flat list: indent by depth.
-        return f"{'　' * (obj.depth - 1)}{obj.name}（{obj.code}）"
-
-
 PERSON_FIELDS = ["name", "id_number", "gender", "ethnicity", "education", "job", "phone"]
 
 
 class CaseCreateForm(ServiceErrorsMixin, forms.Form):
     organization = OrganizationChoiceField(
+        indented=True,
         queryset=Organization.objects.none(),
         label=_("培养党组织"),
         help_text=_("只能选择您管辖范围内的组织。"),

@@ -10,15 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ServiceErrorsMixin
 from core.submissions import SubmissionTokenField
 from orgs.models import Organization
+from orgs.options import OrganizationChoiceField
 
 from ..models import Member
 from ..permissions import can_view_full_personal_data
-
-
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Organization) -> str:
-        return f"{obj.name}（{obj.code}）"
-
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceErrorsMixin
 from orgs.models import Organization
+from orgs.options import OrganizationChoiceField
 from orgs.scope import PATH_STEP
 
 from ..models import Member, TransferKind
-from .pipeline import OrganizationChoiceField, date_field
+from .pipeline import date_field
 
 ACCEPT, RETURN = "accept", "return"
 
@@ -26,6 +27,7 @@ class TransferForm(ServiceErrorsMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     to_organization = OrganizationChoiceField(
+        indented=True,
         queryset=Organization.objects.none(),
         label=_("县内接收党组织"),
         required=False,

@@ -63,7 +63,7 @@ def test_staff_record_a_disbursement_and_see_the_execution_rate_change(
     form.get_by_label("说明").fill("第二批")
     with page.expect_navigation():
         form.get_by_role("button", name="登记拨付").click()
-    expect(page.get_by_role("status")).to_contain_text("已登记拨付 20000.00 元。")
+    expect(page.get_by_role("status")).to_contain_text("已登记拨付 20,000.00 元。")
     expect(page.locator("#execution-rate .stat__value")).to_have_text("50.0%")
     expect(page.get_by_role("cell", name="第二批")).to_be_visible()
     page.screenshot(path=artifacts_dir / "funding-line.png", full_page=True)

@@ -51,7 +51,7 @@ def test_staff_record_instalments_and_the_total_and_rate_follow(client, bob, lin
         (Decimal("30000.50"), bob),
     ]
     body = client.get(url(line)).content.decode()
-    assert "已登记拨付 30000.50 元。" in body
+    assert "已登记拨付 30,000.50 元。" in body
     assert "62.5%" in body
     assert "第一批" in body
 
@@ -61,7 +61,7 @@ def test_every_instalment_is_in_the_lines_history_with_the_acting_user(client, b
     record(client, line, "20000")
     latest = line.history.first()
     assert (latest.history_user, latest.disbursed) == (bob, Decimal("20000.00"))
-    assert latest.history_change_reason == "登记拨付 20000 元"
+    assert latest.history_change_reason == "登记拨付 20,000.00 元"
     assert Disbursement.history.get().history_user == bob
 
 
@@ -70,7 +70,7 @@ def test_an_instalment_over_the_budget_is_refused_with_the_amount_left(client, b
     record(client, line, "70000")
     response = record(client, line, "10000.01")
     assert response.status_code == 200
-    assert "超出预算：预算 80000.00 元，已拨付 70000.00 元，本次最多可拨付 10000.00 元。" in (
+    assert "超出预算：预算 80,000.00 元，已拨付 70,000.00 元，本次最多可拨付 10,000.00 元。" in (
         response.content.decode()
     )
     line.refresh_from_db()
@@ -123,11 +123,11 @@ def test_deleting_asks_first_then_recomputes_the_total(client, bob, line):
     line.refresh_from_db()
     assert line.disbursed == Decimal("20000.00")
     assert line.execution_rate == Decimal("25.0")
-    assert line.history.first().history_change_reason == "删除拨付记录 30000.00 元"
+    assert line.history.first().history_change_reason == "删除拨付记录 30,000.00 元"
     assert line.history.first().history_user == bob
     deleted = Disbursement.history.filter(history_type="-").get()
     assert (deleted.history_user, deleted.amount) == (bob, Decimal("30000.00"))
-    assert "删除拨付记录 30000.00 元" in client.get(url(line)).content.decode()
+    assert "删除拨付记录 30,000.00 元" in client.get(url(line)).content.decode()
 
 
 def test_outsiders_and_readers_cannot_delete(client, bob, charlie, sam, leo, line):

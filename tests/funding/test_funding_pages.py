@@ -142,7 +142,7 @@ def test_a_line_shows_its_instalments_and_history(client, bob, lines):
     assert "2025-03-01" in body
     assert "20,000.00" in body
     assert "25.0%" in body
-    assert "登记拨付 20000 元" in body  # the history's reason
+    assert "登记拨付 20,000.00 元" in body  # the history's reason
     assert "登记一笔拨付" in body
 
 

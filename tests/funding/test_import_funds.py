@@ -73,7 +73,7 @@ def test_a_lower_total_than_the_recorded_instalments_is_refused(tree, alice):
         [fund_row("F1", "A1", **{"已拨付金额（元）": "500", "拨付日期": "2026-03-01"})]
     )
     assert messages(report) == [
-        "第2行 [已拨付金额（元）] 系统中已登记拨付 1000.00 元，文件中的已拨付金额不能更少；"
+        "第2行 [已拨付金额（元）] 系统中已登记拨付 1,000.00 元，文件中的已拨付金额不能更少；"
         "登记错误的拨付请在经费页面删除。"
     ]
     assert FundLine.objects.get().disbursed == Decimal("1000.00")
