@@ -1,5 +1,5 @@
 """The funding page `/funding/` for a city-sized tree: ~2,000 organisations, 20,000 fund
-records (issue 4, Performance).
+records.
 
     python benchmarks/funding_page.py [--lines 20000] [--repeat 7] [--rounds 2] [--explain]
 

@@ -1,4 +1,4 @@
-"""Load test (issue 8): 50 concurrent users of a realistic mix against gunicorn on 127.0.0.1
+"""Load test: 50 concurrent users of a realistic mix against gunicorn on 127.0.0.1
 with PostgreSQL and Redis, over the city data set of `seed_demo --scale city`.
 
     .venv/bin/pip install -e '.[load]'          # locust

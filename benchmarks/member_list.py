@@ -1,4 +1,4 @@
-"""The member list page `/members/` with 500,000 members (issue 3, Performance).
+"""The member list page `/members/` with 500,000 members.
 
     python benchmarks/member_list.py [--members 500000] [--repeat 7] [--rounds 2]
 

@@ -1,4 +1,4 @@
-"""Export of the 50,000 imported members to .xlsx (issue 3, Performance), against its floor.
+"""Export of the 50,000 imported members to .xlsx, against its floor.
 
     python benchmarks/members_export.py [--rounds 2] [--rows 50000]
 

@@ -1,4 +1,4 @@
-"""Import of 50,000 members from one .xlsx (issue 3, Performance), against its floor.
+"""Import of 50,000 members from one .xlsx, against its floor.
 
     python benchmarks/members_import.py [--rounds 2] [--rows 50000]
 

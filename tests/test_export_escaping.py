@@ -1,5 +1,5 @@
 """Exported spreadsheets never hand a spreadsheet program a formula to run, numbers stay
-numbers, and what we export imports back without a change (issue 8, security)."""
+numbers, and what we export imports back without a change."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Malformed and hostile import files: each is refused (or imported) with a clear Chinese
-message, within a fixed time and memory, and the database is left as it was (issue 8).
+message, within a fixed time and memory, and the database is left as it was.
 
 The files are built here, byte by byte where a spreadsheet program would not write them.
 """

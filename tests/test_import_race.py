@@ -1,4 +1,4 @@
-"""Two staff members import the same new ID number at the same moment (issue 8).
+"""Two staff members import the same new ID number at the same moment.
 
 Bob (township A) and Charlie (township B) each upload a file with the same new member. Both
 checks pass before either import writes, so only the database can decide: its unique

@@ -1,5 +1,5 @@
 """The organisation's 软弱涣散 flag is the register's: the form, admin and import only
-show it (issue 6)."""
+show it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The portal's realistic mix under load (issue 8), against the city data set of
+"""The portal's realistic mix under load, against the city data set of
 `seed_demo --scale city`. Run through benchmarks/load_test.py, which starts gunicorn,
 PostgreSQL and Redis and bounds the run; by hand:
 

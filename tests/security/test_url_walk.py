@@ -203,7 +203,7 @@ def test_a_leader_writes_nothing_even_with_the_forms_of_their_own_subtree(
         if isinstance(response, str) or (response.status_code >= 500):
             findings.append(f"POST {pattern.route} {url}: {response}")
         if pattern.name == "bulletins:request":
-            # A leader's one write by design (issue 7): asking for a bulletin of their own
+            # A leader's one write by design: asking for a bulletin of their own
             # subtree. That it stays inside the subtree is the bob/sam walk's business.
             written = {t: c for t, c in written.items() if "bulletin" not in t}
         if written:
