@@ -13,10 +13,10 @@ from django_otp.plugins.otp_totp import admin as _otp_totp_admin  # noqa: F401
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.admin import GuardedHistoryAdmin
+from orgs.roles import WRITE_ROLES
 from orgs.scope import is_staff_member, scope_q
 
 from .models import Assignment, User
-from .roles import WRITE_ROLES
 from .second_factor.reset import can_reset_second_factors
 from .second_factor.selectors import has_authenticator
 

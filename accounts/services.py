@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from orgs.models import Organization
+from orgs.roles import Role
 from orgs.scope import forget_scope
 
 from .models import Assignment, User
-from .roles import Role
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from accounts.roles import Role
 from core.stored_files import delete_file_row, guarded_write, store_file
 from core.uploads import upload_errors
+from orgs.roles import Role
 from orgs.scope import holds_role_on
 
 from .choices import ItemStatus, ListStatus

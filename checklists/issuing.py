@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Assignment
-from accounts.roles import Role
 from core.periods import Quarter
 from orgs.choices import OrgLevel
 from orgs.models import Organization
+from orgs.roles import Role
 from orgs.selectors import scope_tops
 
 from .choices import ChecklistLevel, ListStatus, RectificationStatus

@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from core.notifications import notify
 from core.outbox import enqueue
 from core.periods import Quarter
 from orgs.models import Organization
+from orgs.roles import Role
 from orgs.scope import path_allowed
 
 from .issuing import IssueResult, issue_checklists, issue_current_quarter, result_text

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from accounts.roles import Role
 from orgs.models import Organization
+from orgs.roles import Role
 
 STAFF = "staff"
 TOWN_STAFF = "town_staff"

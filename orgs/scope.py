@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from accounts.roles import READ_ROLES, WRITE_ROLES, Role
+from .roles import READ_ROLES, WRITE_ROLES, Role
 
 UNRESTRICTED = None
 #: characters of a tree path per level (treebeard's steplen): a root's path is this long

@@ -29,11 +29,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from core.outbox import enqueue
 from core.periods import Period
 from orgs.choices import OrgLevel
 from orgs.models import Organization
+from orgs.roles import Role
 from orgs.scope import path_allowed
 
 from .bulletin_content import build_bulletin

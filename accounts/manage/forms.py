@@ -14,8 +14,8 @@ from core.forms import FastSelect, ServiceErrorsMixin
 from core.submissions import SubmissionTokenField
 from orgs.models import Organization
 from orgs.options import OrgOption, org_choices
+from orgs.roles import Role
 
-from ..roles import Role
 from .scope import grantable_roles
 from .selectors import DEFAULT_SORT, SORTS, Status, bulk_townships
 

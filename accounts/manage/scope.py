@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from orgs.models import Organization
+from orgs.roles import Role
 from orgs.scope import (
     UNRESTRICTED,
     covers_root,
@@ -32,7 +33,6 @@ from orgs.scope import (
 )
 
 from ..models import Assignment, User
-from ..roles import Role
 
 STAFF_ONLY: tuple[str, ...] = (Role.STAFF,)
 #: roles every staff member may give inside their subtree

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from orgs.choices import OrgLevel
 from orgs.models import Organization
+from orgs.roles import Role
 
 from ..models import Assignment, User
-from ..roles import Role
 from .scope import assignments_in_scope, listed_users, managed_users
 
 #: ?sort= values of the account list and the column each orders by

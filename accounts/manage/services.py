@@ -19,9 +19,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from orgs.models import Organization
+from orgs.roles import Role
 
 from ..models import User
-from ..roles import Role
 from ..services import grant
 from .initial_passwords import hashed, initial_password
 from .scope import managed_users, may_grant

@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from orgs.models import Organization
+from orgs.roles import Role
 
 from ..models import User
-from ..roles import Role
 
 SUFFIX = {Role.SECRETARY: "", Role.LEADER: "-ld", Role.STAFF: "-zzb"}
 #: what a typed user name may hold: what Django's validator allows, in ASCII only, so

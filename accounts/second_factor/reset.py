@@ -18,10 +18,10 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from orgs.roles import Role
 from orgs.scope import covers_root, scope_q
 
 from ..models import Assignment, User
-from ..roles import Role
 from ..signals import second_factor_reset
 
 

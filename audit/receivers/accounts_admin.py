@@ -21,10 +21,10 @@ from accounts.manage.signals import (
     account_unlocked,
     password_reset,
 )
-from accounts.roles import Role
 from audit.labels import user_scope
 from audit.models import AuditKind
 from audit.recording import fail_safe, record
+from orgs.roles import Role
 
 
 def record_on_account(

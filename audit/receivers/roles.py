@@ -9,10 +9,10 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from accounts.models import Assignment, User
-from accounts.roles import Role
 from audit.models import AuditKind
 from audit.recording import acting_user, current_request, fail_safe, record
 from orgs.models import Organization
+from orgs.roles import Role
 
 BEFORE = "_audit_assignment_before"
 

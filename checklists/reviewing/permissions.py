@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.roles import Role
+from orgs.roles import Role
 from orgs.scope import holds_role_on, path_allowed, reviews_for_committee_above
 
 from ..models import Rectification, ResponsibilityList

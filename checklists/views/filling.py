@@ -20,10 +20,10 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from core.history import history_entries
 from core.periods import Quarter
 from core.uploads import file_response
+from orgs.roles import Role
 from orgs.scope import get_visible_or_404, has_role, own_org_q
 
 from ..choices import ItemStatus, RectificationStatus

@@ -16,12 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from core.stored_files import delete_file_row, guarded_write, store_file
 from core.uploads import upload_errors
 
 from ..choices import MeetingKind
 from ..models import Organization
+from ..roles import Role
 from ..scope import can_edit_path, path_allowed
 from .models import OrgLifeAttachment, OrgLifeRecord
 

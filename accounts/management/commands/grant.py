@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.roles import Role
 from accounts.services import grant, set_full_personal_data
+from orgs.roles import Role
 
 
 class Command(BaseCommand):

@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Assignment, User
-from accounts.roles import Role
 from accounts.services import grant
 from core.importing import run_import
 from demo.bulletins import build_demo_bulletins
@@ -30,6 +29,7 @@ from demo.scale import (
 )
 from orgs.models import Organization
 from orgs.resources import OrganizationResource
+from orgs.roles import Role
 
 DEMO_PASSWORD = "dangjian-demo-2026"
 COUNTY = "QH"

@@ -1,4 +1,5 @@
-"""The roles a user can hold on an organisation subtree (see Assignment)."""
+"""The roles a user can hold on an organisation subtree (accounts.Assignment), and which of
+them read and which write: what the scoping API (orgs/scope.py) interprets."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
