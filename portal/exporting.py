@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import tablib
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from core.downloads import download_response
 from core.formats import CSV, XLSX
 from core.registry import Kind, get_kind
 from orgs.models import Organization
@@ -62,9 +65,7 @@ def export_file(
     resource = kind.resource(user=user, **options)
     queryset = export_queryset(kind_name, user=user, org=org, narrow=narrow)
     dataset = resource.export(queryset=queryset)
-    content = FORMATS[fmt]().export_data(dataset)
-    if isinstance(content, str):
-        content = content.encode("utf-8")
+    content = dataset_bytes(dataset, fmt)
     if kind.personal:
         log_export(
             kind,
@@ -113,3 +114,16 @@ def log_export(
         channel=channel,
         file_format=fmt,
     )
+
+
+def dataset_bytes(dataset: tablib.Dataset, fmt: str) -> bytes:
+    """`dataset` as a file in `fmt` (a key of FORMATS, checked by the caller): a BOM for
+    Excel's CSV, illegal characters dropped, formulas escaped (core/formats.py)."""
+    content = FORMATS[fmt]().export_data(dataset)
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def dataset_download(dataset: tablib.Dataset, fmt: str, filename: str) -> HttpResponse:
+    """`dataset` handed to the user as a file named `filename`: a page's own table (health
+    findings, the register, standards, reviews, the key figures)."""
+    return download_response(dataset_bytes(dataset, fmt), filename)

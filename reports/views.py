@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
 from assessments.health.selectors import chosen_or_top
-from core.downloads import download_response
 from core.forms import FastSelect
 from core.periods import QUARTER, Period
 from core.years import FIRST_YEAR
@@ -29,7 +28,7 @@ from orgs.models import Organization
 from orgs.options import OrgOption, org_choices, visible_org_options
 from orgs.scope import is_staff_member
 from orgs.selectors import scope_summary
-from portal.exporting import FORMATS
+from portal.exporting import FORMATS, dataset_download
 
 from .charts import bar_chart, format_number, stacked_bar_chart
 from .figures import Overview, RankRow, overview, ranking
@@ -295,7 +294,4 @@ def figures_export(request: HttpRequest) -> HttpResponse:
                     ]
                 )
         name = "figures"
-    content = FORMATS[fmt]().export_data(dataset)  # BOM, bad characters dropped, no formulas
-    if isinstance(content, str):
-        content = content.encode("utf-8")
-    return download_response(content, f"{name}-{org.code}-{period}.{fmt}")
+    return dataset_download(dataset, fmt, f"{name}-{org.code}-{period}.{fmt}")

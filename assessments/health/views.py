@@ -18,9 +18,8 @@ from django.views.decorators.http import require_safe
 from orgs.models import Organization
 from orgs.scope import children_q, get_visible_or_404
 from orgs.selectors import scope_tops
-from portal.exporting import FORMATS
+from portal.exporting import FORMATS, dataset_download
 
-from ..exports import dataset_response
 from .findings import RULE_LABELS, RULE_ORDER, SEVERITY_LABELS, Finding, sort_key
 from .rules import findings_for
 from .selectors import AreaCount, counts_by_child, filter_findings
@@ -128,7 +127,7 @@ def health_export(request: HttpRequest) -> HttpResponse:
     shown = filter_findings(selection.findings, rule=selection.rule, severity=selection.severity)
     dataset = tablib.Dataset(*_export_rows(shown), headers=EXPORT_HEADERS, title="组织健康体检")
     label = selection.chosen.code if selection.chosen else "scope"
-    return dataset_response(dataset, fmt, f"health-{label}-{timezone.localdate():%Y%m%d}.{fmt}")
+    return dataset_download(dataset, fmt, f"health-{label}-{timezone.localdate():%Y%m%d}.{fmt}")
 
 
 urlpatterns = [

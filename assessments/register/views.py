@@ -24,10 +24,9 @@ from orgs.models import Organization
 from orgs.options import visible_org_options
 from orgs.scope import can_edit_path, get_visible_or_404, has_role, is_staff_member
 from orgs.selectors import visible_ancestors
-from portal.exporting import FORMATS
+from portal.exporting import FORMATS, dataset_download
 
 from ..choices import WeakLaxStatus
-from ..exports import dataset_response
 from ..models import WeakLaxEntry
 from .export import EXPORT_HEADERS, export_rows
 from .forms import CloseForm, EntryForm, RegisterFilterForm, ReviewForm
@@ -251,7 +250,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
     dataset = tablib.Dataset(headers=list(EXPORT_HEADERS), title=_("软弱涣散整顿台账"))
     for row in export_rows(entries):
         dataset.append(row)
-    return dataset_response(dataset, fmt, f"weak-lax-{timezone.localdate():%Y%m%d}.{fmt}")
+    return dataset_download(dataset, fmt, f"weak-lax-{timezone.localdate():%Y%m%d}.{fmt}")
 
 
 urlpatterns = [

@@ -20,9 +20,8 @@ from orgs.models import Organization
 from orgs.options import visible_org_options
 from orgs.scope import get_visible_or_404
 from orgs.selectors import visible_ancestors
-from portal.exporting import FORMATS
+from portal.exporting import FORMATS, dataset_download
 
-from ..exports import dataset_response
 from ..filters import OrgYearFilterForm, year_or_404
 from ..health.selectors import chosen_or_top
 from ..models import SecretaryReview
@@ -175,7 +174,7 @@ def reviews_export(request: HttpRequest) -> HttpResponse:
             timezone.localtime(r.reviewed_at).strftime("%Y-%m-%d %H:%M") if r else "",
         ]
         dataset.append([escape_cell(value) for value in values])
-    return dataset_response(dataset, fmt, f"secretary-reviews-{org.code}-{year}.{fmt}")
+    return dataset_download(dataset, fmt, f"secretary-reviews-{org.code}-{year}.{fmt}")
 
 
 urlpatterns = [

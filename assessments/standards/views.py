@@ -19,9 +19,8 @@ from orgs.models import Organization
 from orgs.options import visible_org_options
 from orgs.scope import can_edit_path, get_visible_or_404
 from orgs.selectors import visible_ancestors
-from portal.exporting import FORMATS
+from portal.exporting import FORMATS, dataset_download
 
-from ..exports import dataset_response
 from ..filters import OrgYearFilterForm, year_or_404
 from ..health.selectors import chosen_or_top
 from ..models import FIRST_YEAR, StandardScoreSheet
@@ -206,7 +205,7 @@ def standards_export(request: HttpRequest) -> HttpResponse:
             row.sheet.comment,
         ]
         dataset.append([escape_cell(value) for value in values])
-    return dataset_response(dataset, fmt, f"standards-{org.code}-{year}.{fmt}")
+    return dataset_download(dataset, fmt, f"standards-{org.code}-{year}.{fmt}")
 
 
 urlpatterns = [
