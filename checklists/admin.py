@@ -18,19 +18,9 @@ from orgs.scoped_admin import CountyConfigAdminMixin, ScopedHistoryAdmin
 
 from .models import ChecklistTemplate, ResponsibilityList, TemplateItem
 from .template_choice import template_total
-from .template_editing import can_maintain_templates, template_in_use
+from .template_editing import COPIED_FIELDS, can_maintain_templates, template_in_use
 
-ITEM_FIELDS = [
-    "position",
-    "category",
-    "content",
-    "requirement",
-    "points",
-    "evidence_expected",
-    "due_in_days",
-    "indicator",
-    "indicator_target",
-]
+ITEM_FIELDS = ["position", *COPIED_FIELDS]
 
 
 class TemplateItemInline(admin.StackedInline):

@@ -21,6 +21,7 @@ from orgs.scope import covers_root
 
 from .models import ChecklistTemplate, TemplateItem
 
+#: an item's content: what a copy of a template takes over, what staff edit beside `position`
 COPIED_FIELDS = (
     "category",
     "content",

@@ -16,7 +16,7 @@ from core.periods import Quarter
 
 from ..choices import ChecklistLevel
 from ..models import ChecklistTemplate, TemplateItem
-from ..template_editing import item_save
+from ..template_editing import COPIED_FIELDS, item_save
 
 
 class IssueForm(forms.Form):
@@ -62,17 +62,7 @@ class TemplateCreateForm(forms.Form):
 class TemplateItemForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = TemplateItem
-        fields = [
-            "position",
-            "category",
-            "content",
-            "requirement",
-            "points",
-            "evidence_expected",
-            "due_in_days",
-            "indicator",
-            "indicator_target",
-        ]
+        fields = ["position", *COPIED_FIELDS]
         widgets = {"requirement": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, template: ChecklistTemplate, user: Any, **kwargs: Any):
