@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 
 from openpyxl import Workbook
 
@@ -167,3 +168,35 @@ def read_beside_worker(read):
         if "locked" not in str(exc):
             raise
         return None
+
+
+@contextmanager
+def running_worker(*, shutdown_timeout: int = 30):
+    """A real Celery worker (a thread of this process) for the duration, tasks not eager.
+
+    On SQLite the test database is shared in memory between this thread and the worker's,
+    and shared-cache mode fails a write that meets another connection's read lock at once
+    ("database table is locked") instead of waiting: a test polling for the worker's
+    result would make the worker's write fail. The test's connection therefore reads
+    without table locks (PRAGMA read_uncommitted) while the worker runs."""
+    from celery.contrib.testing.worker import start_worker
+    from django.db import connection
+
+    from config.celery import app
+
+    sqlite = connection.vendor == "sqlite"
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        if sqlite:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA read_uncommitted = true")
+        with start_worker(
+            app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=shutdown_timeout
+        ):
+            yield
+    finally:
+        app.conf.task_always_eager = eager
+        if sqlite:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA read_uncommitted = false")

@@ -9,13 +9,12 @@ from __future__ import annotations
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from config.celery import app
 from reports.bulletin_runs import schedule_due_period
 from reports.models import Bulletin
-from tests.helpers import read_beside_worker
+from tests.helpers import read_beside_worker, running_worker
 
 pytestmark = pytest.mark.celery_worker
 
@@ -24,12 +23,8 @@ BEAT_ENTRY = "build-quarter-bulletins"
 
 @pytest.fixture
 def real_worker(transactional_db):
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=60):
-            yield
-    finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    with running_worker(shutdown_timeout=60):
+        yield
 
 
 def wait_until_built(count: int, timeout: float = 180) -> list[Bulletin]:

@@ -8,24 +8,20 @@ not through eager mode.
 from __future__ import annotations
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from config.celery import app
 from core.tasks import clean_duplicate_history
 from orgs.models import Organization
+from tests.helpers import running_worker
 
 pytestmark = pytest.mark.celery_worker
 
 
 @pytest.fixture
 def real_worker(transactional_db):
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
-            yield
-    finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    with running_worker():
+        yield
 
 
 def test_the_broker_is_redis_when_configured():

@@ -10,17 +10,14 @@ from __future__ import annotations
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from config.celery import app
 from core.jobs import job_confirm, job_create
 from core.models import ImportJob, ImportJobStatus
 from core.tasks import run_import_job
 from orgs.models import Organization
-from tests.helpers import org_row, read_beside_worker, xlsx_bytes
+from tests.helpers import org_row, read_beside_worker, running_worker, xlsx_bytes
 
 pytestmark = pytest.mark.celery_worker
 
@@ -29,12 +26,8 @@ NEW_CODES = ["A3", "A4", "A5"]
 
 @pytest.fixture
 def real_worker(transactional_db):
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
-            yield
-    finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    with running_worker():
+        yield
 
 
 def wait_for(job: ImportJob, status: str, timeout: float = 60) -> ImportJob:

@@ -6,8 +6,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -16,9 +14,9 @@ from checklists.issuing import issue_checklists
 from checklists.models import ChecklistTemplate, ResponsibilityList, TemplateItem
 from checklists.tasks import issue_quarter_checklists
 from checklists.template_choice import current_templates, template_total
-from config.celery import app
 from core.periods import Quarter
 from tests.factories import make_org
+from tests.helpers import running_worker
 
 # The shipped templates are created for the year the database was migrated in.
 YEAR = timezone.localdate().year
@@ -209,13 +207,9 @@ def test_a_real_worker_issues_the_current_quarter(transactional_db, tree):
     from checklists.default_templates import load_default_templates
 
     load_default_templates(ChecklistTemplate, TemplateItem, year=YEAR)
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
-            first = issue_quarter_checklists.delay().get(timeout=60)
-            second = issue_quarter_checklists.delay().get(timeout=60)
-    finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    with running_worker():
+        first = issue_quarter_checklists.delay().get(timeout=60)
+        second = issue_quarter_checklists.delay().get(timeout=60)
     assert first["created"] == 5
     assert first["invalid_templates"] == []
     assert (second["created"], second["existing"]) == (0, 5)

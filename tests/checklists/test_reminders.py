@@ -6,18 +6,16 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.utils import timezone
 
 from checklists.issuing import deadline_for, issue_checklists
 from checklists.models import ChecklistTemplate, Rectification, ResponsibilityList, TemplateItem
 from checklists.reminders import send_reminders
 from checklists.tasks import send_checklist_reminders
-from config.celery import app
 from core.models import Notification
 from core.periods import Quarter
 from tests.factories import make_user
+from tests.helpers import running_worker
 
 YEAR = timezone.localdate().year
 Q4 = Quarter(YEAR, 4)
@@ -181,13 +179,9 @@ def test_a_real_worker_sends_the_daily_reminders_once(transactional_db, tree, sa
 
     load_default_templates(ChecklistTemplate, TemplateItem, year=YEAR)
     issue_checklists(quarter=Quarter.of(timezone.localdate()))
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
-            first = send_checklist_reminders.delay().get(timeout=60)
-            second = send_checklist_reminders.delay().get(timeout=60)
-    finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    with running_worker():
+        first = send_checklist_reminders.delay().get(timeout=60)
+        second = send_checklist_reminders.delay().get(timeout=60)
     assert first["issued"] == 1  # sam is the only secretary with an account
     assert sum(second.values()) == 0
     assert len(texts(sam)) == 1

@@ -13,7 +13,6 @@ import subprocess
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core.cache import caches
 from django.test import override_settings
 
@@ -22,6 +21,7 @@ from core.models import OutboxTask
 from core.outbox import drain, enqueue
 from core.tasks import clean_duplicate_history
 from orgs.models import Organization
+from tests.helpers import running_worker
 
 pytestmark = pytest.mark.celery_worker
 
@@ -112,7 +112,7 @@ def test_pages_work_and_work_waits_while_redis_is_down(
     # Redis is back: the drain (beat's job) sends it and a real worker runs it.
     own_redis["process"] = start_redis(own_redis["port"])
     assert org.history.count() == 3
-    with start_worker(app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
+    with running_worker():
         assert drain(min_age_seconds=0) == 1
         deadline = time.monotonic() + 30
         while org.history.count() > 1 and time.monotonic() < deadline:
