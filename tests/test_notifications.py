@@ -16,7 +16,10 @@ from core.notifications import Message, notify, notify_many
 
 
 @pytest.fixture
-def mailable_sam(sam, settings):
+def mailable_sam(sam, settings, monkeypatch):
+    # The mail task runs in this process, as in the embedded default, also in the pass
+    # with Redis (the tests that need a worker say so).
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
     settings.EMAIL_HOST = "mail.example.org"
     sam.email = "sam@example.org"
     sam.save()
@@ -267,6 +270,7 @@ def test_notify_many_mails_only_what_it_created(
 ):
     """A concurrent run created sam's notification between our look-up and our insert:
     it mails it, we must not mail it again."""
+    monkeypatch.setitem(app.conf, "task_always_eager", True)  # the mail task, in-process
     settings.EMAIL_HOST = "mail.example.org"
     for user in (sam, bob):
         user.email = f"{user.username}@example.org"

@@ -23,6 +23,7 @@ from checklists.reviewing.services import (
     checklist_review,
     checklist_score,
 )
+from config.celery import app
 from core.periods import Quarter
 
 YEAR = timezone.localdate().year
@@ -443,8 +444,9 @@ def test_a_return_clears_the_reasons_of_an_earlier_return(a1, bob, sam):
 
 
 def test_the_return_and_approval_are_mailed_once(
-    a1, bob, sam, settings, mailoutbox, django_capture_on_commit_callbacks
+    a1, bob, sam, settings, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
 ):
+    monkeypatch.setitem(app.conf, "task_always_eager", True)  # the mail task, in-process
     settings.EMAIL_HOST = "mail.example.org"
     sam.email = "sam@example.org"
     sam.save()
