@@ -6,15 +6,48 @@ Alice is county staff, Bob is staff of township A only, Charlie is staff of town
 
 from __future__ import annotations
 
+import datetime
 import logging
+import zoneinfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from tests.factories import make_org, make_user
 
 # The browser fixtures (browser, page, login, artifacts_dir), once for every folder.
 pytest_plugins = ["tests.browser"]
+
+_clock: time_machine.travel | None = None
+# The real time at which the suite started, and the time its clock was set to.
+real_start: datetime.datetime | None = None
+pinned_start: datetime.datetime | None = None
+
+
+def suite_start(now: datetime.datetime, tz: zoneinfo.ZoneInfo) -> datetime.datetime:
+    """Midday of today's date where the portal runs.
+
+    Modules take "today" when they are collected and the code under test takes it when it
+    runs; a suite that ran across midnight would see two dates. From midday the clock,
+    still ticking, has twelve hours before the date changes."""
+    return datetime.datetime.combine(now.astimezone(tz).date(), datetime.time(12), tzinfo=tz)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _clock, real_start, pinned_start
+    from django.conf import settings
+
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    real_start = datetime.datetime.now(tz)
+    pinned_start = suite_start(real_start, tz)
+    _clock = time_machine.travel(pinned_start, tick=True)
+    _clock.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _clock is not None:
+        _clock.stop()
 
 
 @pytest.fixture(autouse=True)

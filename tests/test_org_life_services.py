@@ -78,7 +78,7 @@ def test_it_records_a_meeting_with_photos_and_history_naming_the_recorder(tree, 
     ("overrides", "field", "fragment"),
     [
         (
-            {"held_on": datetime.date.today() + datetime.timedelta(days=1)},
+            {"held_on": timezone.localdate() + datetime.timedelta(days=1)},
             "held_on",
             "不能晚于今天",
         ),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from funding.models import FundLine
@@ -21,7 +22,7 @@ from funding.services.funds import disbursement_record
 def test_staff_record_a_disbursement_and_see_the_execution_rate_change(
     live_server, bob, tree, login, page, artifacts_dir
 ):
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     line = FundLine.objects.create(
         code="F-A1-WORK",
         year=year,

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from funding.models import Disbursement, FundLine
 
@@ -103,7 +104,7 @@ def test_bad_input_names_the_field_and_changes_nothing(client, bob, line, amount
 
 def test_a_date_in_the_future_is_refused(client, bob, line):
     client.force_login(bob)
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = record(client, line, "100", paid_on=tomorrow.isoformat())
     assert "拨付日期：不能晚于今天。" in response.content.decode()
     assert not Disbursement.objects.exists()

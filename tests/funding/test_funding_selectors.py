@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from funding.models import FundLine
 from funding.selectors.funds import (
@@ -116,7 +117,7 @@ def test_lines_of_one_organisation_exclude_its_subtree(tree, lines):
 
 
 def test_years_offer_the_subtree_years_and_the_current_one(tree, lines):
-    current = datetime.date.today().year
+    current = timezone.localdate().year
     assert fund_years(tree["A1"]) == sorted({YEAR, YEAR - 1, current}, reverse=True)
     assert fund_years(tree["B1"], include=2019) == sorted({YEAR, current, 2019}, reverse=True)
 

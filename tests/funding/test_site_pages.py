@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 from decimal import Decimal
 
@@ -10,6 +9,7 @@ import openpyxl
 import pytest
 import tablib
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from core.importing import run_import
@@ -114,7 +114,7 @@ def test_filters_narrow_the_list_and_the_counts_follow(client, projects, alice):
 def test_the_year_is_the_start_year_or_else_the_entry_year(client, projects, alice):
     login(client, "alice")
     url = reverse("funding:sites")
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     started = client.get(url, {"year": "2025"}).context["page"].object_list
     assert [p.code for p in started] == ["XM-A2"]
     entered = client.get(url, {"year": str(this_year)}).context["page"].object_list

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.periods import add_months, month_start
 from members.dues.findings import arrears, six_month_flags
@@ -135,7 +136,7 @@ def overview(client, **params):
 
 
 def test_the_overview_shows_collection_per_organisation_and_the_flags(client, bob, tree, people):
-    this_month = month_start(datetime.date.today())
+    this_month = month_start(timezone.localdate())
     pay_months(people["regular"], this_month, 13)
     pay(people["partial"], this_month, paid="10")
     client.force_login(bob)
@@ -159,7 +160,7 @@ def test_the_overview_shows_collection_per_organisation_and_the_flags(client, bo
 
 def test_the_summary_and_the_rows_round_the_collection_rate_alike(client, bob, tree, people):
     # 49 of 400 is 12.25 %: half up everywhere (core.numbers.rate), never 12.2 in one place.
-    this_month = month_start(datetime.date.today())
+    this_month = month_start(timezone.localdate())
     pay(people["regular"], this_month, due="400", paid="49")
     client.force_login(bob)
     response = overview(client, org="A1", month=f"{this_month:%Y-%m}")
@@ -187,7 +188,7 @@ def test_a_bad_month_is_reported(client, bob, tree):
     client.force_login(bob)
     response = overview(client, org="A", month="2024-13")
     assert "YYYY-MM" in response.content.decode()
-    assert response.context["month"] == month_start(datetime.date.today())
+    assert response.context["month"] == month_start(timezone.localdate())
 
 
 def test_the_overview_costs_a_constant_number_of_queries(client, alice, tree, people):
