@@ -20,7 +20,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .blank_template import blank_template
-from .formats import CSV, XLSX
+from .formats import CSV, XLS, XLSX
 from .jobs import count_data_rows, job_confirm, job_create, job_progress, kind_of_resource
 from .models import ImportJob, ImportJobStatus
 from .years import check_year
@@ -112,7 +112,9 @@ class ImportJobsMixin(ImportExportMixin):
     # admin/portal_import.html plus the user's recent import jobs under the upload form.
     import_template_name = "admin/portal_import_jobs.html"
     # Our formats: calamine for .xlsx, UTF-8/GB18030 detection for .csv (core/tables.py).
-    import_formats = [XLSX, CSV]
+    # calamine reads .xlsx and .xls, CSV is decoded as UTF-8 or GB18030 (core/tables.py);
+    # .xls last, so that the formats' numbers posted by existing pages keep their meaning.
+    import_formats = [XLSX, CSV, XLS]
     export_formats = [XLSX, CSV]
 
     def get_import_resource_kwargs(self, request, **kwargs):

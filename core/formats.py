@@ -2,7 +2,8 @@
 
 Every spreadsheet the portal writes goes through `export_data` here, which escapes text
 that a spreadsheet would run as a formula (core/cell_escaping.py); every uploaded one is
-checked against the import limits (core/import_limits.py) before it is read.
+read by core/tables.py:read_table, which checks it against the import limits
+(core/import_limits.py) first.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .cell_escaping import NumberText, escape_cell
-from .import_limits import checked_table_bytes
-from .tables import read_csv, read_xlsx
+from .tables import read_table
 
 
 def _clean(value):
@@ -35,7 +35,8 @@ def _as_bytes(in_stream) -> bytes:
 
 class XLSX(base_formats.XLSX):
     def create_dataset(self, in_stream, **kwargs):
-        return read_xlsx(checked_table_bytes(_as_bytes(in_stream), "upload.xlsx"))
+        # The content tells .xlsx from .xls: an .xls saved under an .xlsx name is read too.
+        return read_table(_as_bytes(in_stream), "upload.xlsx")
 
     def export_data(self, dataset, **kwargs):
         """Stream the rows in openpyxl's write-only mode: tablib builds every cell of an
@@ -62,9 +63,36 @@ class XLSX(base_formats.XLSX):
         return out.getvalue()
 
 
+class XLS(base_formats.Format):
+    """Excel 97-2003 workbooks, read with python-calamine like .xlsx. Import only: the
+    portal writes .xlsx (tablib's own .xls format would need xlrd and xlwt)."""
+
+    def __init__(self, encoding: str | None = None) -> None:
+        # import-export constructs formats with the admin's encoding; a workbook has none.
+        self.encoding = encoding
+
+    def get_title(self) -> str:
+        return "xls"  # the admin's upload form picks the format whose title is the extension
+
+    def create_dataset(self, in_stream, **kwargs):
+        return read_table(_as_bytes(in_stream), "upload.xls")
+
+    def get_extension(self) -> str:
+        return "xls"
+
+    def get_content_type(self) -> str:
+        return "application/vnd.ms-excel"
+
+    def can_import(self) -> bool:
+        return True
+
+    def can_export(self) -> bool:
+        return False
+
+
 class CSV(base_formats.CSV):
     def create_dataset(self, in_stream, **kwargs):
-        return read_csv(checked_table_bytes(_as_bytes(in_stream), "upload.csv"))
+        return read_table(_as_bytes(in_stream), "upload.csv")
 
     def is_binary(self) -> bool:
         # Read bytes so that read_csv() decides the encoding (UTF-8 with/without BOM, GB18030).

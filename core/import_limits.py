@@ -1,18 +1,24 @@
 """Refusing import files that would cost too much to read, before anything reads them.
 
 Every import path (the admin's upload and its row count, `import_data`, background jobs)
-hands the raw bytes to `checked_table_bytes` first. It costs one pass over the compressed
-file at most and refuses, with a message in Chinese:
+hands the raw bytes to `checked_table_bytes` first. It costs one pass over the file at most
+and refuses, with a message in Chinese:
 
 - files larger than IMPORT_MAX_FILE_SIZE;
-- .xlsx files that are not zip archives (a renamed .xls, a damaged or truncated file);
+- Excel files (.xlsx or .xls by name; which of the two is told by the content, so a renamed
+  .xls is read as what it is) that are neither a zip archive nor an OLE compound file;
 - .xlsx archives whose members *declare* more than IMPORT_MAX_UNCOMPRESSED_BYTES in total,
   or compress suspiciously well (a zip bomb): decided from the central directory alone,
   so a 500 KB file that would inflate to 500 MB is refused without inflating it;
-- a first worksheet whose cell range is larger than IMPORT_MAX_ROWS rows (python-calamine
-  allocates the whole rectangle from A1 to the last cell holding a value, blank text
-  included, before Python sees a row: one stray space in row 1,048,576 costs 0.5 GB and a
-  dozen seconds), or whose formulas have no stored result (see below);
+- a first worksheet whose cell range is larger than IMPORT_MAX_ROWS rows or MAX_COLUMNS
+  columns (python-calamine allocates the whole rectangle from A1 to the last cell holding a
+  value, blank text included, before Python sees a row: one stray space in row 1,048,576
+  costs 0.5 GB and a dozen seconds), with more merged ranges than IMPORT_MAX_ROWS, or whose
+  formulas have no stored result (see below);
+- .xls files whose compound-file structure is broken (chains that loop or leave the file:
+  python-calamine would loop for ever or abort the process) or whose sheets would make
+  python-calamine allocate more than MAX_XLS_CELLS cells: it reads *every* sheet of an .xls
+  when it opens it, and a 6 KB file with one cell in A1 and one in IV65536 costs 1 GB;
 - .csv files that are binary, have a line longer than the csv module accepts, or more than
   IMPORT_MAX_ROWS lines before the last one holding data. Trailing blank lines (Excel
   writes `,,,` for formatted empty rows) are cut off here, so they cost nothing later.
@@ -22,7 +28,7 @@ stored with the formula (python-calamine returns it). A formula is never evaluat
 it cannot run anything; staff commonly fill a code column with VLOOKUP, and refusing every
 formula would make them paste values first for no gain. A formula *without* a stored result
 (files written by programs that do not calculate) would silently import as an empty cell,
-so such a file is refused with the cell's position.
+so such an .xlsx is refused with the cell's position.
 """
 
 from __future__ import annotations
@@ -32,8 +38,10 @@ import functools
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -59,6 +67,8 @@ CHUNK = 1024 * 1024
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls / .doc
 ZIP_SIGNATURE = b"PK\x03\x04"
+#: the names read as Excel workbooks; the content tells .xlsx from .xls
+EXCEL_SUFFIXES = (".xlsx", ".xls")
 BINARY_SIGNATURES = (
     (OLE_SIGNATURE, "Excel 97-2003 (.xls)"),
     (ZIP_SIGNATURE, "Excel (.xlsx) 或其他压缩包"),
@@ -93,22 +103,62 @@ def checked_table_bytes(data: bytes, filename: str) -> bytes:
             % {"size": _megabytes(len(data)), "limit": _megabytes(max_file_size())}
         )
     name = filename.lower()
-    if name.endswith(".xlsx"):
-        check_xlsx(data)
+    if name.endswith(EXCEL_SUFFIXES):
+        check_excel(data, name)
         return data
     if name.endswith(".csv"):
         return checked_csv(data)
     return data  # read_table() refuses other names with its own message
 
 
+def check_excel(data: bytes, name: str) -> None:
+    if data.startswith(OLE_SIGNATURE):
+        check_xls(data)
+    elif name.endswith(".xls") and not data.startswith(ZIP_SIGNATURE):
+        raise TableReadError(
+            _(
+                "无法读取该 Excel 文件：它不是有效的 .xls（可能已损坏、未完整上传，"
+                "或是改了扩展名的网页、文本文件）。请在 Excel 中打开并“另存为”.xlsx 后再导入。"
+            )
+        )
+    else:
+        check_xlsx(data)
+
+
+def check_sheet_size(rows: int, columns: int) -> None:
+    """Refuse a first worksheet whose rectangle from A1 (`rows` × `columns`, the header
+    and any title rows included) is larger than an import may be."""
+    limit = max_rows()
+    if rows > limit + 1:
+        raise TableReadError(
+            _(
+                "工作表的数据区域超过 %(limit)d 行数据的上限（第 %(rows)d 行仍有内容）。"
+                "如果下方是空行，说明其中某些单元格里还有空格等内容：请选中最后一行数据"
+                "以下的所有行并“删除”（不是清除内容），保存后再导入；数据确实超过上限的请拆分文件。"
+            )
+            % {"rows": rows, "limit": limit}
+        )
+    if columns > MAX_COLUMNS:
+        raise TableReadError(
+            _("工作表的数据区域延伸到第 %(n)d 列，远超模板的列数。请删除多余的列后再导入。")
+            % {"n": columns}
+        )
+
+
+def check_merged_ranges(count: int) -> None:
+    """Every merged range becomes Python objects and a fill of its cells: allow one per
+    row, far more than offices merge (titles, an organisation over its members' rows)."""
+    if count > max_rows():
+        raise TableReadError(
+            _("工作表里有 %(n)d 个合并单元格区域，不像正常的表格，已拒绝。请取消合并后再导入。")
+            % {"n": count}
+        )
+
+
 # --- .xlsx -------------------------------------------------------------------------------
 
 
 def check_xlsx(data: bytes) -> None:
-    if data.startswith(OLE_SIGNATURE):
-        raise TableReadError(
-            _("这是旧版 Excel 97-2003（.xls）文件，请在 Excel 中“另存为”.xlsx 后再导入。")
-        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
@@ -211,6 +261,8 @@ UNUSUAL_ROW_RE = re.compile(rb"<row(?:>|/>|\s(?!r=\"))")
 CELL_WITHOUT_REFERENCE_RE = re.compile(rb"<c" + NO_REFERENCE + HOLDS)
 ROW_WITHOUT_REFERENCE_RE = re.compile(rb"<row" + NO_REFERENCE + rb"[^>]*>")
 REFERENCE_RE = re.compile(rb"\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+# <mergeCell ref="A1:F1"/>, not its container <mergeCells>.
+MERGED_RANGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\b")
 # A formula cell without a stored result: <f>…</f> or <f …/>, then an empty or no <v>.
 FORMULA_WITHOUT_RESULT_RE = re.compile(
     rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
@@ -249,6 +301,7 @@ class SheetScan:
     cells_without_reference: int = 0
     rows_without_reference: int = 0
     formula_without_result: str = ""
+    merged_ranges: int = 0
     #: digits of the smallest row number that could exceed the limit
     digits: int = 6
 
@@ -293,6 +346,8 @@ class SheetScan:
             self.cells_without_reference += sum(1 for _ in CELL_WITHOUT_REFERENCE_RE.finditer(xml))
         if UNUSUAL_ROW_RE.search(xml):
             self.rows_without_reference += sum(1 for _ in ROW_WITHOUT_REFERENCE_RE.finditer(xml))
+        if b"mergeCell" in xml:
+            self.merged_ranges += len(MERGED_RANGE_RE.findall(xml))
         if not self.formula_without_result and b"<f" in xml:
             found = FORMULA_WITHOUT_RESULT_RE.search(xml)
             if found:
@@ -318,24 +373,15 @@ class SheetScan:
         )
 
     def too_large(self) -> bool:
-        return self.rows > max_rows() + 1 or self.columns > MAX_COLUMNS
+        return (
+            self.rows > max_rows() + 1
+            or self.columns > MAX_COLUMNS
+            or self.merged_ranges > max_rows()
+        )
 
     def check(self) -> None:
-        limit = max_rows()
-        if self.rows > limit + 1:
-            raise TableReadError(
-                _(
-                    "工作表的数据区域超过 %(limit)d 行数据的上限（第 %(rows)d 行仍有内容）。"
-                    "如果下方是空行，说明其中某些单元格里还有空格等内容：请选中最后一行数据"
-                    "以下的所有行并“删除”（不是清除内容），保存后再导入；数据确实超过上限的请拆分文件。"
-                )
-                % {"rows": self.rows, "limit": limit}
-            )
-        if self.columns > MAX_COLUMNS:
-            raise TableReadError(
-                _("工作表的数据区域延伸到第 %(n)d 列，远超模板的列数。请删除多余的列后再导入。")
-                % {"n": self.columns}
-            )
+        check_sheet_size(self.rows, self.columns)
+        check_merged_ranges(self.merged_ranges)
         if self.formula_without_result:
             raise TableReadError(
                 _(
@@ -345,6 +391,282 @@ class SheetScan:
                 )
                 % {"cell": self.formula_without_result}
             )
+
+
+# --- .xls --------------------------------------------------------------------------------
+#
+# An .xls is an OLE compound file (MS-CFB) holding a "Workbook" stream of BIFF records
+# (MS-XLS). python-calamine trusts both: a sector chain that loops makes it loop for ever, a
+# count in a header or a DIMENSIONS record is reserved as memory before anything is
+# checked, and every sheet is read into a rectangle from its first to its last cell when
+# the workbook is opened. So the structure is walked here first, the way calamine walks it
+# (its src/cfb.rs and src/xls.rs), refusing what would loop, leave the file or cost more
+# than a sheet of the import's own size.
+
+#: cells python-calamine may allocate for all sheets of one .xls together: as many as the
+#: largest first sheet an .xls can hold within the column limit (about 4 million; 130 MB)
+MAX_XLS_CELLS = 65536 * MAX_COLUMNS
+#: a DIMENSIONS record is reserved as it says, up to the format's own sheet size
+MAX_XLS_RESERVED_CELLS = 65536 * 256
+#: more sheets than any workbook has would only multiply the reading
+MAX_XLS_SHEETS = 256
+#: a mini FAT of this many sectors covers 2 MB of small streams; calamine reserves memory
+#: from a header field that grows 65,536-fold with it
+MAX_MINI_FAT_SECTORS = 255
+
+END_OF_CHAIN = 0xFFFFFFFE
+RESERVED_SECTORS = 0xFFFFFFFA
+DIFAT_SECTOR = 0xFFFFFFFC
+MINI_STREAM_CUTOFF = 4096
+WORKBOOK_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")
+
+BOF, EOF, BOUND_SHEET, DIMENSIONS, MERGE_CELLS = 0x0809, 0x000A, 0x0085, 0x0200, 0x00E5
+FORMULA, MUL_RK = 0x0006, 0x00BD
+#: NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST: row and column first
+CELL_RECORDS = frozenset((0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD))
+
+
+class DamagedXls(Exception):
+    """The compound file or its records are not what calamine can walk safely."""
+
+
+def check_xls(data: bytes) -> None:
+    try:
+        stream = workbook_stream(data)
+        sheets = scan_workbook(stream)
+    except (DamagedXls, struct.error, IndexError, UnicodeDecodeError):
+        raise TableReadError(
+            _(
+                "无法读取该 Excel 97-2003（.xls）文件：文件已损坏或不完整。"
+                "请在 Excel 中打开并“另存为”.xlsx 后再导入。"
+            )
+        ) from None
+    if sheets:
+        first = sheets[0]
+        check_sheet_size(first.last_row + 1, first.last_column + 1)
+    check_merged_ranges(sum(s.merged_ranges for s in sheets))
+    cells = sum(s.cells for s in sheets)
+    if cells > MAX_XLS_CELLS or any(s.reserved > MAX_XLS_RESERVED_CELLS for s in sheets):
+        raise TableReadError(
+            _(
+                "该 .xls 文件的工作表区域异常大（共约 %(n)d 万个单元格），"
+                "可能是恶意构造的文件，已拒绝。请只保留需要导入的数据，另存为 .xlsx 后再导入。"
+            )
+            % {"n": max([cells, *(s.reserved for s in sheets)]) // 10000}
+        )
+
+
+def workbook_stream(data: bytes) -> bytes:
+    """The workbook stream of an OLE compound file, found as calamine finds it."""
+    if len(data) < 512:
+        raise DamagedXls
+    shift, mini_shift = struct.unpack_from("<HH", data, 30)
+    if shift not in (9, 12) or mini_shift != 6:
+        raise DamagedXls
+    size = 1 << shift
+    fat_sectors, directory_start = struct.unpack_from("<II", data, 44)
+    mini_fat_start, mini_fat_sectors, difat_start = struct.unpack_from("<III", data, 60)
+    body = data[size:]  # sector n starts at (n + 1) × size: the header is sector -1
+    count = -(-len(body) // size)
+    # calamine reserves a vector as long as the field at offset 62 says (it means the
+    # DIFAT's length, but reads half of two other fields).
+    if fat_sectors > count or mini_fat_sectors > MAX_MINI_FAT_SECTORS:
+        raise DamagedXls
+
+    def sector(number: int) -> bytes:
+        if number >= count:
+            raise DamagedXls
+        return body[number * size : (number + 1) * size]
+
+    difat = list(struct.unpack_from("<109I", data, 76))
+    seen: set[int] = set()
+    number = difat_start
+    while number < RESERVED_SECTORS:
+        if number in seen:
+            raise DamagedXls
+        seen.add(number)
+        page = sector(number)
+        difat.extend(struct.unpack(f"<{len(page) // 4}I", page))
+        number = difat.pop()
+    fat: list[int] = []
+    for number in difat:
+        if number < DIFAT_SECTOR:
+            page = sector(number)
+            fat.extend(struct.unpack(f"<{len(page) // 4}I", page))
+
+    def chain(start: int, table: list[int], read, limit: int) -> bytes:
+        """The sectors from `start` as calamine joins them, refusing a loop or a link
+        that leaves the table (calamine would loop for ever or panic)."""
+        parts: list[bytes] = []
+        length = 0
+        visited: set[int] = set()
+        number = start
+        while number != END_OF_CHAIN and length < limit:
+            if number in visited or number >= len(table):
+                raise DamagedXls
+            visited.add(number)
+            part = read(number)
+            parts.append(part)
+            length += len(part)
+            number = table[number]
+        return b"".join(parts)[:limit]
+
+    directory = chain(directory_start, fat, sector, len(body) + size)
+    entries = [directory[at : at + 128] for at in range(0, len(directory) - 127, 128)]
+    if not entries:
+        raise DamagedXls
+    names = [e[:64].decode("utf-16-le", "replace").split("\x00")[0] for e in entries]
+
+    def entry_span(entry: bytes) -> tuple[int, int]:
+        start, low, high = struct.unpack_from("<III", entry, 116)
+        return start, low if shift == 9 else low | high << 32
+
+    mini_fat: list[int] = []
+    mini_stream = b""
+    if mini_fat_sectors:
+        root_start, root_length = entry_span(entries[0])
+        mini_stream = chain(root_start, fat, sector, root_length)
+        table = chain(mini_fat_start, fat, sector, mini_fat_sectors * size)
+        mini_fat = list(struct.unpack(f"<{len(table) // 4}I", table[: len(table) // 4 * 4]))
+
+    def mini_sector(number: int) -> bytes:
+        return mini_stream[number * 64 : (number + 1) * 64]
+
+    for wanted in WORKBOOK_STREAMS:
+        if wanted in names:
+            start, length = entry_span(entries[names.index(wanted)])
+            if length < MINI_STREAM_CUTOFF:
+                return chain(start, mini_fat, mini_sector, length)
+            return chain(start, fat, sector, length)
+    raise DamagedXls
+
+
+@dataclass
+class XlsSheet:
+    """What python-calamine allocates for one sheet of an .xls."""
+
+    last_row: int = -1
+    last_column: int = -1
+    cells: int = 0
+    reserved: int = 0
+    merged_ranges: int = 0
+    #: bytes of the stream walked for this sheet
+    walked: int = 0
+
+
+def records(stream: bytes, at: int) -> Iterator[tuple[int, int, int]]:
+    """(type, start of data, length) of the BIFF records from `at` on."""
+    end = len(stream)
+    unpack = struct.Struct("<HH").unpack_from
+    while at + 4 <= end:
+        kind, length = unpack(stream, at)
+        at += 4
+        if at + length > end:
+            raise DamagedXls
+        yield kind, at, length
+        at += length
+    if at != end:
+        raise DamagedXls
+
+
+def scan_workbook(stream: bytes) -> list[XlsSheet]:
+    positions = []
+    for kind, start, length in records(stream, 0):
+        if kind == EOF:
+            break
+        if kind == BOUND_SHEET:
+            if length < 6:
+                raise DamagedXls
+            positions.append(struct.unpack_from("<I", stream, start)[0])
+    if len(positions) > MAX_XLS_SHEETS:
+        raise DamagedXls
+    sheets = [scan_sheet(stream, at) for at in positions]
+    # Sheets that overlap make calamine read the same records again, once per sheet.
+    if sum(s.walked for s in sheets) > len(stream):
+        raise DamagedXls
+    return sheets
+
+
+def scan_sheet(stream: bytes, at: int) -> XlsSheet:
+    """One sheet's records from its BOF on, as calamine reads them: up to its EOF,
+    skipping the substreams (embedded charts) nested in it."""
+    if at > len(stream):
+        raise DamagedXls
+    sheet = XlsSheet()
+    # [first row, last row, first column, last column] of the values and of the formulas:
+    # calamine builds one rectangle of each
+    values = [1 << 32, -1, 1 << 32, -1]
+    formulas = [1 << 32, -1, 1 << 32, -1]
+    position = struct.Struct("<HH").unpack_from
+    nested = 0
+    seen_bof = False
+    end = at
+    for kind, start, length in records(stream, at):
+        end = start + length
+        if nested:
+            if kind == BOF:
+                nested += 1
+            elif kind == EOF:
+                nested -= 1
+        elif kind in CELL_RECORDS or kind == FORMULA:
+            if length < 4:
+                raise DamagedXls
+            row, column = position(stream, start)
+            _extend(values, row, column, column)
+            if kind == FORMULA:
+                _extend(formulas, row, column, column)
+        elif kind == MUL_RK:
+            if length < 6:
+                raise DamagedXls
+            row, first = position(stream, start)
+            (last,) = struct.unpack_from("<H", stream, start + length - 2)
+            _extend(values, row, first, max(first, last))
+        elif kind == DIMENSIONS:
+            sheet.reserved = max(sheet.reserved, _reserved(stream[start : start + length]))
+        elif kind == MERGE_CELLS:
+            (count,) = struct.unpack_from("<H", stream, start) if length >= 2 else (-1,)
+            if count < 0 or length < 2 + 8 * count:
+                raise DamagedXls  # calamine would read past the record and panic
+            sheet.merged_ranges += count
+        elif kind == BOF:
+            nested, seen_bof = (nested + 1 if seen_bof else nested), True
+        elif kind == EOF:
+            break
+    sheet.walked = end - at
+    sheet.last_row, sheet.last_column = values[1], values[3]
+    sheet.cells = _area(values) + _area(formulas)
+    return sheet
+
+
+def _extend(corners: list[int], row: int, first: int, last: int) -> None:
+    corners[0] = min(corners[0], row)
+    corners[1] = max(corners[1], row)
+    corners[2] = min(corners[2], first)
+    corners[3] = max(corners[3], last)
+
+
+def _area(corners: list[int]) -> int:
+    if corners[1] < 0:
+        return 0
+    return (corners[1] - corners[0] + 1) * (corners[3] - corners[2] + 1)
+
+
+def _reserved(record: bytes) -> int:
+    """The cells calamine reserves for a DIMENSIONS record (its parse_dimensions)."""
+    if len(record) == 10:
+        first_row, last_row, first_column, last_column = struct.unpack("<4H", record[:8])
+    elif len(record) == 14:
+        first_row, last_row, first_column, last_column = struct.unpack("<IIHH", record[:12])
+    else:
+        return 0  # calamine stops with an error
+    if first_column > 0xFF or last_column < first_column:
+        first_column = 0
+    if last_row < 1 or last_column < 1:
+        return 1
+    if last_row - 1 < first_row or last_column - 1 < first_column:
+        # calamine's subtraction would wrap round to a huge reservation
+        return MAX_XLS_RESERVED_CELLS + 1
+    return (last_row - first_row) * (last_column - first_column)
 
 
 # --- .csv --------------------------------------------------------------------------------
@@ -360,7 +682,7 @@ def checked_csv(data: bytes) -> bytes:
             raise TableReadError(
                 _(
                     "这不是 CSV 文本文件，而是 %(kind)s 文件（按文件内容判断）。"
-                    "请上传 .xlsx 或 CSV 文件。"
+                    "请上传 .xlsx、.xls 或 CSV 文件。"
                 )
                 % {"kind": label}
             )

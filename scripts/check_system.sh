@@ -3,7 +3,7 @@
 #
 # 用法 / usage: scripts/check_system.sh run|test
 #   run  : fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
-#   test : run 所需 + poppler-utils chromium
+#   test : run 所需 + poppler-utils chromium libreoffice-calc-nogui (测试用 LibreOffice 另存的表格)
 #
 # 缺失时: root 且有 apt-get → 自动安装; 可免密 sudo → 用 sudo 安装;
 # 否则打印需要执行的 apt-get 命令并以 1 退出。
@@ -19,13 +19,15 @@ usage() {
 RUN_PKGS=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0)
 case "$1" in
     run) PKGS=("${RUN_PKGS[@]}") ;;
-    test) PKGS=("${RUN_PKGS[@]}" poppler-utils chromium) ;;
+    test) PKGS=("${RUN_PKGS[@]}" poppler-utils chromium libreoffice-calc-nogui) ;;
     *) usage ;;
 esac
 
 is_installed() {
     # No `grep -q` here: with pipefail an early-closing grep could fail the pipe.
-    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep 'install ok installed' >/dev/null
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep 'install ok installed' >/dev/null && return 0
+    # The desktop LibreOffice Calc provides the same soffice as the -nogui package.
+    [ "$1" = libreoffice-calc-nogui ] && is_installed libreoffice-calc
 }
 
 missing_pkgs() {

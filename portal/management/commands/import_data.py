@@ -12,11 +12,11 @@ from core.tables import TableReadError, read_table
 
 
 class Command(BaseCommand):
-    help = "按数据字典导入 .xlsx 或 .csv 文件（全部成功或全部不导入）。"
+    help = "按数据字典导入 .xlsx、.xls 或 .csv 文件（全部成功或全部不导入）。"
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=kind_names(), help="数据表：" + "、".join(kind_names()))
-        parser.add_argument("file", help=".xlsx 或 UTF-8 .csv 文件")
+        parser.add_argument("file", help=".xlsx、.xls 或 .csv（UTF-8 或 GB18030）文件")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
         parser.add_argument(
             "--user", help="以该用户的权限导入（超出其管辖范围的行报错）；省略则为部署人员全范围"
