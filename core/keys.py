@@ -1,4 +1,5 @@
-"""Key fields (ID numbers, phones, organisation and fund codes) in one written form.
+"""Key fields (ID numbers, phones, organisation and fund codes) and import cells in one
+written form.
 
 A key decides whether two rows are the same person or the same organisation, so every
 way in — the portal's forms, the admin, the importers and lookups — must compare the same
@@ -9,6 +10,9 @@ NFKC turns full-width letters and digits into ASCII; control and format characte
 (zero-width spaces, bidi marks) are dropped; surrounding blanks are trimmed. Digits of
 other scripts (Arabic-Indic …) are left as they are for the field's validator to refuse:
 validators of key fields accept ASCII digits only.
+
+`normalise_text` does the same for an import cell compared with a vocabulary or parsed as
+a date or number, except that blanks inside are kept (collapsed to one): "2026年 3月 5日".
 """
 
 from __future__ import annotations
@@ -20,6 +24,24 @@ from django import forms
 from django.db import models
 
 _INVISIBLE = frozenset({"Cc", "Cf"})
+#: what a masked export writes in place of hidden characters (`5134**********123X`)
+MASK_CHARACTER = "*"
+#: marks of a masked value in a file: ours, and the look-alikes other systems write
+#: (NFKC already makes the full-width "＊" an ASCII "*")
+MASK_CHARACTERS = frozenset({MASK_CHARACTER, "∗", "●", "•"})
+
+
+def _visible(value: str, *, keep_blanks: bool = False) -> str:
+    """NFKC form without control and format characters; `keep_blanks` keeps the control
+    characters that are blanks (tab, line breaks) for the caller to treat as blanks."""
+    text = unicodedata.normalize("NFKC", value)
+    if any(unicodedata.category(ch) in _INVISIBLE for ch in text):
+        text = "".join(
+            ch
+            for ch in text
+            if unicodedata.category(ch) not in _INVISIBLE or (keep_blanks and ch.isspace())
+        )
+    return text
 
 
 def normalise_key(value: str, *, upper: bool = False, compact: bool = False) -> str:
@@ -28,11 +50,21 @@ def normalise_key(value: str, *, upper: bool = False, compact: bool = False) -> 
     `upper`: letters upper-cased (the X of an ID number). `compact`: blanks inside removed
     too (`138 1234 5678`), for numbers that never hold one.
     """
-    text = unicodedata.normalize("NFKC", value)
-    if any(unicodedata.category(ch) in _INVISIBLE for ch in text):
-        text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
+    text = _visible(value)
     text = "".join(text.split()) if compact else text.strip()
     return text.upper() if upper else text
+
+
+def is_masked(value: str) -> bool:
+    """Whether a key cell is a masked value (`5134**********1234`), not a mistyped one."""
+    return any(ch in MASK_CHARACTERS for ch in normalise_key(value))
+
+
+def normalise_text(value: str) -> str:
+    """A cell as widgets compare and parse it: NFKC (full-width digits, letters, brackets
+    and the ideographic space become ASCII), invisible characters dropped, every run of
+    blanks made one space, trimmed."""
+    return " ".join(_visible(value, keep_blanks=True).split())
 
 
 class KeyFormField(forms.CharField):

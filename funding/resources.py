@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db.models import Max
 from django.utils import timezone
@@ -62,6 +62,36 @@ class FundLineResource(ScopedResource):
 
     table = "funds"
     organization_field = "organization"
+    #: the columns as other files head them
+    header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "经费编号": ("编号", "经费代码"),
+        "年度": ("年份",),
+        "组织代码": ("党组织代码",),
+        "经费类别": ("类别", "经费类型"),
+        "资金来源": ("来源", "经费来源"),
+        "预算金额（元）": ("预算金额", "预算（元）", "预算"),
+        DISBURSED: ("已拨付金额", "拨付金额（元）", "拨付金额", "已拨付（元）"),
+        PAID_ON: ("拨付时间",),
+        "摘要": ("备注", "说明", "用途"),
+    }
+    #: built-in value aliases of the choice columns (alias → label)
+    value_aliases: ClassVar[dict[str, dict[str, str]]] = {
+        "经费类别": {
+            "党组织工作经费": "工作经费",
+            **dict.fromkeys(("党组织活动经费", "党建活动经费"), "活动经费"),
+            **dict.fromkeys(("村干部报酬", "村干部补贴"), "干部报酬"),
+            **dict.fromkeys(("阵地建设经费", "活动场所建设"), "阵地建设"),
+            **dict.fromkeys(("党员教育培训", "党员培训"), "党员教育"),
+            **dict.fromkeys(("困难党员慰问", "慰问困难党员"), "困难党员帮扶"),
+            **dict.fromkeys(("集体经济", "扶持集体经济"), "集体经济扶持"),
+        },
+        "资金来源": {
+            **dict.fromkeys(("财政", "财政拨款", "财政资金"), "财政预算"),
+            **dict.fromkeys(("党费", "下拨党费", "留存党费"), "党费返还"),
+            **dict.fromkeys(("单位经费", "单位自筹"), "单位列支"),
+            **dict.fromkeys(("捐助", "捐赠", "社会捐赠"), "社会捐助"),
+        },
+    }
     columns = (
         Column("经费编号", "是", "主键；1–40 位字母、数字或“-”；唯一"),
         Column("年度", "是", "2000–2100"),
@@ -82,9 +112,15 @@ class FundLineResource(ScopedResource):
     year = dictionary_field("年度", "year", YearWidget(required=True))
     organization = dictionary_field("组织代码", "organization", None)
     category = dictionary_field(
-        "经费类别", "category", ChoiceWidget(FundCategory.choices, required=True)
+        "经费类别",
+        "category",
+        ChoiceWidget(FundCategory.choices, required=True, aliases=value_aliases["经费类别"]),
     )
-    source = dictionary_field("资金来源", "source", ChoiceWidget(FundSource.choices, required=True))
+    source = dictionary_field(
+        "资金来源",
+        "source",
+        ChoiceWidget(FundSource.choices, required=True, aliases=value_aliases["资金来源"]),
+    )
     budget = dictionary_field("预算金额（元）", "budget", DecimalWidget(required=True))
     disbursed = dictionary_field(DISBURSED, "disbursed", DecimalWidget(), readonly=True)
     paid_on = dictionary_field(
@@ -229,6 +265,40 @@ class VenueProjectResource(ScopedResource):
 
     table = "sites"
     organization_field = "organization"
+    #: the columns as other files head them
+    header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "项目编号": ("编号", "项目代码"),
+        "项目名称": ("名称",),
+        "组织代码": ("党组织代码",),
+        "项目类型": ("类型",),
+        "建设性质": ("性质",),
+        "计划投资（万元）": ("计划投资", "总投资（万元）", "总投资"),
+        "已完成投资（万元）": ("已完成投资", "完成投资（万元）", "完成投资"),
+        "建筑面积（㎡）": ("建筑面积", "建筑面积（平方米）", "面积（㎡）", "面积"),
+        "状态": ("建设状态", "项目状态", "进度"),
+        "开工日期": ("开工时间",),
+        "竣工日期": ("竣工时间",),
+        ROOMS: ("功能室", "功能室配置"),
+    }
+    #: built-in value aliases of the choice columns (alias → label)
+    value_aliases: ClassVar[dict[str, dict[str, str]]] = {
+        "项目类型": {
+            **dict.fromkeys(("村级活动场所", "村活动场所", "村级阵地"), "村级组织活动场所"),
+            **dict.fromkeys(("远程教育站", "远教站点"), "远程教育站点"),
+            "示范点": "党建示范点",
+        },
+        "建设性质": {
+            **dict.fromkeys(("改建", "扩建"), "改扩建"),
+            **dict.fromkeys(("提升", "维修改造"), "提升改造"),
+        },
+        "状态": {
+            **dict.fromkeys(("调研", "论证"), "调研论证"),
+            **dict.fromkeys(("规划", "设计"), "规划设计"),
+            **dict.fromkeys(("施工", "施工中", "在建中"), "在建"),
+            **dict.fromkeys(("竣工", "完工", "已完工"), "已竣工"),
+            **dict.fromkeys(("验收", "通过验收", "已通过验收"), "已验收"),
+        },
+    }
     columns = (
         Column("项目编号", "是", "主键；1–40 位字母、数字或“-”；唯一"),
         Column("项目名称", "是", "不超过 100 个字符"),
@@ -252,10 +322,14 @@ class VenueProjectResource(ScopedResource):
     name = dictionary_field("项目名称", "name", TextWidget(required=True, max_length=100))
     organization = dictionary_field("组织代码", "organization", None)
     project_type = dictionary_field(
-        "项目类型", "project_type", ChoiceWidget(ProjectType.choices, required=True)
+        "项目类型",
+        "project_type",
+        ChoiceWidget(ProjectType.choices, required=True, aliases=value_aliases["项目类型"]),
     )
     nature = dictionary_field(
-        "建设性质", "nature", ChoiceWidget(ConstructionNature.choices, required=True)
+        "建设性质",
+        "nature",
+        ChoiceWidget(ConstructionNature.choices, required=True, aliases=value_aliases["建设性质"]),
     )
     planned_investment = dictionary_field(
         "计划投资（万元）",
@@ -266,7 +340,11 @@ class VenueProjectResource(ScopedResource):
         "已完成投资（万元）", "completed_investment", DecimalWidget()
     )
     area = dictionary_field("建筑面积（㎡）", "area", DecimalWidget(exclusive_min=True))
-    stage = dictionary_field("状态", "stage", ChoiceWidget(ProjectStage.choices, required=True))
+    stage = dictionary_field(
+        "状态",
+        "stage",
+        ChoiceWidget(ProjectStage.choices, required=True, aliases=value_aliases["状态"]),
+    )
     started_on = dictionary_field("开工日期", "started_on", DateWidget(not_future=True))
     completed_on = dictionary_field("竣工日期", "completed_on", DateWidget(not_future=True))
     rooms = dictionary_field(ROOMS, "rooms", RoomsWidget())
@@ -349,6 +427,19 @@ class VenueProjectResource(ScopedResource):
 class EconomyRecordResource(ScopedResource):
     table = "economy"
     organization_field = "organization"
+    #: the columns as other files head them
+    header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "年度": ("年份",),
+        "组织代码": ("党组织代码", "村党组织代码"),
+        "集体经济总收入（万元）": (
+            "集体经济总收入",
+            "集体经济收入（万元）",
+            "村集体经济总收入（万元）",
+            "总收入（万元）",
+        ),
+        "经营性收入（万元）": ("经营性收入", "集体经营性收入（万元）", "集体经营性收入"),
+        "发展模式": ("发展方式", "经营模式"),
+    }
     columns = (
         Column("年度", "是", "2000–2100；与组织代码一起为主键"),
         Column("组织代码", "是", "村级组织，须在您的管辖范围内"),

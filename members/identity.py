@@ -12,7 +12,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from core.keys import normalise_key
+from core.keys import MASK_CHARACTER, normalise_key
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CODES = "10X98765432"
@@ -35,6 +35,8 @@ def normalise_id_number(value: str) -> str:
     return normalise_key(value, upper=True, compact=True)
 
 
+# Pure, and an import asks it several times per row (key loading, the widget, lookups);
+# a refused number raises, which lru_cache does not remember.
 @functools.lru_cache(maxsize=65536)
 def validate_id_number(value: str) -> str:
     """The normalised number, or InvalidIdNumber naming what is wrong."""
@@ -74,8 +76,8 @@ def mask_id_number(number: str) -> str:
     if not number:
         return ""
     if len(number) <= 8:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+        return MASK_CHARACTER * len(number)
+    return number[:4] + MASK_CHARACTER * (len(number) - 8) + number[-4:]
 
 
 def mask_phone(phone: str) -> str:
@@ -83,5 +85,5 @@ def mask_phone(phone: str) -> str:
     if not phone:
         return ""
     if len(phone) <= 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+        return MASK_CHARACTER * len(phone)
+    return phone[:3] + MASK_CHARACTER * (len(phone) - 7) + phone[-4:]

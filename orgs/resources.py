@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
@@ -43,6 +45,49 @@ def with_parent_code(queryset):
 
 class OrganizationResource(ScopedResource):
     table = "orgs"
+    #: the columns as other files head them
+    header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "组织代码": ("党组织代码", "组织编码", "党组织编码"),
+        "组织名称": ("党组织名称", "党组织全称", "名称"),
+        PARENT_COLUMN: ("上级党组织代码", "上级组织编码", "上级党组织编码"),
+        "组织类别": ("党组织类别", "组织类型", "党组织类型"),
+        "行政层级": ("层级", "组织层级"),
+        "所属领域": ("领域", "所在领域"),
+        "成立日期": ("成立时间", "建立日期", "党组织成立日期"),
+        "书记姓名": ("书记", "党组织书记"),
+        "书记联系电话": ("书记电话", "书记手机", "书记手机号码"),
+        "本届任期开始日期": ("换届日期", "本届换届日期", "上次换届日期", "本届任期开始时间"),
+        "任期年限": ("任期", "每届任期"),
+        "是否示范点": ("示范点",),
+        WEAK_LAX_COLUMN: ("软弱涣散", "软弱涣散党组织"),
+    }
+    #: built-in value aliases of the choice columns (alias → label)
+    value_aliases: ClassVar[dict[str, dict[str, str]]] = {
+        "组织类别": {
+            **dict.fromkeys(("党的委员会", "基层党委"), "党委"),
+            **dict.fromkeys(("党的工作委员会", "工委"), "党工委"),
+            **dict.fromkeys(("党总支部", "总支", "党总支部委员会"), "党总支"),
+            "党支部委员会": "党支部",
+            **dict.fromkeys(("联合支部", "联合党支部委员会"), "联合党支部"),
+            "临时支部": "临时党支部",
+        },
+        "行政层级": {
+            **dict.fromkeys(("市", "市一级", "地市级"), "市级"),
+            **dict.fromkeys(("县", "县一级", "县（区）级", "县区级", "区县级"), "县级"),
+            **dict.fromkeys(("乡镇", "乡级", "镇级", "街道", "街道级", "乡镇（街道）级"), "乡镇级"),
+            **dict.fromkeys(("村", "社区", "村（社区）级", "社区级"), "村级"),
+        },
+        "所属领域": {
+            **dict.fromkeys(("党政机关", "机关单位"), "机关"),
+            **dict.fromkeys(("国企", "国有控股企业"), "国有企业"),
+            **dict.fromkeys(
+                ("非公企业", "非公有制经济组织", "民营企业", "私营企业"), "非公有制企业"
+            ),
+            **dict.fromkeys(("社会团体", "社团", "民办非企业单位"), "社会组织"),
+            **dict.fromkeys(("高校", "中小学", "高等学校"), "学校"),
+            **dict.fromkeys(("开发区", "产业园区", "工业园区"), "园区"),
+        },
+    }
     columns = (
         Column("组织代码", "是", "主键；1–32 位字母、数字或“-”；唯一"),
         Column("组织名称", "是", "不超过 100 个字符"),
@@ -78,9 +123,21 @@ class OrganizationResource(ScopedResource):
     )
     name = dictionary_field("组织名称", "name", TextWidget(required=True, max_length=100))
     parent = dictionary_field(PARENT_COLUMN, None, TextWidget(), dehydrate_method="parent_code")
-    kind = dictionary_field("组织类别", "kind", ChoiceWidget(OrgKind.choices, required=True))
-    level = dictionary_field("行政层级", "level", ChoiceWidget(OrgLevel.choices, required=True))
-    domain = dictionary_field("所属领域", "domain", ChoiceWidget(OrgDomain.choices, required=True))
+    kind = dictionary_field(
+        "组织类别",
+        "kind",
+        ChoiceWidget(OrgKind.choices, required=True, aliases=value_aliases["组织类别"]),
+    )
+    level = dictionary_field(
+        "行政层级",
+        "level",
+        ChoiceWidget(OrgLevel.choices, required=True, aliases=value_aliases["行政层级"]),
+    )
+    domain = dictionary_field(
+        "所属领域",
+        "domain",
+        ChoiceWidget(OrgDomain.choices, required=True, aliases=value_aliases["所属领域"]),
+    )
     founded_on = dictionary_field("成立日期", "founded_on", DateWidget(not_future=True))
     secretary_name = dictionary_field("书记姓名", "secretary_name", TextWidget(max_length=30))
     secretary_phone = dictionary_field("书记联系电话", "secretary_phone", MobileWidget())

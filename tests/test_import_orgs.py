@@ -71,12 +71,12 @@ def test_it_updates_fields_and_moves_an_organisation(tree):
         ({"行政层级": "县级"}, "行政层级", "不能高于上级"),
         ({"所属领域": "工业"}, "所属领域", "不是可选值"),
         ({"成立日期": "2999-01-01"}, "成立日期", "不能晚于今天"),
-        ({"成立日期": "2020/01/01"}, "成立日期", "YYYY-MM-DD"),
+        ({"成立日期": "05/03/2020"}, "成立日期", "按“年-月-日”填写"),
         ({"书记联系电话": "1380013800"}, "书记联系电话", "11 位"),
         ({"本届任期开始日期": "2023-02-30"}, "本届任期开始日期", "不是有效日期"),
         ({"任期年限": "4"}, "任期年限", "3 或 5"),
         ({"任期年限": "3.5"}, "任期年限", "整数"),
-        ({"是否示范点": "Y"}, "是否示范点", "是"),
+        ({"是否示范点": "可能"}, "是否示范点", "是"),
         ({"是否软弱涣散": "对"}, "是否软弱涣散", "是"),
     ],
 )
@@ -127,10 +127,10 @@ def test_duplicates_inside_a_file_are_reported(tree):
 
 
 def test_unknown_and_missing_columns_are_refused(tree):
-    headers = [h for h in ORG_HEADERS if h != "所属领域"] + ["备注"]
+    headers = [h for h in ORG_HEADERS if h != "所属领域"] + ["负责人"]
     report = do_import([org_row("A3", "A")], headers=headers)
     text = " ".join(messages(report))
-    assert "未知的列：备注" in text
+    assert "未知的列：负责人" in text
     assert "缺少必填列：所属领域" in text
     assert report.errors[0].row == 1
     assert not Organization.objects.filter(code="A3").exists()
@@ -228,7 +228,7 @@ class TestCommand:
     def test_it_refuses_other_file_types_and_unknown_users(self, tree, tmp_path):
         path = tmp_path / "orgs.txt"
         path.write_text("x")
-        with pytest.raises(CommandError, match=".xlsx 或 .csv"):
+        with pytest.raises(CommandError, match=".xlsx、.xls 或 .csv"):
             call_command("import_data", "orgs", str(path))
         path = tmp_path / "broken.xlsx"
         path.write_bytes(b"PK\x03\x04 not really a zip")

@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import widgets
 
 from core.importing import KEY_CHUNK, Column, KeyedInstanceLoader, dictionary_field
+from core.keys import normalise_text
 from core.tables import cell_text
 from core.widgets import DateWidget
 from core.years import FIRST_YEAR
@@ -30,38 +31,24 @@ from ..dues.rates import FIGURE_FIELDS, figures_for, load_brackets
 from ..identity import InvalidIdNumber, mask_id_number, validate_id_number
 from ..models import DuesRecord, Member
 from ..permissions import can_view_full_personal_data
+from .roster import ID_COLUMN, ID_COLUMN_ALIASES, IdNumberWidget
 
-ID_COLUMN = "公民身份号码"
 NAME_COLUMN = "姓名"
 MONTH_COLUMN = "月份"
 MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 
-class MemberByIdNumberWidget(widgets.Widget):
-    """The member a row is about, found by ID number among those the loader read (the
-    importer's scope). An ID number outside that scope gets the same answer as an unknown
-    one, so the file cannot be used to probe other subtrees."""
+class MemberByIdNumberWidget(IdNumberWidget):
+    """The member a row is about, found by ID number (read as the roster reads it) among
+    those the loader read (the importer's scope). An ID number outside that scope gets the
+    same answer as an unknown one, so the file cannot be used to probe other subtrees."""
 
     def __init__(self):
-        super().__init__(coerce_to_string=True)
+        super().__init__()
         self.members: dict[str, Member] = {}
-        self.mask = True
 
     def clean(self, value: Any, row=None, **kwargs) -> Member:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            raise ValueError(
-                _(
-                    "该单元格是数字格式，Excel 只保留 15 位有效数字，号码末几位已丢失。"
-                    "请把该列设为“文本”格式后重新填写号码。"
-                )
-            )
-        text = cell_text(value)
-        if not text:
-            raise ValueError(_("必填，不能为空。"))
-        try:
-            number = validate_id_number(text)
-        except InvalidIdNumber as exc:
-            raise ValueError(str(exc)) from None
+        number = super().clean(value, row, **kwargs)
         member = self.members.get(number)
         if member is None:
             raise ValueError(_("您的管辖范围内没有该公民身份号码的党员。"))
@@ -83,7 +70,7 @@ class MonthWidget(widgets.Widget):
             return value.date().replace(day=1)
         if isinstance(value, datetime.date):
             return value.replace(day=1)
-        text = cell_text(value)
+        text = normalise_text(cell_text(value))
         if not text:
             raise ValueError(_("必填，格式为 YYYY-MM，如 2024-03。"))
         match = MONTH_RE.match(text)
@@ -128,6 +115,15 @@ class MoneyWidget(widgets.Widget):
 
 class DuesResource(ScopedResource):
     table = "dues"
+    header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        ID_COLUMN: ID_COLUMN_ALIASES,
+        NAME_COLUMN: ("党员姓名",),
+        MONTH_COLUMN: ("缴费月份", "所属月份", "党费月份"),
+        "缴费基数（元）": ("缴费基数", "党费基数", "党费基数（元）"),
+        "实缴金额（元）": ("实缴金额", "实缴党费", "实缴党费（元）", "缴纳金额"),
+        "缴纳日期": ("缴费日期", "缴纳时间", "缴费时间"),
+        "应缴金额（元）": ("应缴金额", "应缴党费", "应缴党费（元）"),
+    }
     # figures_for() and the file-wide checks cover the CheckConstraints and the
     # (member, month) uniqueness without a query per row.
     validate_constraints_per_row = False

@@ -8,6 +8,8 @@ on the record's page.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from core.importing import Column, KeyedInstanceLoader, dictionary_field
 from core.widgets import ChoiceWidget, DateWidget, IntegerWidget, TextWidget
 
@@ -30,6 +32,28 @@ COLUMNS_OF_FIELDS = {
 class OrgLifeRecordResource(ScopedResource):
     table = "life"
     organization_field = "organization"
+    header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "组织代码": ("党组织", "党组织名称", "支部名称", "所在党组织", "所在支部"),
+        "会议类型": ("会议类别", "活动类型", "类型"),
+        "召开日期": ("会议日期", "开会日期", "活动日期", "召开时间", "时间"),
+        "主题": ("会议主题", "活动主题", "议题"),
+        "应到人数": ("应到", "应参加人数"),
+        "实到人数": ("实到", "参加人数", "实际参加人数"),
+        "会议记录": ("会议内容", "主要内容", "记录"),
+    }
+    value_aliases: ClassVar[dict[str, dict[str, str]]] = {
+        "会议类型": {
+            "党员大会": "支部党员大会",
+            "支部委员会": "支委会",
+            "支委会议": "支委会",
+            "支部委员会会议": "支委会",
+            "党小组会议": "党小组会",
+            "上党课": "党课",
+            "主题党日活动": "主题党日",
+            "专题组织生活会": "组织生活会",
+            "民主评议": "民主评议党员",
+        },
+    }
     columns = (
         Column("组织代码", "是", "召开会议的组织，须在您的管辖范围内；与后三列一起为主键"),
         Column("会议类型", "是", "从可选值中选择", labels(MeetingKind.choices)),
@@ -41,7 +65,11 @@ class OrgLifeRecordResource(ScopedResource):
     )
 
     organization = dictionary_field("组织代码", "organization", None)
-    kind = dictionary_field("会议类型", "kind", ChoiceWidget(MeetingKind.choices, required=True))
+    kind = dictionary_field(
+        "会议类型",
+        "kind",
+        ChoiceWidget(MeetingKind.choices, required=True, aliases=value_aliases["会议类型"]),
+    )
     held_on = dictionary_field("召开日期", "held_on", DateWidget(required=True, not_future=True))
     topic = dictionary_field("主题", "topic", TextWidget(required=True, max_length=TOPIC_MAX))
     expected = dictionary_field("应到人数", "expected", IntegerWidget(required=True))

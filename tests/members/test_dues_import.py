@@ -152,7 +152,7 @@ def test_a_member_and_month_twice_in_one_file_is_reported(bob, worker):
 
 
 def test_an_unknown_column_is_refused(bob, worker):
-    report = do_import([row(worker)], user=bob, headers=[*HEADERS, "备注"])
+    report = do_import([row(worker)], user=bob, headers=[*HEADERS, "缴纳方式"])
     assert "未知的列" in messages(report)[0]
 
 
