@@ -187,5 +187,7 @@ class Organization(MP_Node):
         super().save(*args, **kwargs)
 
 
-# Organisation life lives in its own package; Django finds its models through this module.
+# Organisation life and the import aliases live in their own modules; Django finds their
+# models through this module.
+from .import_aliases import ImportAlias  # noqa: E402, F401
 from .life.models import MeetingRequirement, OrgLifeAttachment, OrgLifeRecord  # noqa: E402, F401
