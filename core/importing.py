@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
@@ -23,17 +23,16 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from .cell_escaping import unescape_cell
 from .counting import bump
-from .keys import KeyField, normalise_key
-from .tables import cell_text
+from .keys import KeyField, is_masked, normalise_key
+from .tables import cell_text, locate_header, normalise_header
 
 HEADER_ROW = 1
+#: rows a preview lists (new, changed or refused); the totals count every row
+PREVIEW_ROWS = 200
+#: columns that spreadsheets carry beside any table and that nothing here stores
+IGNORED_EVERYWHERE = ("序号", "编号", "备注")
 
 logger = logging.getLogger(__name__)
-
-
-def excel_row(index: int) -> int:
-    """import-export numbers data rows from 1; Excel shows the header as row 1."""
-    return index + HEADER_ROW
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: what the reader did on its own: the header row found, columns and footer rows left out
+    notices: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -62,15 +63,47 @@ class ImportReport:
 
     def summary(self) -> str:
         if not self.ok:
-            return _("导入失败：共 %(n)d 处错误，数据库未作任何修改。") % {"n": len(self.errors)}
-        verb = _("试导入（未写入）") if self.dry_run else _("导入完成")
-        return _("%(verb)s：共 %(total)d 行，新增 %(new)d，更新 %(updated)d，未变 %(same)d。") % {
-            "verb": verb,
-            "total": self.total,
-            "new": self.new,
-            "updated": self.updated,
-            "same": self.unchanged,
-        }
+            text = _("导入失败：共 %(n)d 处错误，数据库未作任何修改。") % {"n": len(self.errors)}
+        else:
+            verb = _("试导入（未写入）") if self.dry_run else _("导入完成")
+            text = _(
+                "%(verb)s：共 %(total)d 行，新增 %(new)d，更新 %(updated)d，未变 %(same)d。"
+            ) % {
+                "verb": verb,
+                "total": self.total,
+                "new": self.new,
+                "updated": self.updated,
+                "same": self.unchanged,
+            }
+        return " ".join([text, *self.notices])
+
+
+@dataclass(frozen=True)
+class Change:
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
+class PreviewRow:
+    """One row of a preview: what will be written (new), or old → new per changed column."""
+
+    row: int
+    kind: str  # "new" | "update"
+    changes: list[Change] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    rows: list[PreviewRow]
+    new: int
+    updated: int
+    unchanged: int
+    invalid: int
+    #: more rows were new, changed or refused than the preview lists
+    truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,12 +192,32 @@ class PortalResource(resources.ModelResource):
     #: what a row is told whose key exists outside the user's scope; a resource keyed on
     #: personal data says it without repeating the key (members: "transfer instead")
     outside_scope_message: str = ""
+    #: header texts offices write for a column: canonical column → alternatives
+    header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
+    #: columns that our masked exports leave incomplete (ID numbers, phones)
+    masked_columns: tuple[str, ...] = ()
+    #: columns other systems' files carry that this table does not hold: left out with a
+    #: notice; any other unknown column is an error (a mistyped header must not vanish)
+    ignored_headers: tuple[str, ...] = ()
 
     def __init__(self, user: Any = None, source: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.user = user
         self.source = source
         self._seen_keys: dict[tuple, int] = {}
+        self.notices: list[str] = []
+        self._excel_rows: list[int] | None = None
+        self._header_row = HEADER_ROW
+        self._preview: dict[int, PreviewRow] | None = None
+        self._preview_truncated = False
+
+    # --- row numbers as Excel shows them --------------------------------------------
+    def excel_row(self, number: int) -> int:
+        """import-export numbers data rows from 1; the file's own row as Excel shows it."""
+        rows = self._excel_rows
+        if rows and 1 <= number <= len(rows):
+            return rows[number - 1]
+        return number + self._header_row
 
     # --- who may import ------------------------------------------------------------
     @classmethod
@@ -186,13 +239,80 @@ class PortalResource(resources.ModelResource):
     def expected_headers(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    def header_alias_map(self) -> dict[str, str]:
+        """Normalised header text → the column it names: the data dictionary's names and
+        the aliases offices write (a resource may add its county's own)."""
+        mapping = {normalise_header(name): name for name in self.expected_headers()}
+        for column, aliases in self.header_aliases.items():
+            for alias in aliases:
+                mapping.setdefault(normalise_header(alias), column)
+        return mapping
+
+    def find_header(self, dataset: tablib.Dataset) -> list[str]:
+        """Skip title, note and blank rows above the header and footer rows below the
+        data, read aliases as the columns they name, and leave out the columns no table
+        holds — all said in `notices`; row numbers stay those Excel shows. Returns the
+        header's problems (unknown columns, data without a header)."""
+        mapping = self.header_alias_map()
+        found = locate_header(dataset, mapping.get)
+        self._excel_rows = getattr(dataset, "excel_rows", None)
+        self._header_row = getattr(dataset, "header_excel_row", HEADER_ROW)
+        if not found.found:
+            return []
+        if found.header_excel_row != HEADER_ROW:
+            self.notices.append(
+                _("表头在第%(row)d行，以上各行未导入。") % {"row": found.header_excel_row}
+            )
+        ignorable = {normalise_header(h) for h in (*IGNORED_EVERYWHERE, *self.ignored_headers)}
+        left_out = [h for h in found.ignored if normalise_header(h) in ignorable]
+        unknown = [h for h in found.ignored if normalise_header(h) not in ignorable]
+        if left_out:
+            self.notices.append(
+                _("以下列不属于本表，未导入：%(cols)s。") % {"cols": "、".join(left_out)}
+            )
+        if found.footer_rows:
+            self.notices.append(
+                _("第%(rows)s行是表尾（合计、填表人等），未导入。")
+                % {"rows": "、".join(str(r) for r in found.footer_rows)}
+            )
+        problems = list(found.errors)
+        if unknown:
+            problems.append(
+                _(
+                    "未知的列：%(cols)s。请使用下载的空白模板中的列名；"
+                    "如果这是本县表格的习惯写法，可请县委组织部在“导入别名”中添加。"
+                )
+                % {"cols": "、".join(unknown)}
+            )
+        # Columns named twice (by an alias) stay in the dataset: "表头重复" below.
+        return problems
+
+    def refuse_masked_file(self, dataset: tablib.Dataset) -> None:
+        """A file whose key numbers are masked is one of our own masked exports: say so
+        once, instead of once per row."""
+        headers = list(dataset.headers or [])
+        for column in self.masked_columns:
+            if column not in headers:
+                continue
+            values = [v for v in dataset.get_col(headers.index(column)) if v not in (None, "")]
+            masked = sum(1 for v in values if is_masked(str(v)))
+            if values and masked * 2 >= len(values):
+                del dataset[0 : len(dataset)]
+                raise ValidationError(
+                    _(
+                        "这是脱敏导出文件：“%(column)s”一列的号码中间被“*”遮盖，不完整，"
+                        "不能用于导入。请使用有完整号码的文件（导出时需“查看完整个人信息”权限）。"
+                    )
+                    % {"column": column}
+                )
+
     def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
         if self.user is not None and not self.may_import(self.user):
             del dataset[0 : len(dataset)]
             raise ValidationError(_("只有组织部工作人员可以导入数据。"))
+        problems = self.find_header(dataset)
         headers = list(dataset.headers or [])
         expected = self.expected_headers()
-        problems = []
         duplicates = sorted({h for h in headers if headers.count(h) > 1})
         if duplicates:
             problems.append(_("表头重复：%(cols)s。") % {"cols": "、".join(duplicates)})
@@ -209,6 +329,7 @@ class PortalResource(resources.ModelResource):
             # Rows under a wrong header would only add noise: report the header alone.
             del dataset[0 : len(dataset)]
             raise ValidationError(" ".join(problems))
+        self.refuse_masked_file(dataset)
         unescape_dataset(dataset)
         self.normalise_key_columns(dataset)
 
@@ -250,6 +371,8 @@ class PortalResource(resources.ModelResource):
     def import_row(self, row, instance_loader, **kwargs):
         # import-export passes the row number here but not to the loader hooks below.
         self._current_row = kwargs.get("row_number", 0)
+        if kwargs.get("dry_run") and self._preview is None:
+            self._preview = {}
         if all(value in (None, "") for value in row.values()):
             result = self.get_row_result_class()()
             result.import_type = RowResult.IMPORT_TYPE_SKIP
@@ -270,12 +393,29 @@ class PortalResource(resources.ModelResource):
         return tuple(parts)
 
     def get_or_init_instance(self, instance_loader, row):
+        try:
+            return self._load_instance(instance_loader, row)
+        except ValidationError as key_error:
+            # The row's other cells are checked too, so that it is fixed in one go.
+            errors = key_error.update_error_dict({})
+            key_columns = {self.fields[n].column_name for n in self.get_import_id_fields()}
+            try:
+                self.import_instance(self._meta.model(), row)
+            except ValidationError as exc:
+                for column, messages in exc.message_dict.items():
+                    if column not in key_columns:
+                        errors.setdefault(column, []).extend(messages)
+            except Exception:  # noqa: BLE001 - a rule that needs the key; the key error stands
+                logger.debug("cells of a row without a key not checked", exc_info=True)
+            raise ValidationError(errors) from None
+
+    def _load_instance(self, instance_loader, row):
         key = self.key_of(row)
         row_number = self._current_row
         previous = self._seen_keys.setdefault(key, row_number)
         if previous != row_number:
             raise ValidationError(
-                {self.key_column(): _("与第%(row)d行重复。") % {"row": excel_row(previous)}}
+                {self.key_column(): _("与第%(row)d行重复。") % {"row": self.excel_row(previous)}}
             )
         instance, new = super().get_or_init_instance(instance_loader, row)
         if not new:
@@ -342,10 +482,86 @@ class PortalResource(resources.ModelResource):
 
         Compared against a snapshot taken on load rather than import-export's deep copy,
         which only exists when diffs are computed (`skip_diff` off)."""
-        if import_validation_errors or not self._meta.skip_unchanged:
+        if import_validation_errors:
             return False
         before = getattr(instance, "_import_snapshot", None)
-        return before is not None and before == self.snapshot(instance)
+        after = self.snapshot(instance)
+        skip = self._meta.skip_unchanged and before is not None and before == after
+        if self._preview is not None and not skip:
+            self.note_preview(instance, before, after)
+        return skip
+
+    # --- preview ---------------------------------------------------------------------
+    def note_preview(self, instance, before: dict | None, after: dict) -> None:
+        """What the row will write: every filled column of a new row, old → new of each
+        changed column of an existing one (shown as the export shows them: masked)."""
+        if len(self._preview) >= PREVIEW_ROWS:
+            self._preview_truncated = True
+            return
+        changes = []
+        for fld in self.get_import_fields():
+            if not fld.attribute or "__" in fld.attribute:
+                continue
+            try:
+                model_field = instance._meta.get_field(fld.attribute)
+            except FieldDoesNotExist:
+                continue
+            attname = model_field.attname
+            new = self.preview_value(fld, model_field, after.get(attname))
+            if before is None:
+                if new:
+                    changes.append(Change(fld.column_name, "", new))
+            elif before.get(attname) != after.get(attname):
+                old = self.preview_value(fld, model_field, before.get(attname))
+                changes.append(Change(fld.column_name, old, new))
+        row = self.excel_row(self._current_row)
+        self._preview[row] = PreviewRow(row, "new" if before is None else "update", changes)
+
+    def preview_value(self, fld, model_field, value) -> str:
+        if value in (None, ""):
+            return ""
+        if model_field.is_relation:
+            related = self._related_objects.setdefault(model_field.related_model, {})
+            if value not in related:
+                related[value] = model_field.related_model._default_manager.filter(pk=value).first()
+            value = related[value]
+            if value is None:
+                return ""
+        try:
+            return str(fld.widget.render(value))
+        except Exception:  # noqa: BLE001 - a preview shows the stored text rather than fail
+            return str(value)
+
+    @property
+    def _related_objects(self) -> dict:
+        if not hasattr(self, "_related_cache"):
+            self._related_cache: dict = {}
+        return self._related_cache
+
+    def build_preview(self, result: Result, errors: list[RowError]) -> Preview | None:
+        if self._preview is None:
+            return None
+        rows = dict(self._preview)
+        invalid_rows: set[int] = set()
+        for error in errors:
+            invalid_rows.add(error.row)
+            entry = rows.get(error.row)
+            if entry is None:
+                if len(rows) >= PREVIEW_ROWS:
+                    self._preview_truncated = True
+                    continue
+                entry = rows[error.row] = PreviewRow(error.row, "invalid")
+            entry.kind = "invalid"
+            entry.errors.append(f"[{error.column}] {error.message}")
+        totals = result.totals
+        return Preview(
+            rows=[rows[k] for k in sorted(rows)],
+            new=totals.get(RowResult.IMPORT_TYPE_NEW, 0),
+            updated=totals.get(RowResult.IMPORT_TYPE_UPDATE, 0),
+            unchanged=totals.get(RowResult.IMPORT_TYPE_SKIP, 0),
+            invalid=len(invalid_rows),
+            truncated=self._preview_truncated,
+        )
 
     # --- bulk writes with history (Meta.use_bulk) -------------------------------------
     def history_reason(self) -> str:
@@ -412,6 +628,8 @@ class PortalResource(resources.ModelResource):
         super().after_import(dataset, result, **kwargs)
         # The admin's templates show these, so that it reports exactly like import_data.
         result.portal_errors = collect_errors(self, result)
+        result.portal_notices = list(self.notices)
+        result.portal_preview = self.build_preview(result, result.portal_errors)
 
     # --- columns <-> attributes -------------------------------------------------------
     def column_for(self, key: str) -> str:
@@ -474,12 +692,14 @@ def collect_errors(resource: PortalResource, result: Result) -> list[RowError]:
                 message = database_conflict_message(resource, error.error)
             else:
                 message = _("无法保存：%(error)s") % {"error": error.error}
-            errors.append(RowError(excel_row(number), resource.key_column(), message))
+            errors.append(RowError(resource.excel_row(number), resource.key_column(), message))
     for invalid in result.invalid_rows:
         for key, messages in invalid.error_dict.items():
             for message in messages:
                 errors.append(
-                    RowError(excel_row(invalid.number), resource.column_for(key), str(message))
+                    RowError(
+                        resource.excel_row(invalid.number), resource.column_for(key), str(message)
+                    )
                 )
     errors.sort(key=lambda e: e.row)
     return errors
@@ -509,6 +729,7 @@ def run_import(
         return report
     report = ImportReport(kind=resource.table, dry_run=dry_run, total=len(dataset))
     report.errors = result.portal_errors  # collected once, in after_import()
+    report.notices = result.portal_notices
     totals = result.totals
     report.new = totals.get(RowResult.IMPORT_TYPE_NEW, 0)
     report.updated = totals.get(RowResult.IMPORT_TYPE_UPDATE, 0)

@@ -14,10 +14,10 @@ needs it and is deleted as soon as the job is done or failed (the row stays as t
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import logging
+import math
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,7 @@ from .importing import ImportReport, run_import
 from .models import ImportJob, ImportJobStatus
 from .outbox import enqueue
 from .registry import get_kind, kind_names
-from .tables import TableReadError, decode_text, read_table
+from .tables import TableReadError, read_table
 from .uploads import clean_file_name
 
 logger = logging.getLogger(__name__)
@@ -59,37 +59,15 @@ def kind_of_resource(resource_class: type) -> str | None:
 # --- row counting (the admin decides between the preview and a job) ---------------------
 
 
-def _is_blank_row(row: Any) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
-
-
 def count_data_rows(data: bytes, filename: str) -> int | None:
-    """Non-empty rows below the header, or None when the file cannot be read as a table
-    (the admin's preview then reports it, as it does today)."""
-    from .import_limits import checked_table_bytes
-
-    name = filename.lower()
+    """Non-empty rows below the first non-blank row (the header, or a title above it), or
+    None when the file cannot be read as a table (the admin's preview then reports it)."""
     try:
-        # Before python-calamine opens it: a zip bomb must not be inflated to count rows.
-        data = checked_table_bytes(data, filename)
-        if name.endswith(".xlsx"):
-            from python_calamine import CalamineError, CalamineWorkbook
-
-            try:
-                sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-                rows = sheet.iter_rows()
-                counted = sum(1 for row in rows if not _is_blank_row(row))
-            except (CalamineError, ValueError, OSError):
-                return None
-        elif name.endswith(".csv"):
-            counted = sum(
-                1 for row in csv.reader(io.StringIO(decode_text(data))) if not _is_blank_row(row)
-            )
-        else:
-            return None
-    except (TableReadError, csv.Error):
+        # read_table checks the limits first: a zip bomb is never inflated to count rows.
+        dataset = read_table(data, filename)
+    except TableReadError:
         return None
-    return max(counted - 1, 0)  # the header
+    return sum(1 for row in dataset if any(value is not None for value in row))
 
 
 # --- progress -------------------------------------------------------------------------------
@@ -99,10 +77,35 @@ def count_data_rows(data: bytes, filename: str) -> int | None:
 class Progress:
     done: int
     total: int
+    #: seconds since the rows started to be processed
+    elapsed: float = 0.0
 
     @property
     def percent(self) -> int:
         return min(100, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def rows_per_second(self) -> int | None:
+        """None until there is something to measure."""
+        if self.done <= 0 or self.elapsed <= 0:
+            return None
+        return max(1, round(self.done / self.elapsed))
+
+    @property
+    def seconds_left(self) -> int | None:
+        rate = self.rows_per_second
+        if rate is None or self.done >= self.total:
+            return None
+        return max(1, math.ceil((self.total - self.done) / rate))
+
+    @property
+    def time_left(self) -> str:
+        seconds = self.seconds_left
+        if seconds is None:
+            return ""
+        if seconds < 60:
+            return _("约 %(n)d 秒") % {"n": seconds}
+        return _("约 %(n)d 分钟") % {"n": math.ceil(seconds / 60)}
 
 
 def _progress_key(job_id: int) -> str:
@@ -110,7 +113,13 @@ def _progress_key(job_id: int) -> str:
 
 
 def _publish_progress(job_id: int, done: int, total: int) -> None:
-    cache.set(_progress_key(job_id), (done, total), PROGRESS_TIMEOUT)
+    """(done, total, when the rows started): the page derives the pace and time left."""
+    started = time.time()
+    if done:
+        previous = cache.get(_progress_key(job_id))
+        if previous is not None and len(previous) == 3:
+            started = previous[2]
+    cache.set(_progress_key(job_id), (done, total, started), PROGRESS_TIMEOUT)
 
 
 def job_progress(job: ImportJob) -> Progress | None:
@@ -120,8 +129,9 @@ def job_progress(job: ImportJob) -> Progress | None:
     value = cache.get(_progress_key(job.pk))
     if value is None:
         return None
-    done, total = value
-    return Progress(done=done, total=total)
+    done, total, *started = value  # entries written before the pace was kept have two
+    started = started[0] if started else time.time()
+    return Progress(done=done, total=total, elapsed=max(0.0, time.time() - started))
 
 
 def _count_rows(resource: Any, job_id: int, total: int) -> None:

@@ -437,3 +437,21 @@ def test_a_long_file_name_is_kept_whole_on_the_job_and_shortened_on_disk(bob, tr
     job_run(job.pk)
     job.refresh_from_db()
     assert job.status == ImportJobStatus.CHECKED
+
+
+def test_a_running_job_shows_its_pace_and_the_time_left(client, bob, tree, monkeypatch):
+    job = ImportJob.objects.create(
+        kind="orgs", user=bob, original_name="o.xlsx", status=ImportJobStatus.RUNNING
+    )
+    client.force_login(bob)
+    clock = {"now": 1_000_000.0}
+    monkeypatch.setattr(jobs.time, "time", lambda: clock["now"])
+    jobs._publish_progress(job.pk, 0, 50_000)
+    clock["now"] += 4
+    jobs._publish_progress(job.pk, 10_000, 50_000)
+    html = client.get(job_url(job)).content.decode()
+    assert "已处理 10000 / 50000 行（20%），每秒 2,500 行，还需约 16 秒" in html
+    clock["now"] += 36  # the pace dropped to 500 rows a second
+    jobs._publish_progress(job.pk, 20_000, 50_000)
+    assert "每秒 500 行，还需约 1 分钟" in client.get(job_url(job)).content.decode()
+    cache.delete(jobs._progress_key(job.pk))

@@ -22,3 +22,9 @@ def percent(value: Any) -> str:
 def yuan(value: Any) -> str:
     """1441000 → "1,441,000.00": money as every page shows it (core.numbers.money)."""
     return numbers.money(value)
+
+
+@register.filter
+def count(value: Any) -> str:
+    """50000 → "50,000": a count of rows, people or organisations."""
+    return numbers.money(value, places=0)

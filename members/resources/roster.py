@@ -8,12 +8,13 @@ the file-wide duplicate and scope checks of ScopedResource.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 from import_export import widgets
 
 from core.importing import Column, KeyedInstanceLoader, dictionary_field
+from core.keys import is_masked
 from core.tables import cell_text
 from core.widgets import (
     ChoiceWidget,
@@ -32,11 +33,21 @@ from ..models.member import ALREADY_A_MEMBER, NAME_RE
 from ..permissions import can_view_full_personal_data
 
 ID_COLUMN = "公民身份号码"
+#: how offices head the ID column (the dues table has it too)
+ID_COLUMN_ALIASES = (
+    "身份证号",
+    "身份证号码",
+    "身份证",
+    "公民身份证号码",
+    "公民身份证号",
+    "证件号码",
+)
 
 
 class IdNumberWidget(widgets.Widget):
     """The key column. A numeric cell is refused: Excel keeps 15 significant digits, so
-    the last three of an 18-digit number are already gone when the file is saved."""
+    the last three of an 18-digit number are already gone when the file is saved. So is
+    a masked number, as the portal's own export writes it for most users."""
 
     def __init__(self):
         super().__init__(coerce_to_string=True)
@@ -53,6 +64,13 @@ class IdNumberWidget(widgets.Widget):
         text = cell_text(value)
         if not text:
             raise ValueError(_("必填，不能为空。"))
+        if is_masked(text):
+            raise ValueError(
+                _(
+                    "这是脱敏导出的号码（中间被“*”遮盖），不能用于导入。"
+                    "请从系统导出未脱敏的文件（需“查看完整个人信息”权限），或填写完整号码。"
+                )
+            )
         try:
             return validate_id_number(text)
         except InvalidIdNumber as exc:
@@ -86,6 +104,71 @@ class NameWidget(TextWidget):
 
 class MemberResource(ScopedResource):
     table = "members"
+    masked_columns = (ID_COLUMN, "联系电话")
+    #: the 全国党员管理信息系统's 党员信息 export holds these too; the roster does not
+    ignored_headers = (
+        "家庭住址", "现居住地", "籍贯", "党籍状态", "是否为失联党员", "失联日期",
+        "工作单位及职务", "党内职务", "申请入党日期", "列为积极分子日期", "列为发展对象日期",
+        "人员编号", "党员编号",
+    )  # fmt: skip
+    #: the columns as other files head them, the 全国党员管理信息系统's 党员信息 export first
+    header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "姓名": ("党员姓名",),
+        ID_COLUMN: ID_COLUMN_ALIASES,
+        "出生日期": ("出生年月日",),
+        "学历": ("文化程度", "学历学位", "最高学历"),
+        "人员类别": ("党员类别", "党员身份"),
+        "入党日期": ("入党时间", "加入党组织日期"),
+        "转正日期": ("转正时间", "转为正式党员日期"),
+        "所在党组织代码": (
+            "所在党组织",
+            "所在支部",
+            "所在党支部",
+            "党组织名称",
+            "所在党组织名称",
+            "党组织",
+        ),
+        "工作岗位": ("职业", "岗位"),
+        "联系电话": ("手机号码", "手机号", "联系方式", "电话", "手机"),
+        "是否流动党员": ("流动党员", "是否为流动党员"),
+        "流动去向": ("外出流向", "流动去向（外出地点）", "外出地点"),
+        "是否生活困难党员": ("生活困难党员", "困难党员", "是否为生活困难党员", "是否困难党员"),
+    }
+    #: built-in value aliases of the choice columns (alias → label); the short forms left
+    #: out are ambiguous: 土 (土族 or 土家族), 大学 (本科 or 专科), 管理人员
+    value_aliases: ClassVar[dict[str, dict[str, str]]] = {
+        "性别": {"男性": "男", "女性": "女"},
+        "民族": {
+            **{name.removesuffix("族"): name for _code, name in ETHNIC_GROUPS if name != "土族"},
+            "蒙": "蒙古族",
+            "维": "维吾尔族",
+        },
+        "学历": {
+            **dict.fromkeys(("硕士", "博士", "硕士研究生", "博士研究生", "研究生学历"), "研究生"),
+            **dict.fromkeys(("本科", "大本", "学士", "本科学历"), "大学本科"),
+            **dict.fromkeys(("大专", "专科", "高职", "大专学历"), "大学专科"),
+            **dict.fromkeys(("中专", "中等专业学校", "中专学历"), "中等专科"),
+            # The national statistics count 中技 and 职高 with 高中 ("高中、中技").
+            **dict.fromkeys(
+                ("高中、中技", "普通高中", "中技", "技校", "技工学校", "职高", "职业高中"),
+                "高中",
+            ),
+            **dict.fromkeys(("初中", "小学", "小学及以下", "文盲", "半文盲"), "初中及以下"),
+        },
+        "人员类别": {"正式": "正式党员", "预备": "预备党员"},
+        "工作岗位": {
+            **dict.fromkeys(("工人（工勤技能人员）", "工勤技能人员"), "工人"),
+            **dict.fromkeys(("农民", "牧民", "渔民", "农牧民"), "农牧渔民"),
+            "企事业单位、社会组织管理人员": "企事业单位管理人员",
+            **dict.fromkeys(("企事业单位、社会组织专业技术人员", "专技人员"), "专业技术人员"),
+            **dict.fromkeys(("公务员", "机关工作人员", "党政机关人员"), "党政机关工作人员"),
+            "在校学生": "学生",
+            **dict.fromkeys(
+                ("离退休", "离休", "退休", "离休人员", "退休人员", "离退休干部"), "离退休人员"
+            ),
+            **dict.fromkeys(("其他", "其他人员"), "其他职业人员"),
+        },
+    }
     organization_field = "organization"
     validate_constraints_per_row = False  # Member.clean() checks each of them in Python
     validate_unique_per_row = False
@@ -111,21 +194,35 @@ class MemberResource(ScopedResource):
 
     name = dictionary_field("姓名", "name", NameWidget())
     id_number = dictionary_field(ID_COLUMN, "id_number", IdNumberWidget())
-    gender = dictionary_field("性别", "gender", ChoiceWidget(Gender.choices, required=True))
-    ethnicity = dictionary_field("民族", "ethnicity", ChoiceWidget(ETHNIC_GROUPS, required=True))
+    gender = dictionary_field(
+        "性别", "gender", ChoiceWidget(Gender.choices, required=True, aliases=value_aliases["性别"])
+    )
+    ethnicity = dictionary_field(
+        "民族",
+        "ethnicity",
+        ChoiceWidget(ETHNIC_GROUPS, required=True, aliases=value_aliases["民族"]),
+    )
     birth_date = dictionary_field("出生日期", "birth_date", DateWidget(not_future=True))
     education = dictionary_field(
-        "学历", "education", ChoiceWidget(Education.choices, required=True)
+        "学历",
+        "education",
+        ChoiceWidget(Education.choices, required=True, aliases=value_aliases["学历"]),
     )
     category = dictionary_field(
-        "人员类别", "category", ChoiceWidget(Category.choices, required=True)
+        "人员类别",
+        "category",
+        ChoiceWidget(Category.choices, required=True, aliases=value_aliases["人员类别"]),
     )
     joined_on = dictionary_field(
         "入党日期", "joined_on", DateWidget(required=True, not_future=True)
     )
     confirmed_on = dictionary_field("转正日期", "confirmed_on", DateWidget(not_future=True))
     organization = dictionary_field("所在党组织代码", "organization", None)
-    job = dictionary_field("工作岗位", "job", ChoiceWidget(Job.choices, required=True))
+    job = dictionary_field(
+        "工作岗位",
+        "job",
+        ChoiceWidget(Job.choices, required=True, aliases=value_aliases["工作岗位"]),
+    )
     phone = dictionary_field("联系电话", "phone", MaskedMobileWidget())
     is_mobile = dictionary_field("是否流动党员", "is_mobile", YesNoWidget())
     mobile_destination = dictionary_field(
