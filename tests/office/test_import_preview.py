@@ -78,3 +78,16 @@ def test_another_townships_staff_preview_nothing_of_ours(client, bob, charlie, t
     assert "139****5678" not in page
     assert "将新增" not in page  # refused, not previewed
     assert Member.objects.get().phone == "13912345678"
+
+
+def test_a_refused_file_counts_the_rows_in_error(client, bob, tree):
+    client.force_login(bob)
+    rows = [
+        member_row("A1", seq=1, 民族="未知族", 学历="不详"),  # two errors, one row
+        member_row("A1", seq=2),
+        member_row("A1", seq=3, 入党日期="7/1/2005"),
+    ]
+    page = upload(client, rows).content.decode()
+    assert "导入失败：共 3 处错误" in page
+    assert "有错误的行共 2 行。" in page
+    assert not Member.objects.exists()
