@@ -22,7 +22,7 @@ from core.widgets import (
 )
 
 from .choices import OrgDomain, OrgKind, OrgLevel
-from .importing import ScopedResource
+from .importing import OrganizationCodeWidget, ScopedResource, ambiguous_name_message
 from .models import TREE_FIELDS, Organization
 from .scope import can_edit_path
 from .terms import default_term_years
@@ -49,7 +49,14 @@ class OrganizationResource(ScopedResource):
     header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
         "组织代码": ("党组织代码", "组织编码", "党组织编码"),
         "组织名称": ("党组织名称", "党组织全称", "名称"),
-        PARENT_COLUMN: ("上级党组织代码", "上级组织编码", "上级党组织编码"),
+        PARENT_COLUMN: (
+            "上级党组织代码",
+            "上级组织编码",
+            "上级党组织编码",
+            "上级党组织",
+            "上级组织",
+            "上级党组织名称",
+        ),
         "组织类别": ("党组织类别", "组织类型", "党组织类型"),
         "行政层级": ("层级", "组织层级"),
         "所属领域": ("领域", "所在领域"),
@@ -92,7 +99,10 @@ class OrganizationResource(ScopedResource):
         Column("组织代码", "是", "主键；1–32 位字母、数字或“-”；唯一"),
         Column("组织名称", "是", "不超过 100 个字符"),
         Column(
-            PARENT_COLUMN, "是（根组织除外）", "须已在系统中，或在本文件前面的行中；不能形成循环"
+            PARENT_COLUMN,
+            "是（根组织除外）",
+            "组织代码，或系统中已有组织的全称或简称；须已在系统中，或在本文件前面的行中；"
+            "不能形成循环",
         ),
         Column("组织类别", "是", "从可选值中选择", labels(OrgKind.choices)),
         Column("行政层级", "是", "下级不能高于上级", labels(OrgLevel.choices)),
@@ -237,7 +247,7 @@ class OrganizationResource(ScopedResource):
             raise ValidationError({PARENT_COLUMN: _("必填（只有根组织可以留空）。")})
         if code == cell_text(row.get("组织代码")):
             raise ValidationError({PARENT_COLUMN: _("上级组织不能是它自己。")})
-        parent = Organization.objects.filter(code=code).first()
+        parent = Organization.objects.filter(code=code).first() or self.parent_named(code)
         if parent is None:
             raise ValidationError(
                 {
@@ -253,6 +263,16 @@ class OrganizationResource(ScopedResource):
                 {PARENT_COLUMN: _("“%(code)s”不在您的管辖范围内。") % {"code": code}}
             )
         return parent
+
+    def parent_named(self, text: str) -> Organization | None:
+        """An existing organisation of the write scope named `text` (full or short name),
+        looked up as the 组织代码 columns look names up; None when there is none."""
+        if not hasattr(self, "_names"):
+            self._names = OrganizationCodeWidget(lambda: self.user)
+        matches = self._names.named(text)
+        if len(matches) > 1:
+            raise ValidationError({PARENT_COLUMN: ambiguous_name_message(text, matches)})
+        return matches[0] if matches else None
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         parent = getattr(instance, "_import_parent", None)

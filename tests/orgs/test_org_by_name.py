@@ -139,3 +139,32 @@ def test_names_cost_no_query_per_row(tree, bob, twin, django_assert_num_queries)
             widget.clean("甲一村")
         with pytest.raises(ValueError, match="您的管辖范围内没有名为“乙一村”的党组织"):
             widget.clean("乙一村")
+
+
+def import_orgs(rows, user=None):
+    from orgs.resources import OrganizationResource
+    from tests.helpers import ORG_HEADERS
+
+    dataset = read_table(xlsx_bytes(rows, ORG_HEADERS), "orgs.xlsx")
+    return run_import(OrganizationResource(user=user, source="orgs.xlsx"), dataset)
+
+
+def test_a_new_branchs_parent_may_be_named_by_name(tree, bob):
+    from orgs.models import Organization
+    from tests.helpers import org_row
+
+    report = import_orgs([org_row("A3", "甲镇党委"), org_row("A4", "甲镇")], user=bob)
+    assert report.ok, messages(report)
+    for code in ("A3", "A4"):
+        branch = Organization.objects.get(code=code)
+        assert Organization.objects.get_parent(branch).code == "A"
+
+
+def test_a_parent_named_outside_the_scope_reads_like_no_such_parent(tree, bob):
+    from tests.helpers import org_row
+
+    outside = messages(import_orgs([org_row("A3", "乙镇党委")], user=bob))
+    missing = messages(import_orgs([org_row("A3", "丙镇党委")], user=bob))
+    assert [m.replace("乙镇党委", "…") for m in outside] == [
+        m.replace("丙镇党委", "…") for m in missing
+    ]
