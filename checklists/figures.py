@@ -113,7 +113,8 @@ def quarter_figures_by_child(*, org: Organization, quarter: Quarter) -> dict[str
 
 @dataclass(frozen=True)
 class RankedOrganization:
-    rank: int
+    #: None for an organisation without a score: it is listed after the ranked ones
+    rank: int | None
     organization_id: int
     code: str
     name: str
@@ -122,18 +123,35 @@ class RankedOrganization:
     scored_lists: int = 1
 
 
+def by_score(score: Decimal | None, code: str) -> tuple[bool, Decimal, str]:
+    """Sort key of a ranking: highest score first, equal scores by code, unscored last."""
+    return (score is None, -(score or 0), code)
+
+
+def score_ranks(scores: list[Decimal | None]) -> list[int | None]:
+    """The ranks of scores sorted with `by_score`: equal scores share a rank (1, 2, 2, 4);
+    an organisation without a score has no rank (None), never a number after the others.
+    The one ranking rule of the lists, the dashboard, the bulletin and their exports."""
+    ranks: list[int | None] = []
+    for index, score in enumerate(scores):
+        if score is None:
+            ranks.append(None)
+        elif index and scores[index - 1] == score:
+            ranks.append(ranks[-1])
+        else:
+            ranks.append(index + 1)
+    return ranks
+
+
 def _ranked(rows: list[tuple[int, str, str, Decimal | None, int]]) -> list[RankedOrganization]:
     """Highest score first; equal scores share a rank (1, 2, 2, 4), listed by code;
-    unscored last."""
-    rows = sorted(rows, key=lambda r: (r[3] is None, -(r[3] or 0), r[1]))
-    ranked: list[RankedOrganization] = []
-    for index, (pk, code, name, score, count) in enumerate(rows):
-        if ranked and score is not None and ranked[-1].score == score:
-            rank = ranked[-1].rank
-        else:
-            rank = index + 1
-        ranked.append(RankedOrganization(rank, pk, code, name, score, count))
-    return ranked
+    unscored last, without a rank."""
+    rows = sorted(rows, key=lambda r: by_score(r[3], r[1]))
+    ranks = score_ranks([r[3] for r in rows])
+    return [
+        RankedOrganization(rank, pk, code, name, score, count)
+        for rank, (pk, code, name, score, count) in zip(ranks, rows, strict=True)
+    ]
 
 
 def organization_ranking(*, org: Organization, quarter: Quarter) -> list[RankedOrganization]:

@@ -1,5 +1,6 @@
 """Rates and sums of money as every page, export and bulletin shows them: one rounding
-rule (四舍五入, half up) and one way to write yuan, with thousands separators."""
+rule (四舍五入, half up), one way to write a rate (one decimal place: "12.3%", "25.0%")
+and one way to write yuan, with thousands separators."""
 
 from __future__ import annotations
 
@@ -21,6 +22,26 @@ def rate(part: Any, whole: Any) -> Decimal | None:
 def round_tenth(value: Any) -> Decimal | None:
     """A figure to one decimal place, half up; None stays None."""
     return None if value is None else Decimal(value).quantize(TENTH, ROUND_HALF_UP)
+
+
+def percent(value: Any) -> str:
+    """A rate as every page, chart, export and bulletin writes it: 12.3 → "12.3%",
+    25.0 → "25.0%" (the decimal place `rate` gives is kept); a value with more places is
+    rounded by the one rule first (12.25 → "12.3%"); None (nothing to divide by) → "—"."""
+    return "—" if value is None else f"{_rate_text(value)}%"
+
+
+def points(change: Any) -> str:
+    """The change of a rate in percentage points (个百分点), without its sign, written
+    like the rate: -2.5 → "2.5", 30.0 → "30.0"."""
+    return _rate_text(abs(Decimal(change)))
+
+
+def _rate_text(value: Any) -> str:
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if number.as_tuple().exponent < -1:
+        number = number.quantize(TENTH, ROUND_HALF_UP)
+    return f"{number:f}"
 
 
 def money(value: Any, *, places: int = 2) -> str:

@@ -336,8 +336,8 @@ def bulletin_context(
         "charts": {
             "ranking": _chart(
                 _("下一级党组织责任清单平均得分"),
-                [row.name for row in ranking],
-                [row.average_score for row in ranking],
+                [row.name for row in ranking if row.rank is not None],
+                [row.average_score for row in ranking if row.rank is not None],
                 unit=_("分"),
                 max_value=100,
             ),

@@ -31,7 +31,7 @@ from orgs.scope import get_visible_or_404, scope_q
 
 from .bulletin_runs import GENERATE_ROLES, download_name, is_pending, is_stale, request_bulletin
 from .models import Bulletin
-from .views import offered_quarters
+from .views import last_closed_quarter, offered_quarters, quarter_choices
 
 PAGE_SIZE = 30
 #: seconds between reloads while a bulletin on the page is being built
@@ -69,9 +69,10 @@ class BulletinRequestForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["org"].choices = org_choices(options, empty_label="")
         self.fields["org"].widget.choices = self.fields["org"].choices
-        self.fields["period"].choices = [(str(q), q.label) for q in offered_quarters()]
+        self.fields["period"].choices = quarter_choices(offered_quarters())
+        # A bulletin reports a closed quarter unless the running one is chosen.
         if options and not self.is_bound:
-            self.initial = {"org": options[0].code, "period": str(offered_quarters()[1])}
+            self.initial = {"org": options[0].code, "period": str(last_closed_quarter())}
 
     def clean_period(self) -> Period:
         return Period.parse(self.cleaned_data["period"])

@@ -22,6 +22,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from core.numbers import percent
+
 Number = int | float | Decimal
 
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif'
@@ -52,9 +54,12 @@ def _id(prefix: str, *parts: object) -> str:
 
 def format_number(value: Number | None, unit: str = "") -> str:
     """12345 → "12,345", Decimal("12.50") → "12.5", Decimal("80.0") → "80", None → "—";
-    the unit follows."""
+    the unit follows. A rate (unit "%") is written as every page writes it,
+    core.numbers.percent: Decimal("80.0") → "80.0%"."""
     if value is None:
         return "—"
+    if unit == "%":
+        return percent(value)
     if isinstance(value, float):
         value = Decimal(str(value))
     if isinstance(value, Decimal) and value != value.to_integral_value():

@@ -1,6 +1,7 @@
 """The key figures, declared: one entry per figure (a family of choices is one entry per
 choice), grouped as the dashboard, the bulletin and the export show them. Each says its
-key, label, unit, how its value is read from a `Snapshot` and the list it links to;
+key, label, unit, measure (count, rate, score or money: how it and its change are written),
+how its value is read from a `Snapshot` and the list it links to;
 `reports.figures.overview` turns the table into `FigureGroup`s for a subtree and period.
 Nothing else spells a figure's label, unit or link.
 """
@@ -62,6 +63,19 @@ def link(name: str, *args: Any, **params: Any) -> Link:
     return Link(name, args, tuple(params.items()))
 
 
+class Measure(Enum):
+    """What a figure measures, which says how it and its change are written
+    (`reports.figures.Figure`)."""
+
+    COUNT = "count"  # 12,345名; change ▲ 12 名
+    RATE = "rate"  # 85.3% (core.numbers.percent); change ▲ 2.5 个百分点
+    SCORE = "score"  # 80分; change ▲ 2.5 分
+    MONEY = "money"  # 1,441,000.00元 (core.numbers.money); change ▲ 374,000.00 元
+
+
+COUNT, RATE, SCORE, MONEY = Measure.COUNT, Measure.RATE, Measure.SCORE, Measure.MONEY
+
+
 @dataclass(frozen=True)
 class FigureSpec:
     key: str
@@ -71,8 +85,7 @@ class FigureSpec:
     link: Link
     #: False for what carries no date (the organisation tree): no previous value then
     dated: bool = True
-    #: a sum of yuan, written with core.numbers.money
-    money: bool = False
+    measure: Measure = COUNT
     #: shown only when counted in the period or the one before (the health rules)
     only_when_found: bool = False
 
@@ -178,6 +191,7 @@ FIGURE_TABLE: tuple[GroupSpec, ...] = (
                 "%",
                 attrgetter("lists.submission_rate"),
                 LISTS,
+                measure=RATE,
             ),
             FigureSpec(
                 "lists_on_time_rate",
@@ -185,6 +199,7 @@ FIGURE_TABLE: tuple[GroupSpec, ...] = (
                 "%",
                 attrgetter("lists.on_time_rate"),
                 LISTS,
+                measure=RATE,
             ),
             FigureSpec(
                 "lists_average_score",
@@ -197,6 +212,7 @@ FIGURE_TABLE: tuple[GroupSpec, ...] = (
                     quarter=QUARTER,
                     status=ListStatus.APPROVED,
                 ),
+                measure=SCORE,
             ),
         ),
     ),
@@ -210,6 +226,7 @@ FIGURE_TABLE: tuple[GroupSpec, ...] = (
                 "%",
                 attrgetter("standards.rate_of_scored"),
                 STANDARDS,
+                measure=RATE,
             ),
             FigureSpec(
                 "standards_scored",
@@ -230,6 +247,7 @@ FIGURE_TABLE: tuple[GroupSpec, ...] = (
                 "%",
                 attrgetter("funds.rate"),
                 FUNDS,
+                measure=RATE,
             ),
             FigureSpec(
                 "funds_budget",
@@ -237,7 +255,7 @@ FIGURE_TABLE: tuple[GroupSpec, ...] = (
                 _("元"),
                 attrgetter("funds.budget"),
                 FUNDS,
-                money=True,
+                measure=MONEY,
             ),
             FigureSpec(
                 "funds_disbursed",
@@ -245,7 +263,7 @@ FIGURE_TABLE: tuple[GroupSpec, ...] = (
                 _("元"),
                 attrgetter("funds.disbursed"),
                 FUNDS,
-                money=True,
+                measure=MONEY,
             ),
         ),
     ),

@@ -28,11 +28,15 @@ date, a project's investment figures, the 标准化 score sheets of the period's
 member counts inside the health rules.
 
 Writing the figures: `Figure.display`, `previous_display` and `change_text` are what the
-dashboard and the bulletin print. Counts, rates and scores as `charts.format_number`
-writes them (12,345名, 85.3%, 80分). Sums of money have one form, `core.numbers.money`:
-two decimals and thousands separators (1,441,000.00元, ▲ 374,000.00元), for the figures
-declared `money` and for every amount in 元 or 万元 the bulletin prints beside them (the
-`yuan` template filter); never a bare 1441000.
+dashboard and the bulletin print, written by the figure's `Measure` (reports.figure_table),
+the one rule for both:
+- counts as `charts.format_number` writes them: 12,345名, change ▲ 12 名;
+- rates with `core.numbers.percent`, one decimal place: 85.3%, 25.0%; their change in
+  percentage points, never in "%": ▲ 2.5 个百分点;
+- scores: 80.5分, change ▲ 2.5 分;
+- sums of money with `core.numbers.money`: two decimals and thousands separators
+  (1,441,000.00元, ▲ 374,000.00 元), as is every amount in 元 or 万元 the bulletin prints
+  beside them (the `yuan` template filter); never a bare 1441000.
 
 The figures themselves are declared in `reports.figure_table`.
 
@@ -60,8 +64,14 @@ from django.utils.translation import gettext as _
 from assessments.health.findings import Finding
 from assessments.health.rules import findings_for
 from assessments.standards.selectors import standards_overview
-from checklists.figures import QuarterFigures, quarter_figures, quarter_figures_by_child
-from core.numbers import money
+from checklists.figures import (
+    QuarterFigures,
+    by_score,
+    quarter_figures,
+    quarter_figures_by_child,
+    score_ranks,
+)
+from core.numbers import money, percent, points
 from core.periods import Period, Quarter
 from funding.selectors.funds import fund_totals, totals_by_child
 from funding.selectors.sites import site_figures
@@ -70,7 +80,7 @@ from orgs.models import Organization
 from orgs.scope import PATH_STEP
 
 from .charts import format_number
-from .figure_table import FIGURE_TABLE, GroupSpec, Slot
+from .figure_table import FIGURE_TABLE, GroupSpec, Measure, Slot
 from .snapshot import ChildFigures, Snapshot
 
 CACHE_VERSION = 3
@@ -82,8 +92,8 @@ Number = int | Decimal
 @dataclass(frozen=True)
 class Figure:
     """One key figure: its value for the period and the period before (None: unknown or
-    not applicable), the unit it is shown in and the list behind it. `money`: a sum of
-    yuan (see the module docstring)."""
+    not applicable), the unit it is shown in, the list behind it and what it measures,
+    which says how it and its change are written (see the module docstring)."""
 
     key: str
     label: str
@@ -91,7 +101,7 @@ class Figure:
     previous: Number | None
     unit: str
     url: str
-    money: bool = False
+    measure: Measure = Measure.COUNT
 
     @property
     def change(self) -> Number | None:
@@ -112,7 +122,9 @@ class Figure:
         """`value` with the unit, as this figure is written (— when unknown)."""
         if value is None:
             return "—"
-        if self.money:
+        if self.measure is Measure.RATE:
+            return percent(value)
+        if self.measure is Measure.MONEY:
             return f"{money(value)}{self.unit}"
         return format_number(value, self.unit)
 
@@ -127,14 +139,26 @@ class Figure:
 
     @property
     def change_text(self) -> str:
-        """The change in words and arrows, readable without colour: ▲ 3 / ▼ 1.5 / 持平."""
+        """The change in words and arrows, readable without colour, in the figure's unit:
+        ▲ 12 名 / ▼ 1.5 分 / ▲ 2.5 个百分点 / ▲ 374,000.00 元 / 持平."""
         change = self.change
         if change is None:
             return _("无可比数据")
         if change == 0:
             return _("持平")
         arrow = "▲" if change > 0 else "▼"
-        return f"{arrow} {self.text(abs(change))}"
+        if self.measure is Measure.RATE:
+            size = points(change)
+        elif self.measure is Measure.MONEY:
+            size = money(abs(change))
+        else:
+            size = format_number(abs(change))
+        return f"{arrow} {size} {self.change_unit}".rstrip()
+
+    @property
+    def change_unit(self) -> str:
+        """The unit of the change: a rate changes by percentage points, not by "%"."""
+        return _("个百分点") if self.measure is Measure.RATE else self.unit
 
 
 @dataclass(frozen=True)
@@ -159,6 +183,8 @@ class Overview:
     as_of: datetime.date
     previous_as_of: datetime.date
     groups: list[FigureGroup]
+    #: the period has not ended yet (进行中): its figures are those of today
+    running: bool = False
 
     def group(self, key: str) -> FigureGroup:
         return next(g for g in self.groups if g.key == key)
@@ -175,7 +201,8 @@ class Overview:
 class RankRow:
     """One organisation of the next level down, its whole subtree counted."""
 
-    rank: int
+    #: None without a score: listed after the ranked ones as 未评分
+    rank: int | None
     org_id: int
     code: str
     name: str
@@ -345,6 +372,7 @@ def overview(
         as_of=now.as_of,
         previous_as_of=before.as_of,
         groups=[_group(spec, now, before, fill) for spec in FIGURE_TABLE],
+        running=today <= period.last_day,
     )
 
 
@@ -363,7 +391,7 @@ def _group(group: GroupSpec, now: Snapshot, before: Snapshot, fill: dict[Slot, A
                 previous,
                 str(spec.unit),
                 spec.link.url(fill),
-                money=spec.money,
+                measure=spec.measure,
             )
         )
     return FigureGroup(group.key, str(group.title), shown)
@@ -375,31 +403,23 @@ def ranking(
 ) -> list[RankRow]:
     """The next level down (each child's whole subtree) by the quarter's average approved
     list score, highest first; equal scores share a rank (1, 2, 2, 4) and are listed by
-    code; organisations without a scored list come last, by code."""
+    code; organisations without a scored list come last, by code, without a rank (None):
+    never a rank number without a score (checklists.figures.score_ranks)."""
     now = snapshot(org=org, period=period, today=today, cached=cached)
-    rows = sorted(
-        now.children,
-        key=lambda c: (c.lists.average_score is None, -(c.lists.average_score or 0), c.code),
-    )
-    ranked: list[RankRow] = []
-    for index, child in enumerate(rows):
-        score = child.lists.average_score
-        if ranked and score is not None and ranked[-1].average_score == score:
-            rank = ranked[-1].rank
-        else:
-            rank = index + 1
-        ranked.append(
-            RankRow(
-                rank=rank,
-                org_id=child.org_id,
-                code=child.code,
-                name=child.name,
-                members=child.members,
-                submission_rate=child.lists.submission_rate,
-                average_score=score,
-                standards_rate=child.standards_rate,
-                execution_rate=child.execution_rate,
-                findings=child.findings,
-            )
+    rows = sorted(now.children, key=lambda c: by_score(c.lists.average_score, c.code))
+    ranks = score_ranks([c.lists.average_score for c in rows])
+    return [
+        RankRow(
+            rank=rank,
+            org_id=child.org_id,
+            code=child.code,
+            name=child.name,
+            members=child.members,
+            submission_rate=child.lists.submission_rate,
+            average_score=child.lists.average_score,
+            standards_rate=child.standards_rate,
+            execution_rate=child.execution_rate,
+            findings=child.findings,
         )
-    return ranked
+        for rank, child in zip(ranks, rows, strict=True)
+    ]

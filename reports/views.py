@@ -38,11 +38,34 @@ QUARTERS_OFFERED = 8
 
 
 def offered_quarters(today: Any = None) -> list[Period]:
+    """The running quarter, then the closed ones, latest first."""
     current = Period.quarter_of(today or timezone.localdate())
     quarters = [current]
     while len(quarters) < QUARTERS_OFFERED:
         quarters.append(quarters[-1].previous)
     return quarters
+
+
+def last_closed_quarter(today: Any = None) -> Period:
+    """The quarter the dashboard opens on and a bulletin reports by default: the running
+    quarter's lists are not due yet, so its rates would read as a fall."""
+    return Period.quarter_of(today or timezone.localdate()).previous
+
+
+def is_running(period: Period, today: Any = None) -> bool:
+    return period.last_day >= (today or timezone.localdate())
+
+
+def quarter_label(period: Period, today: Any = None) -> str:
+    """ "2026年第4季度", marked "（进行中）" while it runs."""
+    if is_running(period, today):
+        return _("%(quarter)s（进行中）") % {"quarter": period.label}
+    return period.label
+
+
+def quarter_choices(quarters: list[Period]) -> list[tuple[str, str]]:
+    today = timezone.localdate()
+    return [(str(q), quarter_label(q, today)) for q in quarters]
 
 
 class DashboardForm(forms.Form):
@@ -62,7 +85,7 @@ class DashboardForm(forms.Form):
         # Unbound: the view has already chosen (and scope-checked) both values.
         super().__init__(initial={"org": org.code, "period": str(period)})
         self.fields["org"].widget.choices = org_choices(organizations)
-        self.fields["period"].choices = [(str(q), q.label) for q in quarters]
+        self.fields["period"].choices = quarter_choices(quarters)
         self.fields["period"].widget.choices = self.fields["period"].choices
 
 
@@ -78,19 +101,21 @@ class ChartBlock:
 
 
 def _choose_period(request: HttpRequest, quarters: list[Period]) -> tuple[Period, bool]:
+    """?period= when readable and not in the future (older quarters may be asked for by
+    URL; months may not), else the last closed quarter; True when the value was refused."""
+    default = last_closed_quarter()
     text = request.GET.get("period", "").strip()
     if not text:
-        return quarters[0], False
+        return default, False
     offered = {str(q): q for q in quarters}
     if text.upper() in offered:
         return offered[text.upper()], False
     try:
         period = Period.parse(text)
     except Exception:  # noqa: BLE001 - any unreadable value falls back to the default
-        return quarters[0], True
-    # Older quarters may be asked for by URL; months and the future may not.
+        return default, True
     if period.kind != QUARTER or period > quarters[0]:
-        return quarters[0], True
+        return default, True
     return period, False
 
 
@@ -130,23 +155,24 @@ def _charts(data: Overview, rows: list[RankRow]) -> list[ChartBlock]:
             ],
         )
     )
-    scores = [r.average_score for r in rows]
-    # Before any list of the quarter is approved there is nothing to draw but dashes.
-    if any(score is not None for score in scores):
+    # Only the ranked (scored) organisations: before any list of the quarter is approved
+    # there is nothing to draw but dashes.
+    scored = [r for r in rows if r.rank is not None]
+    if scored:
         blocks.append(
             ChartBlock(
                 "scores",
                 _("下级清单平均得分"),
                 bar_chart(
                     title=_("下级清单平均得分"),
-                    labels=[r.name for r in rows],
-                    values=scores,
+                    labels=[r.name for r in scored],
+                    values=[r.average_score for r in scored],
                     unit=_("分"),
                     max_value=100,
                     chart_id="chart-scores",
                 ),
                 (_("党组织"), _("平均得分")),
-                [(r.name, format_number(r.average_score, _("分"))) for r in rows],
+                [(r.name, format_number(r.average_score, _("分"))) for r in scored],
             )
         )
     if rows:
@@ -222,6 +248,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context.update(
         {
             "form": form,
+            # The last closed and the running quarter, one click apart.
+            "quarter_tabs": [(q, quarter_label(q), q == period) for q in reversed(quarters[:2])],
+            "period_label": quarter_label(period),
             "overview": data,
             "ranking": rows,
             "charts": _charts(data, rows),
@@ -231,7 +260,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
-EXPORT_HEADERS = ["类别", "指标", "本期", "上期", "变化", "单位"]
+EXPORT_HEADERS = ["类别", "指标", "本期", "上期", "变化", "单位", "变化单位"]
 RANKING_HEADERS = [
     "名次",
     "组织代码",
@@ -267,7 +296,7 @@ def figures_export(request: HttpRequest) -> HttpResponse:
         for row in ranking(org=org, period=period):
             dataset.append(
                 [
-                    row.rank,
+                    _("未评分") if row.rank is None else row.rank,
                     row.code,
                     row.name,
                     row.members,
@@ -278,7 +307,7 @@ def figures_export(request: HttpRequest) -> HttpResponse:
                     row.findings,
                 ]
             )
-        name = "ranking"
+        name = _("下级排名")
     else:
         dataset = tablib.Dataset(headers=EXPORT_HEADERS, title=_("主要指标"))
         for group in overview(org=org, period=period).groups:
@@ -291,7 +320,8 @@ def figures_export(request: HttpRequest) -> HttpResponse:
                         _plain(figure.previous),
                         _plain(figure.change),
                         str(figure.unit or ""),
+                        figure.change_unit,
                     ]
                 )
-        name = "figures"
-    return dataset_download(dataset, fmt, f"{name}-{org.code}-{period}.{fmt}")
+        name = _("主要指标")
+    return dataset_download(dataset, fmt, f"{name}-{org.name}-{period.label}.{fmt}")

@@ -167,7 +167,7 @@ def check_no_branch_fails_every_rule(county):
 
 def check_dashboard(client):
     client.force_login(User.objects.get(username="staff"))
-    response = client.get("/")
+    response = client.get("/", {"period": str(running_quarter(demo_today()))})
     assert response.status_code == 200
     overview = response.context["overview"]
     assert overview.figure("members_new").value > 0  # development

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.formats import localize
 
 from core import numbers
 
@@ -14,8 +13,9 @@ register = template.Library()
 
 @register.filter
 def percent(value: Any) -> str:
-    """85.3 → "85.3%"; a rate that cannot be computed (None: nothing to divide by) → "—"."""
-    return "—" if value is None else f"{localize(value)}%"
+    """85.3 → "85.3%"; a rate that cannot be computed (None: nothing to divide by) → "—"
+    (core.numbers.percent)."""
+    return numbers.percent(value)
 
 
 @register.filter

@@ -187,7 +187,7 @@ def test_every_sum_of_money_is_written_with_two_decimals_and_separators(tree, me
     # The key figures, their change, the funds sentence and table, the dues sentence.
     assert '<td class="num">1,441,000.00元</td>' in html
     assert '<td class="num">374,000.00元</td>' in html
-    assert "▲ 374,000.00元" in html  # disbursed: nothing the quarter before
+    assert "▲ 374,000.00 元" in html  # disbursed: nothing the quarter before
     assert "预算党建经费 1,441,000.00 元，已拨付 374,000.00 元" in html
     assert '<td class="num">1,441,000.00</td> <td class="num">374,000.00</td>' in html
     assert "本期应交党费 1,234.50 元，实交 1,000.00 元" in html

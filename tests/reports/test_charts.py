@@ -123,7 +123,8 @@ def test_mismatched_lengths_are_refused():
     [
         (None, "%", "—"),
         (12345, "名", "12,345名"),
-        (Decimal("80.0"), "%", "80%"),
+        (Decimal("80.0"), "%", "80.0%"),  # a rate: core.numbers.percent
+        (Decimal("80.0"), "分", "80分"),
         (Decimal("66.70"), "%", "66.7%"),
         (Decimal("1721000.00"), "元", "1,721,000元"),
         (Decimal("-2.5"), "", "-2.5"),

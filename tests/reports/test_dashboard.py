@@ -172,11 +172,11 @@ def test_anonymous_users_are_sent_to_log_in(client, tree):
 @pytest.mark.parametrize(
     "bad", ["2026Q5", "tomorrow", "2026-03", f"{TODAY.year + 1}Q1", "0001Q1", "1920Q4"]
 )
-def test_a_bad_period_falls_back_to_this_quarter(client, leo, data, bad):
+def test_a_bad_period_falls_back_to_the_last_closed_quarter(client, leo, data, bad):
     _login(client, leo)
     html = _text(client.get(URL, {"period": bad}))
-    assert "不早于 1921 年且不晚于本季度；已显示本季度的数据" in html
-    assert f"{CURRENT.label} · 数据截至" in html
+    assert f"不早于 1921 年且不晚于本季度；已显示最近结束的季度（{PAST.label}）的数据" in html
+    assert f"{PAST.label} · 数据截至 {PAST.last_day:%Y-%m-%d}" in html
 
 
 def test_an_older_quarter_can_be_asked_for(client, leo, data):
@@ -184,7 +184,7 @@ def test_an_older_quarter_can_be_asked_for(client, leo, data):
     old = Period.quarter_of(TODAY - datetime.timedelta(days=3 * 366))
     html = _text(client.get(URL, {"period": str(old)}))
     assert f"{old.label} · 数据截至 {old.last_day:%Y-%m-%d}" in html
-    assert "已显示本季度的数据" not in html
+    assert "已显示最近结束的季度" not in html
 
 
 def test_names_are_escaped(client, leo, data, tree):

@@ -24,8 +24,11 @@ from funding.models import FundLine, StageChange, VenueProject
 from funding.services.funds import disbursement_record
 from funding.services.sites import stage_move
 from reports import figures
+from reports.figure_table import Measure
 from reports.figures import Figure
 from tests.factories import make_member, make_org
+
+MONEY = Measure.MONEY
 
 TODAY = timezone.localdate()
 # The quarter before this one: always complete, so the as-of rule applies to it.
@@ -80,7 +83,7 @@ def test_members_follow_the_as_of_rule(people, tree):
     assert (total.previous, full.previous, probationary.previous, new.previous) == (4, 3, 1, 0)
     assert total.change == 0
     assert new.change == 1
-    assert new.change_text == "▲ 1名"
+    assert new.change_text == "▲ 1 名"
     assert probationary.trend == "same"
 
 
@@ -138,7 +141,8 @@ def test_funds_change_against_the_previous_quarter(tree):
     if PERIOD.previous.year == PERIOD.year:
         assert rate.previous == Decimal("10.0")
         assert rate.change == Decimal("30.0")
-        assert rate.change_text == "▲ 30%"
+        assert rate.change_text == "▲ 30.0 个百分点"
+        assert rate.display == "40.0%"
     else:  # the previous quarter belongs to another budget year, which has no lines
         assert rate.previous is None
         assert rate.change_text == "无可比数据"
@@ -294,7 +298,7 @@ def test_ranking_ties_share_a_rank_and_unscored_come_last(tree):
     assert [(r.rank, r.code, r.average_score) for r in rows] == [
         (1, "A", Decimal("80.0")),
         (1, "B", Decimal("80.0")),
-        (3, extra.code, None),
+        (None, extra.code, None),  # not scored: listed last, never ranked
     ]
 
 
@@ -349,34 +353,51 @@ def test_queries_do_not_grow_with_the_tree(people, lists, tree):
 
 
 def test_figure_change_and_text():
-    up = Figure("k", "名称", Decimal("12.5"), Decimal("10.0"), "%", "/")
+    up = Figure("k", "名称", Decimal("12.5"), Decimal("10.0"), "%", "/", Measure.RATE)
     assert (up.change, up.trend, up.change_text, up.display) == (
         Decimal("2.5"),
         "up",
-        "▲ 2.5%",
+        "▲ 2.5 个百分点",
         "12.5%",
     )
+    whole = Figure("k", "名称", Decimal("80.0"), Decimal("90.0"), "%", "/", Measure.RATE)
+    assert (whole.display, whole.previous_display, whole.change_text) == (
+        "80.0%",
+        "90.0%",
+        "▼ 10.0 个百分点",
+    )
     down = Figure("k", "名称", 3, 5, "名", "/")
-    assert (down.change, down.trend, down.change_text) == (-2, "down", "▼ 2名")
+    assert (down.change, down.trend, down.change_text) == (-2, "down", "▼ 2 名")
+    score = Figure("k", "名称", Decimal("80.5"), Decimal("78.0"), "分", "/", Measure.SCORE)
+    assert (score.display, score.change_text) == ("80.5分", "▲ 2.5 分")
     unknown = Figure("k", "名称", None, 5, "名", "/")
     assert (unknown.change, unknown.trend, unknown.display) == (None, None, "—")
 
 
 def test_money_figures_are_written_with_two_decimals_and_separators():
-    budget = Figure("funds_budget", "年度预算", Decimal("1441000"), 1067000, "元", "/", money=True)
+    budget = Figure("funds_budget", "年度预算", Decimal("1441000"), 1067000, "元", "/", MONEY)
     assert (budget.display, budget.previous_display, budget.change_text) == (
         "1,441,000.00元",
         "1,067,000.00元",
-        "▲ 374,000.00元",
+        "▲ 374,000.00 元",
     )
-    cut = Figure("funds_budget", "年度预算", 0, Decimal("2.5"), "元", "/", money=True)
-    assert (cut.display, cut.change_text) == ("0.00元", "▼ 2.50元")
-    assert Figure("k", "名称", None, None, "元", "/", money=True).display == "—"
+    cut = Figure("funds_budget", "年度预算", 0, Decimal("2.5"), "元", "/", MONEY)
+    assert (cut.display, cut.change_text) == ("0.00元", "▼ 2.50 元")
+    assert Figure("k", "名称", None, None, "元", "/", MONEY).display == "—"
 
 
 def test_the_budget_figures_are_money_and_no_other(tree):
     result = figures.overview(org=tree["C"], period=PERIOD)
-    assert {f.key for f in result.figures if f.money} == {"funds_budget", "funds_disbursed"}
+    assert {f.key for f in result.figures if f.measure is MONEY} == {
+        "funds_budget",
+        "funds_disbursed",
+    }
+    assert {f.key for f in result.figures if f.measure is Measure.RATE} == {
+        "lists_submission_rate",
+        "lists_on_time_rate",
+        "standards_rate",
+        "funds_execution_rate",
+    }
 
 
 def test_refresh_stores_what_the_page_then_reads(people, tree, django_assert_num_queries):
