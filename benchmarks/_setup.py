@@ -2,7 +2,10 @@
 member tables, fresh-process measurements (wall time and peak RSS) and summaries.
 
 Every benchmark script imports this module first; it points Django at a *separate*
-PostgreSQL database (never the development one) unless DATABASE_URL says otherwise.
+PostgreSQL database (never the development one): BENCH_DATABASE_URL, whatever DATABASE_URL
+says. With `--sqlite` on the command line (or BENCH_ENGINE=sqlite, which child processes
+inherit) it uses a separate SQLite file under DATA_DIR instead, migrated on first use — never
+the development db.sqlite3.
 """
 
 from __future__ import annotations
@@ -24,12 +27,27 @@ DEFAULT_DATABASE_URL = "postgres://portal:portal@127.0.0.1:5432/portal_bench"
 #: generated files (the 50,000-row .xlsx) live outside the repository
 DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", "/tmp/portal-bench"))
 
+SQLITE_PATH = DATA_DIR / "bench.sqlite3"
+
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-# The benchmarks TRUNCATE the member tables: they use BENCH_DATABASE_URL, never a
-# DATABASE_URL left in the shell for the development database.
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+if "--sqlite" in sys.argv:
+    sys.argv.remove("--sqlite")
+    os.environ["BENCH_ENGINE"] = "sqlite"  # inherited by the measured child processes
+ON_SQLITE = os.environ.get("BENCH_ENGINE") == "sqlite"
+# The benchmarks empty the member tables: they use BENCH_DATABASE_URL (or their own SQLite
+# file), never a DATABASE_URL left in the shell for the development database.
+if ON_SQLITE:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
+else:
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+# Production-like: the personal-data key comes from the environment, as in production (the
+# embedded default's key file is read again at every encryption). The development key is
+# used, so the benchmark databases stay readable by the portal.
+if not os.environ.get("PERSONAL_DATA_KEYS") and (ROOT / ".personal-data-key").exists():
+    os.environ["PERSONAL_DATA_KEYS"] = (ROOT / ".personal-data-key").read_text().strip()
 # Production-like: DEBUG off (no query log, no debug templates); set DJANGO_DEBUG=true to
 # compare.
 os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -47,18 +65,29 @@ def django_setup() -> None:
     django.setup()
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        raise SystemExit(
-            "The benchmarks measure PostgreSQL; set DATABASE_URL=postgres://... "
-            f"(now: {connection.vendor})."
-        )
-    if "bench" not in connection.settings_dict["NAME"]:
+    if connection.vendor not in ("postgresql", "sqlite"):
+        raise SystemExit(f"The benchmarks measure PostgreSQL or SQLite (now: {connection.vendor}).")
+    if "bench" not in Path(str(connection.settings_dict["NAME"])).name:
         raise SystemExit(
             "Refusing to run: the benchmarks empty the member tables, and the database "
             f"“{connection.settings_dict['NAME']}” is not a benchmark database (its name must "
             "contain “bench”)."
         )
+    if connection.vendor == "sqlite":
+        migrate_if_needed()
     _django_ready = True
+
+
+def migrate_if_needed() -> None:
+    """The benchmark's SQLite file is created and kept migrated here (outside any timing)."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        print(f"migrating {connection.settings_dict['NAME']} …", file=sys.stderr)
+        call_command("migrate", verbosity=0, interactive=False)
 
 
 # --- the member tables ---------------------------------------------------------------------
@@ -86,7 +115,14 @@ def reset_members() -> None:
     with connection.cursor() as cursor:
         existing = set(connection.introspection.table_names(cursor))
         tables = [t for t in MEMBER_TABLES if t in existing]
-        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        if connection.vendor == "sqlite":
+            # Children before parents: SQLite checks the foreign keys of each DELETE.
+            for table in reversed(tables):
+                cursor.execute(f"DELETE FROM {table}")
+            marks = ", ".join(["%s"] * len(tables))
+            cursor.execute(f"DELETE FROM sqlite_sequence WHERE name IN ({marks})", tables)
+        else:
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     vacuum_members()
 
 
@@ -95,6 +131,9 @@ def vacuum_members() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+            return
         cursor.execute("VACUUM ANALYZE members_member")
         cursor.execute("VACUUM ANALYZE members_historicalmember")
 
@@ -165,9 +204,14 @@ def machine() -> dict:
     django_setup()
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg_version = cursor.fetchone()[0]
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        database = f"SQLite {sqlite3.sqlite_version}"
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
     mem_kb = 0
     with open("/proc/meminfo") as meminfo:
         for line in meminfo:
@@ -188,7 +232,7 @@ def machine() -> dict:
         "nproc": os.cpu_count(),
         "cpu": cpu,
         "ram_gb": round(mem_kb / 1024 / 1024, 1),
-        "postgresql": pg_version,
+        "database": database,
         "python": platform.python_version(),
         "django": django.__version__,
         "django_import_export": import_export.__version__,
@@ -201,7 +245,7 @@ def print_machine() -> None:
     info = machine()
     print(
         f"# {info['date']}  nproc={info['nproc']} ({info['cpu']})  RAM={info['ram_gb']} GB  "
-        f"PostgreSQL {info['postgresql']}  Python {info['python']}  Django {info['django']}  "
+        f"{info['database']}  Python {info['python']}  Django {info['django']}  "
         f"import-export {info['django_import_export']}  openpyxl {info['openpyxl']}  "
         f"load={info['loadavg']}"
     )
@@ -210,6 +254,6 @@ def print_machine() -> None:
 def save_results(name: str, payload: dict) -> Path:
     """Raw figures of the last run, next to the generated data (not in the repository)."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    path = DATA_DIR / f"results-{name}.json"
+    path = DATA_DIR / f"results-{name}{'-sqlite' if ON_SQLITE else ''}.json"
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2))
     return path

@@ -1,11 +1,14 @@
 """Import of 50,000 members from one .xlsx, against its floor.
 
-    python benchmarks/members_import.py [--rounds 2] [--rows 50000]
+    python benchmarks/members_import.py [--sqlite] [--rounds 2] [--rows 50000]
 
+PostgreSQL (BENCH_DATABASE_URL) by default; `--sqlite` runs on a separate SQLite file under
+the benchmarks' data directory (the embedded default's engine, with its settings).
 Each measurement runs in a fresh interpreter, so its peak RSS is its own. One round:
 
-    floor     openpyxl read-only reading of the file + plain Member.objects.bulk_create
-              (batches of 1,000, one transaction; no validation, no history)
+    floor     "calamine read-and-insert": python-calamine reading of the file + plain
+              Member.objects.bulk_create (batches of 1,000, one transaction; no validation,
+              no history)
     dry-run   the import under test with --dry-run, into an empty roster
     import    exactly `manage.py import_data members FILE`: core.tables.read_table +
               members.resources.roster.MemberResource(user=None) + core.importing.run_import
@@ -28,6 +31,7 @@ from _setup import (
     Timer,
     django_setup,
     emit,
+    machine,
     member_count,
     print_machine,
     reset_members,
@@ -37,9 +41,12 @@ from _setup import (
 )
 
 MODES = ("floor", "dry-run", "import", "reimport")
-WALL_LIMIT = 60.0
-RSS_LIMIT_MB = 600.0
-FLOOR_FACTOR = 3.0
+#: the targets: the import within 10× the floor and 8 s, the re-import within 4 s, a dry
+#: run no slower than the import, peak memory within 400 MB
+WALL_LIMIT = 8.0
+REIMPORT_LIMIT = 4.0
+RSS_LIMIT_MB = 400.0
+FLOOR_FACTOR = 10.0
 
 
 def history_rows() -> int:
@@ -52,21 +59,17 @@ def floor(path: Path) -> dict:
     """The least any importer must do: read the cells, write the rows."""
     from django.db import transaction
     from generate_members import member_objects
-    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
 
     from members.models import Member
     from orgs.models import Organization
 
     with Timer() as timer:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        headers = list(next(rows))
-        records = (
-            {h: ("" if v is None else v) for h, v in zip(headers, r, strict=False)} for r in rows
-        )
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        headers = rows[0]
+        records = (dict(zip(headers, r, strict=False)) for r in rows[1:])
         orgs_by_code = dict(Organization.objects.values_list("code", "pk"))
         objects = list(member_objects(records, orgs_by_code))
-        workbook.close()
         with transaction.atomic():
             Member.objects.bulk_create(objects, batch_size=1000)
     return {
@@ -183,13 +186,15 @@ def orchestrate(rounds: int, rows: int) -> dict:
     }
     figures["import/floor"] = summary(ratios)
     best_import = figures["import"]["seconds"]["best"]
-    median_import = figures["import"]["seconds"]["median"]
-    worst_rss = figures["import"]["peak_rss_mb"]["worst"]
+    median = {mode: figures[mode]["seconds"]["median"] for mode in MODES}
+    worst_rss = max(figures[mode]["peak_rss_mb"]["worst"] for mode in MODES if mode != "floor")
     verdict = {
-        f"import ≤ {WALL_LIMIT:.0f} s (median)": median_import <= WALL_LIMIT,
-        f"import peak RSS ≤ {RSS_LIMIT_MB:.0f} MB (worst)": worst_rss <= RSS_LIMIT_MB,
+        f"import ≤ {WALL_LIMIT:.0f} s (median)": median["import"] <= WALL_LIMIT,
         f"import ≤ {FLOOR_FACTOR:.0f}× floor (median ratio)": statistics.median(ratios)
         <= FLOOR_FACTOR,
+        f"reimport ≤ {REIMPORT_LIMIT:.0f} s (median)": median["reimport"] <= REIMPORT_LIMIT,
+        "dry-run ≤ import (median)": median["dry-run"] <= median["import"],
+        f"peak RSS ≤ {RSS_LIMIT_MB:.0f} MB (worst of all imports)": worst_rss <= RSS_LIMIT_MB,
     }
     print()
     for mode in MODES:
@@ -205,6 +210,7 @@ def orchestrate(rounds: int, rows: int) -> dict:
         print(f"{'MET ' if ok else 'MISS'} {label}")
     payload = {
         "date": datetime.datetime.now().isoformat(timespec="minutes"),
+        "machine": machine(),
         "rows": rows,
         "runs": runs,
         "figures": figures,
@@ -218,6 +224,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--rows", type=int, default=50_000)
+    # Read (and removed from argv) by _setup on import; listed here for --help.
+    parser.add_argument("--sqlite", action="store_true", help="a separate SQLite file")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
     parser.add_argument(
         "--profile", choices=MODES, help="run MODE once under cProfile (needs the right data)"

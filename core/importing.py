@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import Result, RowResult
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from .bulk_writes import create_with_history
 from .cell_escaping import unescape_cell
 from .counting import bump
 from .keys import KeyField, is_masked, normalise_key
@@ -122,8 +123,9 @@ KEY_CHUNK = 2000  # keys per IN (...) query, well under SQLite's variable limit
 class KeyedInstanceLoader(ModelInstanceLoader):
     """Loads every row's existing instance with a few queries instead of one per row.
 
-    It also learns which keys exist *outside* the resource's scope (one more query per
-    chunk), so that such a row is reported as out of scope instead of colliding on insert.
+    For an importing user it also learns which keys exist *outside* the resource's scope
+    (one more query per chunk), so that such a row is reported as out of scope instead of
+    colliding on insert.
     Keys are tuples (see `PortalResource.key_of`), so composite keys such as
     (组织代码, 年度) work the same way as single ones.
     """
@@ -159,6 +161,8 @@ class KeyedInstanceLoader(ModelInstanceLoader):
                 key = tuple(getattr(instance, attname) for attname in self.attnames)
                 if key in wanted:
                     self.instances[key] = instance
+            if resource.user is None:
+                continue  # the deployer's import reaches every row: nothing lies outside
             for key in manager.filter(**lookup).values_list(*self.attnames):
                 if key in wanted:
                     self.existing_keys.add(tuple(key))
@@ -205,6 +209,8 @@ class PortalResource(resources.ModelResource):
         self.user = user
         self.source = source
         self._seen_keys: dict[tuple, int] = {}
+        #: key cells → the cleaned key, or the ValidationError they raise (key_of)
+        self._keys: dict[tuple, tuple | ValidationError] = {}
         self.notices: list[str] = []
         self._excel_rows: list[int] | None = None
         self._header_row = HEADER_ROW
@@ -381,9 +387,24 @@ class PortalResource(resources.ModelResource):
 
     def key_of(self, row) -> tuple:
         """The row's key as a tuple of cleaned values (related objects by pk); raises
-        ValidationError naming the key column that cannot be read."""
+        ValidationError naming the key column that cannot be read.
+
+        Remembered per key cells: the instance loader reads every row's key before the
+        rows are imported, and each row asks again."""
+        cells = tuple(row.get(self.fields[name].column_name) for name in self.import_id_names)
+        known = self._keys.get(cells)
+        if known is None:
+            try:
+                known = self._keys[cells] = self._clean_key(row)
+            except ValidationError as exc:
+                known = self._keys[cells] = exc
+        if isinstance(known, ValidationError):
+            raise ValidationError(known.message_dict) from None
+        return known
+
+    def _clean_key(self, row) -> tuple:
         parts = []
-        for name in self.get_import_id_fields():
+        for name in self.import_id_names:
             fld = self.fields[name]
             try:
                 value = fld.clean(row)
@@ -391,6 +412,10 @@ class PortalResource(resources.ModelResource):
                 raise ValidationError({fld.column_name: str(exc)}) from None
             parts.append(value.pk if isinstance(value, models.Model) else value)
         return tuple(parts)
+
+    @property
+    def import_id_names(self) -> tuple[str, ...]:
+        return tuple(self.get_import_id_fields())
 
     def get_or_init_instance(self, instance_loader, row):
         try:
@@ -417,7 +442,12 @@ class PortalResource(resources.ModelResource):
             raise ValidationError(
                 {self.key_column(): _("与第%(row)d行重复。") % {"row": self.excel_row(previous)}}
             )
-        instance, new = super().get_or_init_instance(instance_loader, row)
+        if isinstance(instance_loader, KeyedInstanceLoader):
+            existing = instance_loader.instances.get(key)  # not get_instance(): keyed again
+            new = existing is None
+            instance = self.init_instance(row) if new else existing
+        else:
+            instance, new = super().get_or_init_instance(instance_loader, row)
         if not new:
             instance._import_snapshot = self.snapshot(instance)
         if new and self.user is not None and key in instance_loader.existing_keys:
@@ -568,19 +598,23 @@ class PortalResource(resources.ModelResource):
         return _("导入 %(source)s") % {"source": self.source} if self.source else _("导入")
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        # Plain bulk_create records no history (DESIGN.md pitfalls).
+        # Plain bulk_create records no history (DESIGN.md pitfalls): the rows and their
+        # history rows are written together (core/bulk_writes.py). A dry run still writes
+        # the rows, so that the database's constraints are checked, but not their history,
+        # which has no constraint to check and is rolled back anyway.
         if (
             self.create_instances
             and not self._doomed(result)
             and (using_transactions or not dry_run)
         ):
             try:
-                bulk_create_with_history(
+                create_with_history(
                     self.create_instances,
                     self._meta.model,
+                    user=self.user,
+                    change_reason=self.history_reason(),
+                    with_history=not dry_run,
                     batch_size=batch_size,
-                    default_user=self.user,
-                    default_change_reason=self.history_reason(),
                 )
                 bump(self._meta.model)  # bulk writes send no signals (core/counting.py)
             except Exception as exc:  # noqa: BLE001 - reported like any other row error

@@ -34,6 +34,8 @@ MASK_CHARACTERS = frozenset({MASK_CHARACTER, "∗", "●", "•"})
 def _visible(value: str, *, keep_blanks: bool = False) -> str:
     """NFKC form without control and format characters; `keep_blanks` keeps the control
     characters that are blanks (tab, line breaks) for the caller to treat as blanks."""
+    if value.isascii() and value.isprintable():
+        return value  # NFKC leaves printable ASCII as it is, and none of it is invisible
     text = unicodedata.normalize("NFKC", value)
     if any(unicodedata.category(ch) in _INVISIBLE for ch in text):
         text = "".join(

@@ -31,6 +31,8 @@ YES_NO_ALIASES: dict[str, str] = {
     **dict.fromkeys(("×", "✗", "✘", "✕", "N", "no", "false", "无"), NO),
 }
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+#: distinct spellings a vocabulary column remembers (a file of garbage must not grow it)
+REMEMBERED_SPELLINGS = 1000
 #: a cell quoted back in an error message is cut to this many characters: a 1 MB cell must
 #: not make a 1 MB message (the admin and the job page store and show every message)
 SHOWN_CHARACTERS = 40
@@ -113,6 +115,9 @@ class Vocabulary:
     def init_vocabulary(self, labels: Iterable[str], aliases: Mapping[str, str] | None) -> None:
         self.labels_by_key: dict[str, str] = {lookup_key(label): label for label in labels}
         self.aliases: dict[str, str] = {}
+        #: cell text → its label (or None): a column repeats a few spellings 50,000 times,
+        #: and normalising each cell again is most of the cost of reading it
+        self._label_of_text: dict[str, str | None] = {}
         if aliases:
             self.add_aliases(aliases)
 
@@ -127,11 +132,19 @@ class Vocabulary:
                 ignored.append(str(alias))
                 continue
             self.aliases[key] = label
+        self._label_of_text.clear()
         return ignored
 
     def label_for(self, text: str) -> str | None:
+        try:
+            return self._label_of_text[text]
+        except KeyError:
+            pass
         key = lookup_key(text)
-        return self.labels_by_key.get(key) or self.aliases.get(key)
+        label = self.labels_by_key.get(key) or self.aliases.get(key)
+        if len(self._label_of_text) < REMEMBERED_SPELLINGS:
+            self._label_of_text[text] = label
+        return label
 
 
 class ChoiceWidget(Vocabulary, widgets.Widget):
@@ -153,11 +166,11 @@ class ChoiceWidget(Vocabulary, widgets.Widget):
 
     def clean(self, value: Any, row=None, **kwargs) -> str:
         text = cell_text(value)
-        if not lookup_key(text):
+        label = self.label_for(text)  # None for a blank cell too: no label is blank
+        if label is None and not lookup_key(text):
             if self.required:
                 raise ValueError(_("必填，只能填写：%(allowed)s。") % {"allowed": self.allowed})
             return ""
-        label = self.label_for(text)
         if label is None:
             raise ValueError(
                 _("“%(value)s”不是可选值，只能填写：%(allowed)s。")
@@ -180,9 +193,9 @@ class YesNoWidget(Vocabulary, widgets.Widget):
 
     def clean(self, value: Any, row=None, **kwargs) -> bool:
         text = cell_text(value)
-        if not lookup_key(text):
+        label = self.label_for(text)  # None for a blank cell too: no label is blank
+        if label is None and not lookup_key(text):
             return False
-        label = self.label_for(text)
         if label is None:
             raise ValueError(
                 _("“%(value)s”无法识别，只能填写“是”或“否”（也可写 √ 或 ×），留空为否。")
@@ -211,6 +224,7 @@ _CHINESE = re.compile(r"(\d{4}) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?[日号]?" + _T
 _YEAR_NOT_FIRST = re.compile(r"\d{1,2} ?[-/.] ?\d{1,2} ?[-/.] ?\d{1,4}" + _TIME, re.ASCII)
 _YEAR_MONTH = re.compile(r"\d{4} ?(?:[-/.]|年) ?\d{1,2} ?月?", re.ASCII)
 _YEAR = re.compile(r"\d{4} ?年", re.ASCII)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class DateWidget(widgets.Widget):
@@ -230,6 +244,10 @@ class DateWidget(widgets.Widget):
             day = value
         elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             day = self.from_number(value, cell_text(value))
+        elif value.__class__ is str and _ISO_DATE.fullmatch(value):
+            # The template's own form (nearly every cell of a real file): the text is its
+            # own normalised form, so the general path below would give the same date.
+            day = _make_date(int(value[:4]), int(value[5:7]), int(value[8:]), value)
         else:
             text = cell_text(value)
             key = normalise_text(text)
