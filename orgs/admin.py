@@ -3,8 +3,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .forms import OrganizationForm
+from .import_alias_model import ImportAlias
 from .import_aliases import (
-    ImportAlias,
     editable_counties,
     may_change_aliases_of,
     may_read_aliases_of,

@@ -189,5 +189,5 @@ class Organization(MP_Node):
 
 # Organisation life and the import aliases live in their own modules; Django finds their
 # models through this module.
-from .import_aliases import ImportAlias  # noqa: E402, F401
+from .import_alias_model import ImportAlias  # noqa: E402, F401
 from .life.models import MeetingRequirement, OrgLifeAttachment, OrgLifeRecord  # noqa: E402, F401

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from core.importing import run_import
 from core.tables import normalise_header, read_table
-from orgs.import_aliases import ImportAlias, aliases_for_import
+from orgs.import_alias_model import ImportAlias
+from orgs.import_aliases import aliases_for_import
 from orgs.models import Organization
 from orgs.resources import OrganizationResource
 from tests.factories import make_org, make_user
