@@ -215,6 +215,8 @@ class PortalResource(resources.ModelResource):
         self._excel_rows: list[int] | None = None
         self._header_row = HEADER_ROW
         self._preview: dict[int, PreviewRow] | None = None
+        #: related objects a preview names (model → pk → object), loaded once each
+        self._preview_related: dict[type, dict[Any, Any]] = {}
         self._preview_truncated = False
 
     # --- row numbers as Excel shows them --------------------------------------------
@@ -551,7 +553,7 @@ class PortalResource(resources.ModelResource):
         if value in (None, ""):
             return ""
         if model_field.is_relation:
-            related = self._related_objects.setdefault(model_field.related_model, {})
+            related = self._preview_related.setdefault(model_field.related_model, {})
             if value not in related:
                 related[value] = model_field.related_model._default_manager.filter(pk=value).first()
             value = related[value]
@@ -561,12 +563,6 @@ class PortalResource(resources.ModelResource):
             return str(fld.widget.render(value))
         except Exception:  # noqa: BLE001 - a preview shows the stored text rather than fail
             return str(value)
-
-    @property
-    def _related_objects(self) -> dict:
-        if not hasattr(self, "_related_cache"):
-            self._related_cache: dict = {}
-        return self._related_cache
 
     def build_preview(self, result: Result, errors: list[RowError]) -> Preview | None:
         if self._preview is None:
