@@ -200,3 +200,23 @@ def running_worker(*, shutdown_timeout: int = 30):
         if sqlite:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA read_uncommitted = false")
+
+
+#: run a module in a child process on the suite's clock: argv = [iso time, module, *args]
+_ON_SUITE_CLOCK = (
+    "import datetime, runpy, sys, time_machine; "
+    "time_machine.travel(datetime.datetime.fromisoformat(sys.argv[1]), tick=True).start(); "
+    "sys.argv = sys.argv[2:]; "
+    "runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)"
+)
+
+
+def on_suite_clock(module: str, *args: str) -> list[str]:
+    """The command line of `python -m module args…` in a child process whose clock reads
+    what this process's clock reads (tests/conftest.py sets the suite's clock to midday):
+    a worker that stamps a claim and the test that judges its age must agree on now."""
+    import sys
+
+    from django.utils import timezone
+
+    return [sys.executable, "-c", _ON_SUITE_CLOCK, timezone.now().isoformat(), module, *args]

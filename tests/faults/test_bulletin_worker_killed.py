@@ -15,7 +15,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -31,6 +30,7 @@ from core.periods import Period
 from reports import bulletin_runs as service
 from reports.models import Bulletin
 from reports.tasks import requeue_stale_bulletins
+from tests.helpers import on_suite_clock
 
 PERIOD = Period.quarter_of(timezone.localdate()).previous
 GENERATE = "reports.tasks.generate_bulletin"  # pending outbox rows name it: never renamed
@@ -281,7 +281,7 @@ def start_worker_process(*, broker: str, media: Path, log: Path) -> subprocess.P
     }
     return subprocess.Popen(
         [
-            *(sys.executable, "-m", "celery", "-A", "config", "worker"),
+            *on_suite_clock("celery", "-A", "config", "worker"),
             *(
                 "--pool",
                 "solo",
