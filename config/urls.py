@@ -24,6 +24,7 @@ urlpatterns = [
     path("checklists/", include("checklists.urls")),
     path("notifications/", include("core.urls_notifications")),
     path("bulletins/", include("reports.bulletin_urls")),
+    path("statistics/", include("partystats.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

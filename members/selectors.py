@@ -20,6 +20,7 @@ from core.periods import add_years, month_start
 from orgs.models import Organization
 from orgs.scope import PATH_STEP
 
+from .as_of import member_on_q
 from .choices import (
     AGE_BAND_BOUNDS,
     ETHNIC_GROUPS,
@@ -28,7 +29,6 @@ from .choices import (
     Education,
     Gender,
     Job,
-    MemberStatus,
 )
 from .models import DuesRecord, Member
 from .models.member import MemberQuerySet
@@ -45,17 +45,14 @@ DIMENSIONS = {
 def subtree_members(org: Organization, *, as_of: datetime.date | None = None) -> MemberQuerySet:
     """Current (在册) members of `org` and everything under it.
 
-    With `as_of`: the members on that day, from the dated facts the roster keeps — admitted
-    (入党日期) by then, and either still 在册 or changed status (转出, 去世 …) only after
-    it. A member who left after `as_of` still counts for it. The organisation is the
-    member's current one: a transfer inside the portal keeps no earlier organisation."""
+    With `as_of`: the members on that day (`members.as_of.member_on_q`: admitted by then,
+    and either still 在册 or changed status only after it), counted in their current
+    organisation: the dashboard and the bulletin follow today's organisations through the
+    quarters. The party statistics place each member where they were on the day instead
+    (`members.as_of.split_on`)."""
     if as_of is None:
         return Member.objects.active().within(org)
-    return (
-        Member.objects.within(org)
-        .filter(joined_on__lte=as_of)
-        .filter(Q(status=MemberStatus.ACTIVE) | Q(status_changed_on__gt=as_of))
-    )
+    return Member.objects.within(org).filter(member_on_q(as_of))
 
 
 def category_as_of(as_of: datetime.date) -> Case:

@@ -38,6 +38,9 @@ class OrganizationForm(ServiceErrorsMixin, forms.ModelForm):
             "secretary_phone",
             "term_started_on",
             "term_years",
+            "villages_count",
+            "communities_count",
+            "covered_units",
             "is_demonstration",
             "is_weak_and_lax",
         ]

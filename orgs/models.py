@@ -69,6 +69,25 @@ class Organization(MP_Node):
         blank=True,
         help_text=_("3 或 5 年；留空则按组织类别和层级取默认值（村级 5 年）。"),
     )
+    # What a township (street) governs, for the share of villages and communities that have
+    # a party organisation; the portal has no register of administrative villages.
+    villages_count = models.PositiveSmallIntegerField(
+        _("辖建制村数"),
+        null=True,
+        blank=True,
+        help_text=_("乡镇（街道）党组织填写所辖建制村总数，用于党内统计的覆盖情况；不详请留空。"),
+    )
+    communities_count = models.PositiveSmallIntegerField(
+        _("辖社区数"),
+        null=True,
+        blank=True,
+        help_text=_("乡镇（街道）党组织填写所辖社区（居委会）总数；不详请留空。"),
+    )
+    covered_units = models.TextField(
+        _("联合党支部所含单位"),
+        blank=True,
+        help_text=_("联合党支部填写所覆盖的单位（村、企业、社会组织等），每行一个。"),
+    )
     is_demonstration = models.BooleanField(_("是否示范点"), default=False)
     is_weak_and_lax = models.BooleanField(_("是否软弱涣散"), default=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -116,6 +135,11 @@ class Organization(MP_Node):
         if not self.term_started_on:
             return None
         return add_years(self.term_started_on, self.term_years)
+
+    @property
+    def covered_unit_list(self) -> list[str]:
+        """The units a 联合党支部 covers, one per line of `covered_units`."""
+        return [line.strip() for line in self.covered_units.splitlines() if line.strip()]
 
     def term_status(self, today: datetime.date | None = None) -> str:
         return term_status(self.term_ends_on, today or timezone.localdate())

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from orgs.roles import Role
 from orgs.scope import has_role, is_staff_member
 
 
@@ -18,6 +19,8 @@ def portal(request) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return context
     staff = is_staff_member(user)
+    assignments = list(user.assignments.select_related("organization").order_by("role"))
+    held = {a.role for a in assignments}
     items = [(_("工作台"), reverse("home")), (_("组织体系"), reverse("orgs:tree"))]
     if has_role(user):
         items.append((_("党员"), reverse("members:list")))
@@ -29,6 +32,8 @@ def portal(request) -> dict[str, Any]:
         items.append((_("组织体检"), reverse("assessments:health")))
         items.append((_("整顿台账"), reverse("assessments:register")))
         items.append((_("进展通报"), reverse("bulletins:list")))
+    if user.is_superuser or held & {Role.STAFF, Role.LEADER}:
+        items.append((_("党内统计"), reverse("partystats:statistics")))
     if staff:
         items.append((_("账号管理"), reverse("accounts:users")))
         items.append((_("后台管理"), reverse("admin:index")))
@@ -42,7 +47,6 @@ def portal(request) -> dict[str, Any]:
         {"label": label, "url": url, "active": url == active} for label, url in items
     ]
     context["user_roles"] = [
-        f"{a.get_role_display()} · {a.organization.name}"
-        for a in user.assignments.select_related("organization").order_by("role")
+        f"{a.get_role_display()} · {a.organization.name}" for a in assignments
     ] or ([_("系统管理员")] if user.is_superuser else [])
     return context

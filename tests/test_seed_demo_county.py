@@ -36,6 +36,7 @@ from funding.models import Disbursement, StageChange
 from members.models import DevelopmentCase, DuesRecord, Stage, TrainingRecord
 from orgs.life.selectors import MEETING_ORG_KINDS
 from orgs.models import Organization, OrgLifeAttachment, OrgLifeRecord
+from partystats.selectors import party_statistics
 from reports.models import Bulletin
 
 #: the rules about the year's work (not the tree's shape, terms or funds)
@@ -97,6 +98,7 @@ def test_the_demo_county_tells_a_believable_year(db, client):
     check_no_branch_fails_every_rule(county)
     check_dashboard(client)
     check_secretary_finds_work(client)
+    check_statistics(client, county)
     check_second_run_changes_nothing()
 
 
@@ -212,6 +214,28 @@ def check_secretary_finds_work(client):
     assert running.status == ListStatus.DRAFT
     assert running.items.exclude(account="").exists()
     assert running.items.filter(account="").exists()  # still things to fill in
+
+
+def check_statistics(client, county):
+    """The year's party statistics show every kind of change, and the balance holds."""
+    today = demo_today()
+    stats = party_statistics(county, today)
+    change = stats.change
+    if today.month >= 4:  # the demo's admissions are spread over the months before today
+        assert change.count("developed") > 0
+    for reason in ("transferred_out", "deceased"):
+        assert change.count(reason) == 1, reason
+    # the transfer between two townships: one column down, another up, the county level
+    moved = [c for c in change.changes if c.reason == "transferred_in"]
+    assert len(moved) == 1
+    assert moved[0].column is not None
+    assert change.difference() == 0
+    assert all(change.difference(column.path) == 0 for column in stats.columns)
+    assert stats.table("coverage").line("villages-total").total == 14
+    client.force_login(User.objects.get(username="leader"))
+    response = client.get("/statistics/")
+    assert response.status_code == 200
+    assert "全县共有党员" in response.content.decode()
 
 
 def check_second_run_changes_nothing():

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "portal",
     "members",
     "funding",
+    # The year-end party statistics, computed from the roster and the tree.
+    "partystats",
     "checklists",
     "assessments",
     "reports",
@@ -384,3 +386,7 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 # the database: without it the numbers cannot be read); production refuses to start.
 PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS", default=[])
 PERSONAL_DATA_DEV_KEY_FILE = BASE_DIR / ".personal-data-key"
+
+# The party statistics' occupations (职业) as (label, (工作岗位 values…)) pairs; None: the
+# table in partystats/categories.py, which follows the 党内统计 categories one to one.
+PARTY_STATISTICS_OCCUPATIONS = None
