@@ -229,7 +229,7 @@ def party_statistics(org: Organization, day: datetime.date) -> PartyStatistics:
             links=False,
         )
     )
-    change = year_change(org, day, columns)
+    change = year_change(org, day, columns, end=dict(counts["total"]))
     tables.append(change.table(columns))
     tables.append(
         Table(

@@ -10,10 +10,13 @@ column; members whose change has no recorded reason are listed by name for staff
 from __future__ import annotations
 
 import datetime
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -48,11 +51,43 @@ REMOVED_BY_STATUS = {
 UNEXPLAINED = ("other_added", "other_removed")
 
 
+@dataclass(frozen=True)
+class Place:
+    path: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Move:
+    """What `members.as_of.path_on_day` reads of a transfer."""
+
+    pk: int
+    decided_on: datetime.date
+    from_organization: Place
+
+
+@dataclass
+class Candidate:
+    """A member whose year may have changed the count: the fields the rules read, as plain
+    values (a city has tens of thousands; full records would decrypt personal data)."""
+
+    pk: int
+    name: str
+    joined_on: datetime.date
+    status: str
+    status_changed_on: datetime.date | None
+    organization: Place
+    moves: list[Move]
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:detail", args=[self.pk])
+
+
 @dataclass
 class Change:
     """One member's change in one column (or in the whole subtree: column None)."""
 
-    member: Member
+    member: Candidate
     reason: str
     column: str | None
 
@@ -66,8 +101,13 @@ class YearChange:
     #: every change, per column and for the whole subtree (column None)
     changes: list[Change] = field(default_factory=list)
 
+    @cached_property
+    def _counts(self) -> Counter:
+        # Every cell of the table asks: a city's year has tens of thousands of changes.
+        return Counter((c.reason, c.column) for c in self.changes)
+
     def count(self, reason: str, column: str | None = None) -> int:
-        return sum(1 for c in self.changes if c.reason == reason and c.column == column)
+        return self._counts[(reason, column)]
 
     def added(self, column: str | None = None) -> int:
         return sum(self.count(key, column) for key, _label in ADDED)
@@ -89,8 +129,12 @@ class YearChange:
         end = self.end_total if column is None else self.end.get(column, 0)
         return end - (start + self.added(column) - self.removed(column))
 
-    def people(self, reason: str, column: str | None = None) -> list[Member]:
-        return [c.member for c in self.changes if c.reason == reason and c.column == column]
+    def people(self, reason: str, column: str | None = None) -> Any:
+        """The members behind a figure, as a queryset of the roster (one query)."""
+        pks = [c.member.pk for c in self.changes if c.reason == reason and c.column == column]
+        return (
+            Member.objects.filter(pk__in=pks).select_related("organization").order_by("name", "pk")
+        )
 
     @property
     def unexplained(self) -> list[Change]:
@@ -158,12 +202,10 @@ def _totals(org: Organization, day: datetime.date) -> dict[str, int]:
     return dict(grouped_counts(org, split_on(day), (StatRow("n", "", Q()),))["n"])
 
 
-def _candidates(org: Organization, first: datetime.date, day: datetime.date) -> list[Member]:
+def _candidates(org: Organization, first: datetime.date, day: datetime.date) -> list[Candidate]:
     """Members whose year may have changed the count: admitted, gone or moved in the year."""
     in_year = (first, day)
-    moves = Transfer.objects.filter(
-        kind=TransferKind.INTERNAL, state=TransferState.ACCEPTED
-    ).select_related("from_organization", "to_organization")
+    moves = Transfer.objects.filter(kind=TransferKind.INTERNAL, state=TransferState.ACCEPTED)
     moved_in_year = moves.filter(decided_on__range=in_year)
     touched = (
         Q(joined_on__range=in_year)
@@ -177,22 +219,43 @@ def _candidates(org: Organization, first: datetime.date, day: datetime.date) -> 
         | Q(pk__in=moves.filter(subtree_q(org, "from_organization__")).values("member_id"))
         | Q(pk__in=moves.filter(subtree_q(org, "to_organization__")).values("member_id"))
     )
-    return list(
+    # Only a move decided after 31 December places a member elsewhere on a day of the year
+    # (31 December, the day of admission or the as-of day): the year's moves in one query.
+    later: dict[int, list[Move]] = defaultdict(list)
+    for pk, member_id, decided_on, from_path in moves.filter(
+        decided_on__gt=start_of_year(day)
+    ).values_list("pk", "member_id", "decided_on", "from_organization__path"):
+        later[member_id].append(Move(pk, decided_on, Place(from_path)))
+    rows = (
         Member.objects.filter(touched & near)
-        .select_related("organization")
-        .prefetch_related(Prefetch("transfers", queryset=moves, to_attr="moves"))
         .order_by("name", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "joined_on",
+            "status",
+            "status_changed_on",
+            "organization__path",
+            "organization__name",
+        )
     )
+    return [
+        Candidate(pk, name, joined, status, changed, Place(path, org_name), later.get(pk, []))
+        for pk, name, joined, status, changed, path, org_name in rows
+    ]
 
 
-def year_change(org: Organization, day: datetime.date, columns: list[Column]) -> YearChange:
+def year_change(
+    org: Organization,
+    day: datetime.date,
+    columns: list[Column],
+    *,
+    end: dict[str, int] | None = None,
+) -> YearChange:
+    """The year's change up to `day`; `end`: the members on `day` per column when the caller
+    has counted them already."""
     start_day = start_of_year(day)
-    result = YearChange(
-        start_day=start_day,
-        end_day=day,
-        start=_totals(org, start_day),
-        end=_totals(org, day),
-    )
+    changes: list[Change] = []
     for member in _candidates(org, datetime.date(day.year, 1, 1), day):
         was, is_ = was_member_on(member, start_day), was_member_on(member, day)
         before = column_key(org, path_on_day(member, member.moves, start_day)) if was else None
@@ -202,8 +265,8 @@ def year_change(org: Organization, day: datetime.date, columns: list[Column]) ->
             # a later move or departure is then counted from there like anyone else's.
             before = column_key(org, path_on_day(member, member.moves, member.joined_on))
             if before is not None:
-                result.changes.append(Change(member, "developed", None))
-                result.changes.append(Change(member, "developed", before))
+                changes.append(Change(member, "developed", None))
+                changes.append(Change(member, "developed", before))
             was = True
         if before == after:
             continue
@@ -216,14 +279,20 @@ def year_change(org: Organization, day: datetime.date, columns: list[Column]) ->
         for scope, start_col, end_col in places:
             if end_col is not None:
                 reason = "transferred_in" if was else "other_added"
-                result.changes.append(Change(member, reason, end_col if scope else None))
+                changes.append(Change(member, reason, end_col if scope else None))
             if start_col is not None:
                 reason = _removed_reason(member, is_)
-                result.changes.append(Change(member, reason, start_col if scope else None))
-    return result
+                changes.append(Change(member, reason, start_col if scope else None))
+    return YearChange(
+        start_day=start_day,
+        end_day=day,
+        start=_totals(org, start_day),
+        end=_totals(org, day) if end is None else end,
+        changes=changes,
+    )
 
 
-def _removed_reason(member: Member, still_member: bool) -> str:
+def _removed_reason(member: Candidate, still_member: bool) -> str:
     if still_member:
         return "transferred_out"
     return REMOVED_BY_STATUS.get(member.status, "other_removed")
