@@ -13,6 +13,15 @@ class ThresholdKey(models.TextChoices):
     MAX_BRANCH_MEMBERS = "max_branch_members", _("党支部党员超过此数即提示")
     MIN_FULL_MEMBERS = "min_full_members", _("党支部正式党员少于此数即提示")
     TERM_EXPIRING_MONTHS = "term_expiring_months", _("任期届满前此月数内提示换届")
+    GENERAL_BRANCH_MIN_MEMBERS = (
+        "general_branch_min_members",
+        _("党总支党员不超过此数即提醒（党员超过此数方设党总支）"),
+    )
+    COMMITTEE_MIN_MEMBERS = (
+        "committee_min_members",
+        _("基层党委党员少于此数即提醒；村党员达到此数可设党委"),
+    )
+    JOINT_BRANCH_MAX_UNITS = "joint_branch_max_units", _("联合党支部所含单位超过此数即提醒")
     STANDARD_PASS_SCORE = "standard_pass_score", _("标准化规范化达标分数线")
     REVIEW_LIST_WEIGHT = (
         "review_list_weight",
@@ -31,6 +40,9 @@ THRESHOLD_DEFAULTS: dict[str, int] = {
     ThresholdKey.MAX_BRANCH_MEMBERS: 50,
     ThresholdKey.MIN_FULL_MEMBERS: 3,
     ThresholdKey.TERM_EXPIRING_MONTHS: 6,
+    ThresholdKey.GENERAL_BRANCH_MIN_MEMBERS: 50,
+    ThresholdKey.COMMITTEE_MIN_MEMBERS: 100,
+    ThresholdKey.JOINT_BRANCH_MAX_UNITS: 5,
     ThresholdKey.STANDARD_PASS_SCORE: 80,
     ThresholdKey.REVIEW_LIST_WEIGHT: 70,
     ThresholdKey.REVIEW_DANGER_PENALTY: 20,

@@ -1,8 +1,11 @@
 """Demo development cases (发展党员) of the demo county: people at every stage, moved
-through the pipeline's gates by county staff exactly as on the case pages — training hours
-before the 发展对象 gate, 政审 and two introducers before the 支部大会, 转正 when the
-probation ends. Those admitted become members (this quarter's and the last two quarters'
-new members); one 发展对象 has waited past the limit (a stalled case).
+through the pipeline's gates by county staff exactly as on the case pages — the talk
+after the application, training hours before the 发展对象 gate, 政审, two introducers
+from the branch's roster, a 公示 and the 上级党委 预审 before the 支部大会, the 上级党委's
+talk and 审批 after it, and at the end of the probation a 公示 and the 支部大会 that
+confirms (转正日期 = the probation's last day, the meeting a few days later). Those
+admitted become members (this quarter's and the last two quarters' new members); one
+发展对象 has waited past the limit (a stalled case); one new 预备党员 awaits the 审批.
 
 Birth dates (hence ID numbers) are fixed; the stage dates are counted back from today or
 placed in one of the demo's quarters. Idempotent: a person with a case is left alone.
@@ -15,7 +18,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from core.periods import add_months
 from members.choices import Category, Education, Job
 from members.identity import check_character
 from members.models import DevelopmentCase, Member, Stage
@@ -24,6 +26,8 @@ from members.services.pipeline import (
     case_advance,
     case_close,
     case_create,
+    case_record_approval,
+    probation_due_on,
 )
 from orgs.models import Organization
 
@@ -35,6 +39,11 @@ ACTIVIST_COURSE = ("入党积极分子培训班", Decimal("8"))
 CANDIDATE_COURSE = ("发展对象集中培训（3天）", Decimal("24"))
 FIRST_PART = ("发展对象集中培训（第一期，2天）", Decimal("16"))
 CLOSED_REASON = "本人外出务工，主动撤回入党申请。"
+# Days from the application to the organisation's talk, from the 支部大会 to the 上级党委's
+# 审批 (its talk half-way), and from the end of the probation to the 转正 meeting.
+TALK_AFTER_DAYS = 10
+APPROVAL_AFTER_DAYS = 14
+MEETING_AFTER_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,8 @@ class CaseStory:
     closed: bool = False
     #: has attended only the first part of the 发展对象 training (16 of 24 hours)
     part_trained: bool = False
+    #: a 预备党员 whose admission the 上级党委 has not approved yet
+    awaits_approval: bool = False
 
 
 STORIES: tuple[CaseStory, ...] = (
@@ -71,7 +82,8 @@ STORIES: tuple[CaseStory, ...] = (
     CaseStory("QH0105", "孙佳琪", datetime.date(1999, 8, 15), True, Job.OTHER,
               Education.JUNIOR_COLLEGE, Stage.PROBATIONARY, ("running", 25)),
     CaseStory("QH0303", "周海波", datetime.date(1995, 2, 9), False, Job.WORKER,
-              Education.SECONDARY_VOCATIONAL, Stage.PROBATIONARY, ("running", 40)),
+              Education.SECONDARY_VOCATIONAL, Stage.PROBATIONARY, ("running", 40),
+              awaits_approval=True),
     CaseStory("QH0104", "何志刚", datetime.date(1988, 5, 30), False, Job.FARMER,
               Education.HIGH_SCHOOL, Stage.CANDIDATE, ("ago", 100), part_trained=True),
     CaseStory("QH0301", "马晓燕", datetime.date(1996, 12, 2), True, Job.OTHER,
@@ -168,7 +180,13 @@ def _develop(story: CaseStory, number: str, staff: Any, today: datetime.date) ->
         return
     if dates.activist is None:
         return
-    case = case_advance(case=case, user=staff, to_stage=Stage.ACTIVIST, on=dates.activist)
+    case = case_advance(
+        case=case,
+        user=staff,
+        to_stage=Stage.ACTIVIST,
+        on=dates.activist,
+        talked_on=days_after(dates.applied, TALK_AFTER_DAYS),
+    )
     course, hours = ACTIVIST_COURSE
     case_add_training(
         case=case,
@@ -186,6 +204,7 @@ def _develop(story: CaseStory, number: str, staff: Any, today: datetime.date) ->
         case_add_training(case=case, user=staff, course=course, hours=hours, attended_on=trained)
     if dates.admitted is None:
         return
+    first, last = _publicity(dates.admitted)
     case = case_advance(
         case=case,
         user=staff,
@@ -193,11 +212,38 @@ def _develop(story: CaseStory, number: str, staff: Any, today: datetime.date) ->
         on=dates.admitted,
         political_review_on=days_after(dates.admitted, -30),
         political_review_result="政治审查合格",
+        publicity_from=first,
+        publicity_to=last,
+        pre_review_on=days_after(dates.admitted, -2),
         introducers=_introducers(org),
     )
-    confirmed = add_months(dates.admitted, 12)
-    if story.stage == Stage.FULL and confirmed <= today:
-        case_advance(case=case, user=staff, to_stage=Stage.FULL, on=confirmed)
+    approved = days_after(dates.admitted, APPROVAL_AFTER_DAYS)
+    if story.awaits_approval or approved > today:
+        return
+    case = case_record_approval(
+        case=case,
+        user=staff,
+        committee_talk_on=days_after(dates.admitted, APPROVAL_AFTER_DAYS // 2),
+        approved_on=approved,
+    )
+    meeting = days_after(probation_due_on(case), MEETING_AFTER_DAYS)
+    if story.stage == Stage.FULL and meeting <= today:
+        first, last = _publicity(meeting)
+        case_advance(
+            case=case,
+            user=staff,
+            to_stage=Stage.FULL,
+            on=meeting,
+            publicity_from=first,
+            publicity_to=last,
+        )
+
+
+def _publicity(meeting: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """A week's 公示 (any seven days in a row hold five working days) ending three days
+    before the 支部大会."""
+    last = days_after(meeting, -3)
+    return days_after(last, -6), last
 
 
 def load_demo_development() -> str:

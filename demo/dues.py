@@ -6,9 +6,13 @@ the configured brackets).
 Nearly everyone pays every month, early in the month: salaried and retired members on a
 base of their own, farmers a fixed amount of their choice within the range. A few members
 are a month behind (recorded, not paid: 欠缴), and 唐志强 of 李家沟村, out of contact,
-has paid nothing for seven months (the six-month flag). In the running month only those
-whose day has come have paid; the others are not recorded yet (the month is not due).
-Idempotent: a branch's month that has records is left alone.
+has paid nothing for seven months (the six-month flag). A farmer of 青石村 pays 5 元 a
+month, above the farmers' range (自愿多交), and a member of 柳林村 is exempt (免交) for
+the last six complete months by the approval of the branch committee, so owes nothing for
+them. In the running month only those whose day has come have paid; the others are not
+recorded yet (the month is not due).
+Idempotent: a branch's month that has records is left alone, and so is a member who
+already has an approval.
 """
 
 from __future__ import annotations
@@ -17,12 +21,23 @@ import datetime
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from core.periods import add_months
+from members.choices import Job
 from members.dues.rates import basis_for, dues_for, load_brackets
 from members.dues.recording import save_month_sheet
 from members.dues.sheet import SheetEntry, sheet_members
-from members.models import DuesBasis, DuesBracket, DuesRecord, Member
+from members.dues.waivers import record_waiver
+from members.models import (
+    DuesBasis,
+    DuesBracket,
+    DuesRecord,
+    DuesWaiver,
+    Member,
+    WaiverApprover,
+    WaiverKind,
+)
 from orgs.models import Organization
 
 from .calendar import days_after, demo_today, months_from
@@ -39,6 +54,10 @@ BASES = {
     DuesBasis.RETIRED: range(1800, 5600, 100),
 }
 FARMER_AMOUNTS = (Decimal("0.20"), Decimal("0.50"), Decimal("1.00"))
+#: the branch whose first farmer (by name) pays this much a month, above the range
+VOLUNTARY = ("QH0201", Decimal("5.00"))
+#: the branch whose first member (by name) is exempt, and for how many complete months
+EXEMPT = ("QH0301", 6)
 
 
 @dataclass(frozen=True)
@@ -50,11 +69,15 @@ class Payer:
     amount: Decimal
     pay_day: int
     unpaid_from: datetime.date | None
+    #: the approval the member does not pay under (免交)
+    waiver: DuesWaiver | None = None
 
     def entry(self, month: datetime.date, today: datetime.date) -> SheetEntry | None:
         """The member's row on the branch's sheet for `month`; None in the running month
         for a member who has not paid (yet)."""
         running = month == today.replace(day=1)
+        if self.waiver is not None and self.waiver.covers(month):
+            return SheetEntry(self.member.pk, self.base, Decimal("0"), None)
         if self.unpaid_from is not None and month >= self.unpaid_from:
             return None if running else SheetEntry(self.member.pk, self.base, Decimal("0"), None)
         paid_on = days_after(month, self.pay_day)
@@ -63,12 +86,20 @@ class Payer:
         return SheetEntry(self.member.pk, self.base, self.amount, paid_on)
 
 
-def payer(member: Member, last: datetime.date, brackets: list[DuesBracket]) -> Payer:
+def payer(
+    member: Member,
+    last: datetime.date,
+    brackets: list[DuesBracket],
+    cases: dict[int, Decimal | DuesWaiver],
+) -> Payer:
     key = f"{member.organization.code}-{member.name}-{member.birth_date}"
     rnd = random.Random(f"dues-{key}")
     basis = basis_for(member)
     base = Decimal(rnd.choice(BASES[basis])) if basis in BASES else None
-    if basis == DuesBasis.FARMER:
+    case = cases.get(member.pk)
+    if isinstance(case, Decimal):
+        amount = case
+    elif basis == DuesBasis.FARMER:
         amount = rnd.choice(FARMER_AMOUNTS)
     else:
         _rate, amount = dues_for(basis=basis, base=base, brackets=brackets)
@@ -78,7 +109,47 @@ def payer(member: Member, last: datetime.date, brackets: list[DuesBracket]) -> P
         unpaid_from = add_months(last, 1 - months)
     elif rnd.random() < BEHIND_SHARE:
         unpaid_from = add_months(last, 1 - rnd.choice((1, 1, 2)))
-    return Payer(member, base, amount, 3 + rnd.randint(0, 12), unpaid_from)
+    waiver = case if isinstance(case, DuesWaiver) else None
+    return Payer(member, base, amount, 3 + rnd.randint(0, 12), unpaid_from, waiver)
+
+
+def _first_member(code: str, **conditions: Any) -> Member | None:
+    return (
+        Member.objects.active()
+        .filter(organization__code=code, **conditions)
+        .order_by("name", "pk")
+        .first()
+    )
+
+
+def special_cases(staff: Any, last: datetime.date) -> dict[int, Decimal | DuesWaiver]:
+    """The voluntary payer (member → amount) and the exempt member (member → approval,
+    recorded through the service before any sheet of theirs is saved)."""
+    cases: dict[int, Decimal | DuesWaiver] = {}
+    code, amount = VOLUNTARY
+    voluntary = _first_member(code, job=Job.FARMER)
+    if voluntary is not None:
+        cases[voluntary.pk] = amount
+    code, months = EXEMPT
+    exempt = _first_member(code)
+    if exempt is not None and exempt.pk not in cases:
+        waiver = exempt.dues_waivers.order_by("first_month").first()
+        if waiver is None:
+            first = add_months(last, 1 - months)
+            waiver = record_waiver(
+                user=staff,
+                waiver=DuesWaiver(
+                    member=exempt,
+                    kind=WaiverKind.EXEMPT,
+                    approved_by=WaiverApprover.COMMITTEE,
+                    decided_on=days_after(first, -10),
+                    reason="长期患病住院，家庭经济困难",
+                    first_month=first,
+                    last_month=last,
+                ),
+            )
+        cases[exempt.pk] = waiver
+    return cases
 
 
 def load_demo_dues() -> str:
@@ -96,6 +167,7 @@ def load_demo_dues() -> str:
         .distinct()
     )
     brackets = load_brackets()
+    cases = special_cases(staff, last)
     payers: dict[int, Payer] = {}
     created = 0
     for org in branches:
@@ -107,7 +179,7 @@ def load_demo_dues() -> str:
                 continue
             for member in members:
                 if member.pk not in payers:
-                    payers[member.pk] = payer(member, last, brackets)
+                    payers[member.pk] = payer(member, last, brackets, cases)
             entries = [payers[member.pk].entry(month, today) for member in members]
             entries = [entry for entry in entries if entry is not None]
             if not entries:

@@ -7,7 +7,8 @@ files (demo/scale.py), imported as they are.
 
 The demo shows the warnings of DOMAIN.md: some villages below the work-fund standard,
 lines not fully disbursed, a project over its plan, venues missing rooms of the standard
-layout, villages with no collective income.
+layout, villages with no collective income, and a village whose 经营性收入 is exactly
+5 万元 (counted among those of 5 万元以上).
 """
 
 from __future__ import annotations
@@ -108,15 +109,22 @@ def site_rows(villages) -> list[list[str]]:
     return rows
 
 
+#: the year's (总收入, 经营性收入) of the first rural village: exactly at the 5 万元 line
+AT_THE_LINE = ("7.3", "5.00")
+
+
 def economy_rows(villages, year: int = YEAR) -> list[list[str]]:
     rnd = random.Random(5)  # noqa: S311 - demo data, not security
+    at_the_line = next((o for o in villages if o.domain == "rural"), None)
     rows = []
     for org in villages:
         last = rnd.choice(["0", "0", "3.5", "6.2", "12", "28.5"])
         now = str(round(float(last) * rnd.choice([0.8, 1.1, 1.3]) + rnd.choice([0, 1.5]), 2))
         for row_year, income in ((year - 1, last), (year, now)):
-            operating = str(round(float(income) * 0.6, 2))
-            rows.append([str(row_year), org.code, income, operating, "土地流转、物业出租"])
+            figures = (income, str(round(float(income) * 0.6, 2)))
+            if org == at_the_line and row_year == year:
+                figures = AT_THE_LINE
+            rows.append([str(row_year), org.code, *figures, "土地流转、物业出租"])
     return rows
 
 

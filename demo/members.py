@@ -23,7 +23,9 @@ from orgs.models import Organization
 from .contacts import load_demo_contacts
 from .development import load_demo_development
 from .dues import load_demo_dues
+from .records import load_demo_records
 from .roster_changes import load_demo_roster_changes
+from .rule_cases import load_demo_rule_cases
 from .training import load_demo_training
 
 HEADERS = [c.name for c in MemberResource.columns]
@@ -101,7 +103,8 @@ def demo_member_rows() -> list[list[str]]:
                 "13" + "".join(str(rnd.randint(0, 9)) for _ in range(9)),
                 "是" if mobile else "否",
                 rnd.choice(["浙江省杭州市", "广东省深圳市", "江苏省苏州市"]) if mobile else "",
-                "是" if rnd.random() < 0.05 else "否",
+                "是" if (hardship := rnd.random() < 0.05) else "否",
+                ("低保" if seq % 2 else "其他生活困难") if hardship else "",
             ])  # fmt: skip
     return rows
 
@@ -128,8 +131,11 @@ def load_demo_members() -> str:
     on the roster by then; one summary line each."""
     loaders = (
         load_demo_roster,
+        load_demo_rule_cases,
         load_demo_development,
         load_demo_roster_changes,
+        # Before training and dues: the member arriving from outside takes part in both.
+        load_demo_records,
         load_demo_training,
         load_demo_contacts,
         load_demo_dues,

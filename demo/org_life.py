@@ -9,9 +9,20 @@ health rules have something true to find: three 党支部 have not yet held this
 meetings, 南岭村 was irregular before its rectification, and an assembly of 李家沟村
 lacked a quorum.
 
+支委会 are held where a 支部委员会 exists (7 正式党员 or more; a 党总支 always), 党小组会 where the
+branch has 党小组: the larger branches (GROUP_FROM members or more) have them, set up by the
+county staff through the groups' service.
+
+Two branches record attendance by name (NAMED): their 主题党日 (and 柳林村's 支部党员大会)
+list every member, one or two on leave or absent in turn; 唐志强 of 李家沟村, out of contact,
+is absent from all of them, so with his unpaid dues (demo/dues.py) he is the one member the
+six-month rule flags (党章 第九条).
+
 The 支部党员大会 are recorded by the branch secretaries with a photo through the entry
 page's service; the rest are the county staff's import of the paper ledgers (the `life`
-table). Idempotent: a meeting already recorded is not imported or recorded again.
+table); the names through the attendance service. Idempotent: a meeting already recorded is
+not imported or recorded again, names already recorded are left alone, a branch with groups
+gets no new ones.
 """
 
 from __future__ import annotations
@@ -25,10 +36,14 @@ import tablib
 
 from core.importing import run_import
 from core.periods import Quarter, add_months
+from members.models import Attendance, PartyGroup
+from members.services.attendance import AttendanceEntry, attendance_sheet, save_attendance
+from members.services.groups import branch_members, may_form_groups, save_group
 from orgs.choices import MeetingKind, OrgLevel
 from orgs.figures import member_counts
+from orgs.life.providers import BranchBodies, branch_bodies
 from orgs.life.resources import OrgLifeRecordResource
-from orgs.life.selectors import holds_meetings
+from orgs.life.selectors import has_committee, holds_meetings
 from orgs.life.services import life_record_create
 from orgs.models import Organization, OrgLifeRecord
 
@@ -93,6 +108,18 @@ SKIPPED: tuple[tuple[str, str, int | None, int | None], ...] = (
 IRREGULAR_BEFORE = ("QH0304", 3)
 #: (organisation, quarters before the running one) of an assembly without a quorum
 INQUORATE = ("QH0204", 2)
+#: organisations recording attendance by name, and of which kinds of meeting
+NAMED: dict[str, tuple[str, ...]] = {
+    "QH0204": (MeetingKind.THEME_DAY,),
+    "QH0301": (MeetingKind.THEME_DAY, MeetingKind.BRANCH_ASSEMBLY),
+}
+#: (organisation, name) of the member absent from every meeting recorded by name
+ALWAYS_ABSENT = ("QH0204", "唐志强")
+LEAVE_REASONS = ("外出务工", "生病住院", "照顾家人", "参加上级培训")
+#: branches with this many members or more have 党小组, of about GROUP_SIZE members each
+GROUP_FROM = 20
+GROUP_SIZE = 10
+GROUP_NAMES = ("第一党小组", "第二党小组", "第三党小组", "第四党小组", "第五党小组", "第六党小组")
 
 
 @dataclass(frozen=True)
@@ -109,7 +136,13 @@ class Meeting:
         return (self.org.pk, self.kind, self.held_on, self.topic)
 
     @property
+    def named(self) -> bool:
+        return self.kind in NAMED.get(self.org.code, ())
+
+    @property
     def minutes(self) -> str:
+        if self.named:  # the counts follow from the names
+            return f"出席情况见出席名单。{MINUTES[self.kind]}"
         return f"应到 {self.expected} 人，实到 {self.present} 人。{MINUTES[self.kind]}"
 
 
@@ -135,10 +168,21 @@ def _quarters(first: datetime.date, today: datetime.date) -> list[tuple[Quarter,
 
 
 def _plan_org(
-    org: Organization, index: int, members: int, first: datetime.date, today: datetime.date
+    org: Organization,
+    index: int,
+    members: int,
+    bodies: BranchBodies,
+    first: datetime.date,
+    today: datetime.date,
 ) -> list[Meeting]:
     rnd = random.Random(f"life-{org.code}")
     branch = holds_meetings(org)
+    # The bodies that meet monthly: a 支部委员会, 党小组.
+    meets = {
+        MeetingKind.THEME_DAY: True,
+        MeetingKind.COMMITTEE_MEETING: branch and has_committee(org, bodies),
+        MeetingKind.GROUP_MEETING: branch and bodies.party_groups > 0,
+    }
     committee = 3 if members < 15 else 5
     group = (members + 1) // 2
     day0 = 1 + index % 4
@@ -153,9 +197,7 @@ def _plan_org(
         for month_index in range(3):
             month = add_months(quarter.first_day, month_index)
             for kind, day in zip(MONTHLY, (day0, day0 + 1, day0 + 2), strict=True):
-                if kind != MeetingKind.THEME_DAY and not branch:
-                    continue
-                if _skipped(org.code, kind, offset, month_index):
+                if not meets[kind] or _skipped(org.code, kind, offset, month_index):
                     continue
                 if kind == MeetingKind.THEME_DAY:
                     topic, expected = THEME_DAYS[month.month], members
@@ -205,11 +247,79 @@ def demo_meetings(today: datetime.date) -> list[Meeting]:
     first = min(datetime.date(today.year, 1, 1), closed_quarters(today)[0].first_day)
     orgs = list(Organization.objects.within(county).filter(numchild=0).order_by("path"))
     counts = member_counts(o.pk for o in orgs)
+    bodies = branch_bodies([o.pk for o in orgs], today)
     meetings: list[Meeting] = []
     for index, org in enumerate(orgs):
         if counts.get(org.pk):
-            meetings += _plan_org(org, index, counts[org.pk], first, today)
+            meetings += _plan_org(org, index, counts[org.pk], bodies[org.pk], first, today)
     return meetings
+
+
+def _form_groups(staff: Any, today: datetime.date) -> int:
+    """党小组 for the larger branches that have none yet, formed before the demo's year:
+    members by name in turn, the first of each group its 组长."""
+    county = Organization.objects.filter(code=COUNTY).first()
+    if county is None:
+        return 0
+    formed_on = datetime.date(today.year - 2, 1, 1)
+    branches = Organization.objects.within(county).filter(numchild=0).order_by("path")
+    with_groups = set(PartyGroup.objects.values_list("organization_id", flat=True))
+    counts = member_counts(o.pk for o in branches)
+    formed = 0
+    for org in branches:
+        if org.pk in with_groups or counts.get(org.pk, 0) < GROUP_FROM or not may_form_groups(org):
+            continue
+        people = branch_members(org)
+        size = min(-(-len(people) // GROUP_SIZE), len(GROUP_NAMES))  # groups, rounded up
+        for number in range(size):
+            group = people[number::size]
+            save_group(
+                user=staff,
+                organization=org,
+                name=GROUP_NAMES[number],
+                leader_id=group[0].pk,
+                member_ids=[m.pk for m in group],
+                formed_on=formed_on,
+            )
+            formed += 1
+    return formed
+
+
+def _name_attendance(meetings: list[Meeting], staff: Any) -> int:
+    """Attendance by name of the NAMED meetings not yet named: everyone present except,
+    in turn, one member on leave and (every other meeting) one absent — and the
+    ALWAYS_ABSENT member, absent from every one."""
+    keys = {m.key for m in meetings if m.named}
+    if not keys:
+        return 0
+    records = [
+        r
+        for r in OrgLifeRecord.objects.filter(organization__code__in=list(NAMED))
+        .exclude(pk__in=Attendance.objects.values("record_id"))
+        .select_related("organization", "recorded_by")
+        .order_by("organization__path", "held_on", "pk")
+        if (r.organization_id, r.kind, r.held_on, r.topic) in keys
+    ]
+    for turn, record in enumerate(records):
+        lines = attendance_sheet(record)
+        absent_always = [
+            line.member.pk
+            for line in lines
+            if (record.organization.code, line.member.name) == ALWAYS_ABSENT
+        ]
+        others = [line.member.pk for line in lines if line.member.pk not in absent_always]
+        leave = {others[turn % len(others)]} if len(others) > 2 else set()
+        absent = {others[(turn + 1) % len(others)]} if len(others) > 2 and turn % 2 else set()
+        entries = []
+        for pk in (line.member.pk for line in lines):
+            if pk in leave:
+                entries.append(AttendanceEntry(pk, "leave", LEAVE_REASONS[turn % 4]))
+            elif pk in absent or pk in absent_always:
+                entries.append(AttendanceEntry(pk, "absent"))
+            else:
+                entries.append(AttendanceEntry(pk, "present"))
+        save_attendance(user=record.recorded_by or staff, record=record, entries=entries)
+    return len(records)
 
 
 def _record_with_photo(meeting: Meeting, staff: Any) -> None:
@@ -248,8 +358,11 @@ def _import(meetings: list[Meeting], staff: Any) -> None:
 def load_demo_life() -> str:
     today = demo_today()
     staff = account(STAFF)
+    if staff is None:
+        return "组织生活：无演示县，跳过"
+    groups = _form_groups(staff, today)
     meetings = demo_meetings(today)
-    if staff is None or not meetings:
+    if not meetings:
         return "组织生活：无演示县，跳过"
     stored = set(
         OrgLifeRecord.objects.filter(organization__in={m.org.pk for m in meetings}).values_list(
@@ -266,4 +379,8 @@ def load_demo_life() -> str:
     ledger = [m for m in new if m.key not in photographed]
     if ledger:
         _import(ledger, staff)
-    return f"组织生活：新增记录 {len(new)} 条（书记录入并附照片 {len(with_photo)} 条）"
+    named = _name_attendance(meetings, staff)
+    return (
+        f"组织生活：新增记录 {len(new)} 条（书记录入并附照片 {len(with_photo)} 条），"
+        f"按名单登记出席 {named} 条，新设党小组 {groups} 个"
+    )

@@ -20,7 +20,6 @@ from core.widgets import (
     PatternWidget,
     TextWidget,
 )
-from orgs.choices import OrgLevel
 from orgs.importing import ScopedResource
 from orgs.resources import labels
 
@@ -36,6 +35,7 @@ from .choices import (
     Room,
 )
 from .models import EconomyRecord, FundLine, StageChange, VenueProject
+from .selectors.economy import reporting_village_errors
 from .services.funds import apply_disbursed_total, disbursed_total_error
 
 CODE_PATTERN = r"[A-Za-z0-9-]{1,40}"
@@ -442,7 +442,11 @@ class EconomyRecordResource(ScopedResource):
     }
     columns = (
         Column("年度", "是", "2000–2100；与组织代码一起为主键"),
-        Column("组织代码", "是", "村级组织，须在您的管辖范围内"),
+        Column(
+            "组织代码",
+            "是",
+            "村级组织（村、社区），须在您的管辖范围内；村党总支下设的支部由总支填报",
+        ),
         Column("集体经济总收入（万元）", "是", "≥ 0，最多两位小数"),
         Column("经营性收入（万元）", "否", "0 ≤ 经营性收入 ≤ 总收入"),
         Column("发展模式", "否", "不超过 100 个字符"),
@@ -475,10 +479,9 @@ class EconomyRecordResource(ScopedResource):
 
     def clean_row(self, instance: EconomyRecord, row, errors) -> None:
         org = getattr(instance, "organization", None) if instance.organization_id else None
-        if org is not None and org.level != OrgLevel.VILLAGE:
-            errors.setdefault("组织代码", []).append(
-                _("“%(code)s”不是村级组织（集体经济只登记村级组织）。") % {"code": org.code}
-            )
+        if org is not None:
+            for message in reporting_village_errors(org):
+                errors.setdefault("组织代码", []).append(message)
         if (
             instance.operating_income is not None
             and instance.total_income is not None

@@ -1,7 +1,9 @@
 """The roster as it stood on a past day, rebuilt from the dates the records keep.
 
-A person was a member on `day` when admitted by then (入党日期) and not yet gone (a status
-other than 在册 takes effect on its 状态变更日期). They belonged where they were before any
+A person was a member on `day` when admitted by then (入党日期), not yet gone (a status
+other than 在册 takes effect on its 状态变更日期) and not arrived from outside the county only
+after it (an accepted transfer in, from its 办结日期; a member who left and came back counts
+from the return). They belonged where they were before any
 accepted transfer inside the county decided after that day: the earliest such transfer's
 sending organisation, else the organisation the roster shows now. Transfers out of the county
 end membership through the status they set. Organisations count in their present place in
@@ -26,8 +28,22 @@ THEN_PATH = f"{THEN_PREFIX}path"
 
 
 def member_on_q(day: Any) -> Q:
-    """Members on `day` (a date or an expression such as F("joined_on"))."""
-    return Q(joined_on__lte=day) & (Q(status=MemberStatus.ACTIVE) | Q(status_changed_on__gt=day))
+    """Members on `day` (a date or an expression such as F("joined_on")): admitted by then,
+    not gone by then, and not arrived from outside the county only after it."""
+    return (
+        Q(joined_on__lte=day)
+        & (Q(status=MemberStatus.ACTIVE) | Q(status_changed_on__gt=day))
+        & ~Exists(_arrivals_after(day))
+    )
+
+
+def _arrivals_after(day: Any):
+    return Transfer.objects.filter(
+        member=OuterRef("pk"),
+        kind=TransferKind.INBOUND,
+        state=TransferState.ACCEPTED,
+        decided_on__gt=day,
+    )
 
 
 def _moves_after(day: Any):
@@ -83,7 +99,11 @@ def path_on_day(member: Member, transfers: list[Transfer], day: datetime.date) -
     return later[0].from_organization.path if later else member.organization.path
 
 
-def was_member_on(member: Member, day: datetime.date) -> bool:
+def was_member_on(member: Any, day: datetime.date, arrived_on: datetime.date | None = None) -> bool:
+    """The same rule in Python; `arrived_on`: the day the member's latest accepted arrival
+    from outside the county was confirmed, if any."""
+    if arrived_on is not None and arrived_on > day:
+        return False
     return member.joined_on <= day and (
         member.status == MemberStatus.ACTIVE
         or (member.status_changed_on is not None and member.status_changed_on > day)

@@ -16,12 +16,12 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from core.encryption import EncryptedKeyField
 from core.keys import KeyField
-from core.periods import add_years
 
-from .choices import LEVEL_RANK, OrgDomain, OrgKind, OrgLevel, TermStatus
+from .choices import LEVEL_RANK, OrgDomain, OrgKind, OrgLevel
 from .scope import PATH_STEP, ScopedQuerySet, in_subtree
 from .scope import parent_path as path_above
-from .terms import default_term_years, term_status
+from .terms import default_term_years, status_label, status_of, term_end
+from .terms import is_elected as kind_is_elected
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9-]{1,32}$", _("组织代码只能由 1–32 位字母、数字或“-”组成。")
@@ -131,10 +131,13 @@ class Organization(MP_Node):
 
     # --- terms --------------------------------------------------------------------
     @property
+    def is_elected(self) -> bool:
+        """Whether this organisation serves terms (a 党工委 or 临时党支部 does not)."""
+        return kind_is_elected(self.kind)
+
+    @property
     def term_ends_on(self) -> datetime.date | None:
-        if not self.term_started_on:
-            return None
-        return add_years(self.term_started_on, self.term_years)
+        return term_end(self.kind, self.term_started_on, self.term_years)
 
     @property
     def covered_unit_list(self) -> list[str]:
@@ -142,11 +145,14 @@ class Organization(MP_Node):
         return [line.strip() for line in self.covered_units.splitlines() if line.strip()]
 
     def term_status(self, today: datetime.date | None = None) -> str:
-        return term_status(self.term_ends_on, today or timezone.localdate())
+        """A TermStatus value, or orgs.terms.NOT_ELECTED for an appointed kind."""
+        return status_of(
+            self.kind, self.term_started_on, self.term_years, today or timezone.localdate()
+        )
 
     @property
     def term_status_label(self) -> str:
-        return TermStatus(self.term_status()).label
+        return status_label(self.term_status())
 
     # --- validation ---------------------------------------------------------------
     def clean(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
@@ -29,6 +30,16 @@ from .terms import default_term_years
 
 PARENT_COLUMN = "上级组织代码"
 WEAK_LAX_COLUMN = "是否软弱涣散"
+UNITS_COLUMN = "联合党支部所含单位"
+
+
+class UnitLinesWidget(TextWidget):
+    """The units of a 联合党支部, stored one per line; a cell may also list them on one
+    line separated by “、” or “；”, as offices write them."""
+
+    def prepare(self, text: str) -> str:
+        units = (unit.strip() for unit in re.split(r"[\r\n、；;]+", text))
+        return "\n".join(unit for unit in units if unit)
 
 
 def labels(choices) -> tuple[str, ...]:
@@ -119,6 +130,11 @@ class OrganizationResource(ScopedResource):
             "由软弱涣散整顿台账决定，导入不修改：可留空；填写时须与台账一致（有整顿中的台账为是）",
             ("是", "否"),
         ),
+        Column(
+            UNITS_COLUMN,
+            "否",
+            "联合党支部填写所覆盖的单位，每行一个（也可用“、”或“；”分隔）；一般不超过 5 个",
+        ),
     )
 
     code = dictionary_field(
@@ -157,6 +173,9 @@ class OrganizationResource(ScopedResource):
     term_years = dictionary_field("任期年限", "term_years", IntegerWidget(allowed=(3, 5)))
     is_demonstration = dictionary_field("是否示范点", "is_demonstration", YesNoWidget())
     is_weak_and_lax = dictionary_field(WEAK_LAX_COLUMN, "is_weak_and_lax", YesNoWidget())
+    covered_units = dictionary_field(
+        UNITS_COLUMN, "covered_units", UnitLinesWidget(max_length=2000)
+    )
 
     class Meta:
         model = Organization
@@ -176,6 +195,7 @@ class OrganizationResource(ScopedResource):
             "term_years",
             "is_demonstration",
             "is_weak_and_lax",
+            "covered_units",
         )
         export_order = fields
         skip_unchanged = True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,13 +10,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.periods import add_years
-
 from .choices import OrgLevel, TermStatus
 from .figures import member_counts
 from .models import Organization
 from .scope import READ_ROLES, UNRESTRICTED, scope_paths
-from .terms import term_status
+from .terms import status_of
 
 
 @dataclass
@@ -68,18 +65,16 @@ def search_organizations(
     if kind:
         qs = qs.filter(kind=kind)
     if term:
+        today = timezone.localdate()
         ids = [
             pk
-            for pk, started, years in qs.values_list("pk", "term_started_on", "term_years")
-            if _status(started, years) == term
+            for pk, kind_, started, years in qs.values_list(
+                "pk", "kind", "term_started_on", "term_years"
+            )
+            if status_of(kind_, started, years, today) == term
         ]
         qs = qs.filter(pk__in=ids)
     return qs
-
-
-def _status(started: datetime.date | None, years: int, today: datetime.date | None = None) -> str:
-    ends = add_years(started, years) if started else None
-    return term_status(ends, today or timezone.localdate())
 
 
 @dataclass
@@ -95,12 +90,12 @@ def scope_summary(user: Any) -> ScopeSummary:
     """Key figures of the user's scope in one query."""
     rows = list(
         Organization.objects.visible_to(user).values_list(
-            "level", "term_started_on", "term_years", "is_weak_and_lax", "is_demonstration"
+            "level", "term_started_on", "term_years", "is_weak_and_lax", "is_demonstration", "kind"
         )
     )
     levels = Counter(r[0] for r in rows)
     today = timezone.localdate()
-    terms = Counter(_status(r[1], r[2], today) for r in rows)
+    terms = Counter(status_of(r[5], r[1], r[2], today) for r in rows)
     return ScopeSummary(
         total=len(rows),
         by_level=[(str(label), levels.get(value, 0)) for value, label in OrgLevel.choices],

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from members.as_of import split_at, split_on
 from members.models import Member
+from members.models.appraisals import AppraisalResult
+from members.services.appraisals import counts_by_path_prefix
 from orgs.choices import OrgKind, OrgLevel
 from orgs.models import Organization
 from orgs.scope import PATH_STEP, subtree_q
@@ -65,6 +67,8 @@ def confirmed_querysets(day: datetime.date) -> tuple[Any, Any]:
     confirmed = Member.objects.filter(confirmed_on__range=_year_range(day))
     return split_at(confirmed, OuterRef("confirmed_on"))
 
+
+RESULTS = AppraisalResult.choices
 
 CONFIRMED_ROWS = (
     StatRow("confirmed", "预备党员转正", Q()),
@@ -174,6 +178,35 @@ def coverage(org: Organization, day: datetime.date, columns: list[Column]) -> li
     return lines
 
 
+def appraisal_table(org: Organization, day: datetime.date, columns: list[Column]) -> Table:
+    """The results of 民主评议党员 of `day`'s year, or of the year before when this year's
+    are not recorded yet (评议 is held at the turn of the year); 未录入 without either."""
+    width = len(org.path) + PATH_STEP
+    for year in (day.year, day.year - 1):
+        found = counts_by_path_prefix(org, year, width)
+        if found:
+            break
+    title = _("民主评议党员")
+    if not found:
+        lines = [not_recorded(f"appraisal-{v}", str(label), columns) for v, label in RESULTS]
+        return Table("appraisal", title, lines, note=_("本年度和上年度的民主评议结果尚未录入。"))
+    lines = [
+        Line(
+            f"appraisal-{value}",
+            str(label),
+            sum(counts.get(value, 0) for counts in found.values()),
+            [found.get(column.path, {}).get(value, 0) for column in columns],
+        )
+        for value, label in RESULTS
+    ]
+    return Table(
+        "appraisal",
+        _("%(title)s（%(year)s年度）") % {"title": title, "year": year},
+        lines,
+        links=False,
+    )
+
+
 def not_recorded(key: str, label: str, columns: list[Column]) -> Line:
     """A line of records the portal does not hold yet: 未录入, never a zero."""
     return Line(key, label, None, [None] * len(columns), missing=_("未录入"))
@@ -231,23 +264,7 @@ def party_statistics(org: Organization, day: datetime.date) -> PartyStatistics:
     )
     change = year_change(org, day, columns, end=dict(counts["total"]))
     tables.append(change.table(columns))
-    tables.append(
-        Table(
-            "appraisal",
-            _("民主评议党员"),
-            [
-                not_recorded(key, label, columns)
-                for key, label in (
-                    ("appraisal-excellent", _("优秀")),
-                    ("appraisal-qualified", _("合格")),
-                    ("appraisal-basic", _("基本合格")),
-                    ("appraisal-unqualified", _("不合格")),
-                )
-            ],
-            note=_("民主评议党员的结果尚未在平台登记。"),
-            links=False,
-        )
-    )
+    tables.append(appraisal_table(org, day, columns))
     return _without_empty_own(
         PartyStatistics(org=org, as_of=day, columns=columns, tables=tables, change=change)
     )

@@ -78,6 +78,8 @@ class Candidate:
     status_changed_on: datetime.date | None
     organization: Place
     moves: list[Move]
+    #: the day an arrival from outside the county was confirmed, when after 31 December
+    arrived_on: datetime.date | None = None
 
     def get_absolute_url(self) -> str:
         return reverse("members:detail", args=[self.pk])
@@ -207,10 +209,14 @@ def _candidates(org: Organization, first: datetime.date, day: datetime.date) -> 
     in_year = (first, day)
     moves = Transfer.objects.filter(kind=TransferKind.INTERNAL, state=TransferState.ACCEPTED)
     moved_in_year = moves.filter(decided_on__range=in_year)
+    arrivals = Transfer.objects.filter(
+        kind=TransferKind.INBOUND, state=TransferState.ACCEPTED, decided_on__gt=start_of_year(day)
+    )
     touched = (
         Q(joined_on__range=in_year)
         | (~Q(status=MemberStatus.ACTIVE) & Q(status_changed_on__range=in_year))
         | Q(pk__in=moved_in_year.values("member_id"))
+        | Q(pk__in=arrivals.values("member_id"))
     )
     # Members who were in the subtree at one end of the year: where they are now, or at
     # either end of a transfer (the few rows are then looked at one by one).
@@ -226,6 +232,9 @@ def _candidates(org: Organization, first: datetime.date, day: datetime.date) -> 
         decided_on__gt=start_of_year(day)
     ).values_list("pk", "member_id", "decided_on", "from_organization__path"):
         later[member_id].append(Move(pk, decided_on, Place(from_path)))
+    arrived: dict[int, datetime.date] = {}
+    for member_id, decided_on in arrivals.values_list("member_id", "decided_on"):
+        arrived[member_id] = max(decided_on, arrived.get(member_id, decided_on))
     rows = (
         Member.objects.filter(touched & near)
         .order_by("name", "pk")
@@ -240,7 +249,16 @@ def _candidates(org: Organization, first: datetime.date, day: datetime.date) -> 
         )
     )
     return [
-        Candidate(pk, name, joined, status, changed, Place(path, org_name), later.get(pk, []))
+        Candidate(
+            pk,
+            name,
+            joined,
+            status,
+            changed,
+            Place(path, org_name),
+            later.get(pk, []),
+            arrived.get(pk),
+        )
         for pk, name, joined, status, changed, path, org_name in rows
     ]
 
@@ -257,7 +275,8 @@ def year_change(
     start_day = start_of_year(day)
     changes: list[Change] = []
     for member in _candidates(org, datetime.date(day.year, 1, 1), day):
-        was, is_ = was_member_on(member, start_day), was_member_on(member, day)
+        was = was_member_on(member, start_day, member.arrived_on)
+        is_ = was_member_on(member, day, member.arrived_on)
         before = column_key(org, path_on_day(member, member.moves, start_day)) if was else None
         after = column_key(org, path_on_day(member, member.moves, day)) if is_ else None
         if not was and start_day < member.joined_on <= day:
@@ -278,7 +297,8 @@ def year_change(
         places.append(("column", before, after))
         for scope, start_col, end_col in places:
             if end_col is not None:
-                reason = "transferred_in" if was else "other_added"
+                arrived = member.arrived_on is not None and member.arrived_on <= day
+                reason = "transferred_in" if was or arrived else "other_added"
                 changes.append(Change(member, reason, end_col if scope else None))
             if start_col is not None:
                 reason = _removed_reason(member, is_)

@@ -24,6 +24,8 @@ from assessments.health.selectors import chosen_or_top
 from core.forms import FastSelect
 from core.periods import QUARTER, Period
 from core.years import FIRST_YEAR
+from members.models import AppraisalResult
+from members.services.appraisals import latest_year_counts
 from orgs.models import Organization
 from orgs.options import OrgOption, org_choices, visible_org_options
 from orgs.scope import is_staff_member
@@ -255,6 +257,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "ranking": rows,
             "charts": _charts(data, rows),
             "summary": scope_summary(user),
+            "appraisals": latest_year_counts(org, period.year),
+            "appraisal_results": AppraisalResult.choices,
         }
     )
     return render(request, "reports/dashboard.html", context)

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 ORG_HEADERS = [
     "组织代码", "组织名称", "上级组织代码", "组织类别", "行政层级", "所属领域",
     "成立日期", "书记姓名", "书记联系电话", "本届任期开始日期", "任期年限",
-    "是否示范点", "是否软弱涣散",
+    "是否示范点", "是否软弱涣散", "联合党支部所含单位",
 ]  # fmt: skip
 
 
@@ -29,6 +29,7 @@ def org_row(code: str, parent: str, **overrides: str) -> dict[str, str]:
         "任期年限": "",
         "是否示范点": "否",
         "是否软弱涣散": "否",
+        "联合党支部所含单位": "",
     }
     row.update(overrides)
     return row

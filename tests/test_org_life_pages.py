@@ -228,7 +228,8 @@ def test_the_list_page_has_bounded_queries(client, tree, bob, django_assert_max_
             present=2,
         )
     client = login(client, bob)
-    with django_assert_max_num_queries(15):
+    # + the bodies of the organisations (支部委员会, 党小组) and the page's attendance by name
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("orgs:life", args=["A"]))
     assert response.content.decode().count("未过半数") == 30  # one page
 

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from core.periods import Quarter
+from members.models import PartyGroup
 from orgs.life.selectors import life_summary, life_summary_for_user
 from orgs.life.services import (
     can_change_life_record,
@@ -23,7 +24,7 @@ from orgs.life.services import (
     life_record_update,
 )
 from orgs.models import MeetingRequirement, OrgLifeAttachment, OrgLifeRecord
-from tests.factories import make_org, make_user
+from tests.factories import make_member, make_org, make_user
 
 
 def png_bytes() -> bytes:
@@ -225,6 +226,8 @@ def _rows(summary):
 
 def test_monthly_and_quarterly_requirements_count_the_quarter_only(tree):
     a1 = tree["A1"]
+    for seq in range(7):  # 7 正式党员: A1 has a 支部委员会, which meets monthly
+        make_member(a1, seq=seq + 1)
     _add(a1, "committee_meeting", datetime.date(2024, 4, 3))
     _add(a1, "committee_meeting", datetime.date(2024, 5, 3))
     _add(a1, "committee_meeting", datetime.date(2024, 3, 31))  # Q1: not counted in Q2
@@ -239,6 +242,7 @@ def test_monthly_and_quarterly_requirements_count_the_quarter_only(tree):
     assert rows["party_lecture"].shortfall == 1
     a2 = _rows(summaries["A2"])
     assert a2["theme_day"].shortfall == 3
+    assert a2["committee_meeting"].not_required  # no members: no 支部委员会
 
 
 def test_yearly_requirements_count_the_year_so_far_and_are_due_in_q4(tree):
@@ -264,6 +268,11 @@ def test_requirements_are_configuration(tree):
     )
     MeetingRequirement.objects.filter(kind="group_meeting").update(times_per_period=2)
     a1 = tree["A1"]
+    leader = make_member(a1, seq=1)
+    group = PartyGroup.objects.create(
+        organization=a1, name="第一党小组", leader=leader, formed_on=datetime.date(2023, 1, 1)
+    )
+    group.members.add(leader)
     _add(a1, "branch_assembly", datetime.date(2024, 1, 20))
     q1 = _rows(life_summary(a1, Quarter(2024, 1))[0])
     assert q1["branch_assembly"].not_yet_due
@@ -297,7 +306,7 @@ def _grow(parent, count):
 @pytest.mark.parametrize("branches", [6, 30])
 def test_the_summary_takes_a_constant_number_of_queries(tree, branches, django_assert_num_queries):
     _grow(tree["A"], branches)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         summaries = life_summary(tree["A"], Quarter(2024, 4))
     assert len(summaries) == branches + 2  # plus A1 and A2
     assert sum(_rows(s)["life_meeting"].recorded for s in summaries) == branches

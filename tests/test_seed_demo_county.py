@@ -16,6 +16,7 @@ from collections import Counter
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import F
 
 from accounts.models import User
 from assessments.health.findings import (
@@ -33,7 +34,16 @@ from checklists.models import ChecklistEvidence, Rectification, ResponsibilityLi
 from core.periods import add_months
 from demo.calendar import closed_quarters, demo_today, running_quarter
 from funding.models import Disbursement, StageChange
-from members.models import DevelopmentCase, DuesRecord, Stage, TrainingRecord
+from members.models import (
+    Attendance,
+    DevelopmentCase,
+    DuesRecord,
+    PartyGroup,
+    Stage,
+    TrainingRecord,
+    Transfer,
+)
+from members.models.appraisals import Appraisal
 from orgs.life.selectors import MEETING_ORG_KINDS
 from orgs.models import Organization, OrgLifeAttachment, OrgLifeRecord
 from partystats.selectors import party_statistics
@@ -109,7 +119,32 @@ def check_the_year_was_recorded(county):
     assert OrgLifeAttachment.objects.exists()  # secretaries' photos
     assert DuesRecord.objects.count() > 4000  # twelve months of some 440 members
     assert set(DevelopmentCase.objects.values_list("stage", flat=True)) == set(Stage.values)
+    # 转正日期 = end of probation, the meeting later; one 预备党员 awaits 审批; every case
+    # past the application has its talk.
+    assert DevelopmentCase.objects.filter(
+        stage=Stage.FULL, confirmed_on__lt=F("confirmation_meeting_on")
+    ).exists()
+    assert DevelopmentCase.objects.filter(
+        stage=Stage.PROBATIONARY, approved_on__isnull=True
+    ).exists()
+    assert not (
+        DevelopmentCase.objects.exclude(stage=Stage.APPLICANT)
+        .filter(talked_on__isnull=True)
+        .exists()
+    )
+    # 民主评议 of last year with one 不合格 under 限期改正; an arrival from outside the county
+    # with its 回执; a 介绍信 for the transfer out.
+    assert Appraisal.objects.filter(year=today.year - 1).count() > 300
+    assert Appraisal.objects.filter(result="unqualified", disposition="rectify").count() == 1
+    assert (
+        Transfer.objects.filter(kind="inbound", state="accepted", receipt_on__isnull=False).count()
+        == 1
+    )
+    assert Transfer.objects.filter(kind="outbound", letter_number=1).exists()
     assert TrainingRecord.objects.filter(case__isnull=False).exists()
+    # meetings recorded by name, and the larger branches' 党小组
+    assert Attendance.objects.filter(record__organization__code="QH0204").exists()
+    assert PartyGroup.objects.exists()
     if today.month >= 10:
         assert TrainingRecord.objects.filter(member__isnull=False).count() > 300
         assert Disbursement.objects.count() > 30
@@ -161,6 +196,18 @@ def check_no_branch_fails_every_rule(county):
         assert rules_by_org.get(code, set()) & WORK_RULES != WORK_RULES, code
     clean = [code for code in branches if not rules_by_org.get(code, set()) & WORK_RULES]
     assert len(clean) >= len(branches) * 2 // 3
+    # every rule of the organisations' structure has a case in the demo; 东城街道工作委员会 is
+    # appointed, not elected: no term finding
+    structure = {
+        "general_branch_under_50",
+        "committee_under_100",
+        "may_form_committee",
+        "joint_branch_over_5_units",
+        "members_outside_branch",
+        "probation_overdue",
+    }
+    assert structure <= {f.rule for f in findings}
+    assert not rules_by_org.get("QH04", set()) & {"term_expired", "term_expiring"}
     if late_in_quarter():
         found = {f.rule for f in findings}
         assert found & WORK_RULES == WORK_RULES  # yet each kind of gap appears somewhere
@@ -225,10 +272,14 @@ def check_statistics(client, county):
         assert change.count("developed") > 0
     for reason in ("transferred_out", "deceased"):
         assert change.count(reason) == 1, reason
-    # the transfer between two townships: one column down, another up, the county level
-    moved = [c for c in change.changes if c.reason == "transferred_in"]
-    assert len(moved) == 1
-    assert moved[0].column is not None
+    # the arrival from outside the county is the county's one 转入; the move between two
+    # townships is 转出 of one column and 转入 of another, nothing at the county level
+    assert change.count("transferred_in") == 1
+    internal = [c for c in change.changes if c.member.moves]
+    assert {(c.reason, c.column is None) for c in internal} == {
+        ("transferred_in", False),
+        ("transferred_out", False),
+    }
     assert change.difference() == 0
     assert all(change.difference(column.path) == 0 for column in stats.columns)
     assert stats.table("coverage").line("villages-total").total == 14

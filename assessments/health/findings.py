@@ -30,6 +30,12 @@ NO_MEMBER_UNDER_40 = "no_member_under_40"
 NO_FEMALE_MEMBER = "no_female_member"
 BRANCH_OVER_50 = "branch_over_50"
 FEWER_THAN_3_FULL_MEMBERS = "fewer_than_3_full_members"
+GENERAL_BRANCH_UNDER_50 = "general_branch_under_50"
+COMMITTEE_UNDER_100 = "committee_under_100"
+MAY_FORM_COMMITTEE = "may_form_committee"
+JOINT_BRANCH_OVER_5_UNITS = "joint_branch_over_5_units"
+MEMBERS_OUTSIDE_BRANCH = "members_outside_branch"
+PROBATION_OVERDUE = "probation_overdue"
 TERM_EXPIRED = "term_expired"
 TERM_EXPIRING = "term_expiring"
 SECRETARY_VACANT = "secretary_vacant"
@@ -51,10 +57,16 @@ RULE_LABELS: dict[str, Any] = {
     NO_FEMALE_MEMBER: gettext_lazy("村（社区）无女党员"),
     BRANCH_OVER_50: gettext_lazy("党支部党员过多"),
     FEWER_THAN_3_FULL_MEMBERS: gettext_lazy("党支部正式党员不足"),
+    GENERAL_BRANCH_UNDER_50: gettext_lazy("党总支党员不足设置标准"),
+    COMMITTEE_UNDER_100: gettext_lazy("基层党委党员不足设置标准"),
+    MAY_FORM_COMMITTEE: gettext_lazy("村党员达到设立党委标准"),
+    JOINT_BRANCH_OVER_5_UNITS: gettext_lazy("联合党支部覆盖单位过多"),
+    MEMBERS_OUTSIDE_BRANCH: gettext_lazy("党员未编入党支部"),
+    PROBATION_OVERDUE: gettext_lazy("预备期满未转正"),
     NO_MEETING_THIS_QUARTER: gettext_lazy("本季度未召开支部党员大会"),
     DEVELOPMENT_STALLED: gettext_lazy("发展党员超期停滞"),
     MOBILE_LOST_CONTACT: gettext_lazy("流动党员失去联系"),
-    DUES_LAPSED: gettext_lazy("连续未交纳党费"),
+    DUES_LAPSED: gettext_lazy("连续六个月未参加组织生活或未交纳党费"),
     CHECKLIST_OVERDUE: gettext_lazy("责任清单逾期未提交"),
     RECTIFICATION_OVERDUE: gettext_lazy("整改事项逾期"),
     FUND_BELOW_STANDARD: gettext_lazy("工作经费低于保障标准"),

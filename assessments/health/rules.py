@@ -2,9 +2,10 @@
 
 `findings_for(org)` is called alike by `manage.py org_health`, the /health/ page, its
 export, the dashboard, the bulletin and the tests. It runs a bounded number of queries
-whatever the subtree's size (about twenty: the organisations, their ancestors, the
-thresholds, one member aggregate, the quarter's meetings, the register, the member
-services and the funding warnings, the lists; health.warnings holds the last three).
+whatever the subtree's size (about twenty-five: the organisations, their ancestors, the
+thresholds, one member aggregate, the roster rules, the quarter's meetings, the register,
+the member services and the funding warnings, the lists; health.warnings holds the last
+three, health.roster the roster rules).
 
 Which organisation each rule looks at (DOMAIN.md, Organisations):
 - the three village problems (`fewer_than_10_members`, `no_member_under_40`,
@@ -20,7 +21,14 @@ Which organisation each rule looks at (DOMAIN.md, Organisations):
 - `no_meeting_this_quarter` concerns the organisations that hold a 支部党员大会: 党支部 and
   联合党支部. A 党总支 or 党委 holds a 党员大会 of its own kind, and a 临时党支部 takes
   no votes (it neither admits nor disciplines members), so neither is flagged.
-- terms, secretary and the weak-and-lax flag concern every organisation.
+- `general_branch_under_50` concerns a 党总支 and `committee_under_100` a 基层党委 (a 党委
+  at township, village or 其他 level; the county's and the city's committees are not
+  基层党委); their members are those of their whole subtree. `may_form_committee`
+  concerns a village (domain 农村; 农村基层组织工作条例) that is not yet a 党委.
+- `joint_branch_over_5_units` concerns a 联合党支部, by the units it lists.
+- `members_outside_branch` and `probation_overdue` read the roster (health.roster).
+- terms, secretary and the weak-and-lax flag concern every organisation; a 党工委 and a
+  临时党支部 are appointed, not elected, and have no term (orgs.terms).
 Member counts are the 在册 members of the day asked about: today's roster, or for a past
 day (a bulletin of a past quarter) the members of that day from their dated facts.
 """
@@ -47,10 +55,14 @@ from ..models import WeakLaxEntry
 from ..thresholds import thresholds
 from .findings import (
     BRANCH_OVER_50,
+    COMMITTEE_UNDER_100,
     DANGER,
     FEWER_THAN_3_FULL_MEMBERS,
     FEWER_THAN_10_MEMBERS,
+    GENERAL_BRANCH_UNDER_50,
     INFO,
+    JOINT_BRANCH_OVER_5_UNITS,
+    MAY_FORM_COMMITTEE,
     NO_FEMALE_MEMBER,
     NO_MEETING_THIS_QUARTER,
     NO_MEMBER_UNDER_40,
@@ -63,11 +75,14 @@ from .findings import (
     finding,
     sort_key,
 )
+from .roster import outside_branch_findings, past_day, probation_findings
 from .warnings import checklist_findings, funding_findings, member_findings
 
 PLACE_DOMAINS = (OrgDomain.RURAL, OrgDomain.URBAN_COMMUNITY)
 BRANCH_KINDS = (OrgKind.BRANCH, OrgKind.JOINT_BRANCH)
 ASSEMBLY_KINDS = (OrgKind.BRANCH, OrgKind.JOINT_BRANCH)
+# A 基层党委 is a 党委 below the county (DOMAIN.md, Organisations).
+BASE_COMMITTEE_LEVELS = (OrgLevel.TOWNSHIP, OrgLevel.VILLAGE, OrgLevel.OTHER)
 
 ORG_FIELDS = (
     "id",
@@ -82,11 +97,16 @@ ORG_FIELDS = (
     "term_started_on",
     "term_years",
     "is_weak_and_lax",
+    "covered_units",
 )
 
 
 def is_place(org: Any) -> bool:
     return org.level == OrgLevel.VILLAGE and org.domain in PLACE_DOMAINS
+
+
+def is_base_committee(org: Any) -> bool:
+    return org.kind == OrgKind.PARTY_COMMITTEE and org.level in BASE_COMMITTEE_LEVELS
 
 
 def findings_for(org: Organization, *, today: datetime.date | None = None) -> list[Finding]:
@@ -97,6 +117,9 @@ def findings_for(org: Organization, *, today: datetime.date | None = None) -> li
     orgs = list(Organization.objects.within(org).only(*ORG_FIELDS))
     findings: list[Finding] = []
     findings += _structure_findings(org, orgs, figures, today)
+    findings += _joint_branch_findings(orgs, figures)
+    findings += outside_branch_findings(org, orgs, today)
+    findings += probation_findings(org, today)
     findings += _term_findings(orgs, figures, today)
     findings += _secretary_findings(orgs)
     findings += _weak_and_lax_findings(orgs, today)
@@ -115,7 +138,7 @@ def _member_rows(org: Organization, today: datetime.date, young_age: int) -> lis
     born_after = add_years(today, -young_age)
     # A past day counts the members of that day (members.selectors.subtree_members: a
     # member who left later still counts), and full members by their 转正日期 then.
-    as_of = today if today < timezone.localdate() else None
+    as_of = past_day(today)
     full = Q(category=Category.FULL) if as_of is None else Q(confirmed_on__lte=as_of)
     return list(
         subtree_members(org, as_of=as_of)
@@ -166,11 +189,13 @@ def _structure_findings(
 ) -> list[Finding]:
     places = _places(org, orgs)
     branches = [o for o in orgs if o.kind in BRANCH_KINDS]
-    if not places and not branches:
+    general_branches = [o for o in orgs if o.kind == OrgKind.GENERAL_BRANCH]
+    committees = [o for o in orgs if is_base_committee(o)]
+    if not (places or branches or general_branches or committees):
         return []
     young_age = figures[ThresholdKey.YOUNG_AGE]
     rows = _member_rows(org, today, young_age)
-    counts = _roll_up(rows, [o.path for o in (*places, *branches)])
+    counts = _roll_up(rows, [o.path for o in (*places, *branches, *general_branches, *committees)])
     minimum = figures[ThresholdKey.MIN_VILLAGE_MEMBERS]
     maximum = figures[ThresholdKey.MAX_BRANCH_MEMBERS]
     min_full = figures[ThresholdKey.MIN_FULL_MEMBERS]
@@ -225,6 +250,96 @@ def _structure_findings(
                     WARNING,
                     _("正式党员 %(n)d 名，少于 %(min)d 名，宜与邻近单位组建联合党支部。")
                     % {"n": c["full"], "min": min_full},
+                )
+            )
+    findings += _setting_up_findings(
+        places,
+        general_branches,
+        committees,
+        {path: c["total"] for path, c in counts.items()},
+        figures,
+    )
+    return findings
+
+
+def _setting_up_findings(
+    places: list[Organization],
+    general_branches: list[Organization],
+    committees: list[Organization],
+    totals: dict[str, int],
+    figures: dict[str, int],
+) -> list[Finding]:
+    """A 党总支 is for more than 50 members and a 基层党委 for 100 or more: smaller ones are
+    warnings, not errors (the committee above may have approved them for the work's sake);
+    a village of 100 members may form a 党委."""
+    general_minimum = figures[ThresholdKey.GENERAL_BRANCH_MIN_MEMBERS]
+    committee_minimum = figures[ThresholdKey.COMMITTEE_MIN_MEMBERS]
+    findings = []
+    for o in general_branches:
+        n = totals[o.path]
+        if n <= general_minimum:
+            findings.append(
+                finding(
+                    o,
+                    GENERAL_BRANCH_UNDER_50,
+                    WARNING,
+                    _(
+                        "党员 %(n)d 名，未超过 %(min)d 名：党员超过 %(min)d 名方设党总支，"
+                        "未经上级党组织批准的宜改设党支部。"
+                    )
+                    % {"n": n, "min": general_minimum},
+                )
+            )
+    for o in committees:
+        n = totals[o.path]
+        if n < committee_minimum:
+            findings.append(
+                finding(
+                    o,
+                    COMMITTEE_UNDER_100,
+                    WARNING,
+                    _(
+                        "党员 %(n)d 名，少于 %(min)d 名：党员 %(min)d 名以上方设基层党委，"
+                        "未经上级党组织批准的宜改设党总支或党支部。"
+                    )
+                    % {"n": n, "min": committee_minimum},
+                )
+            )
+    for o in places:
+        n = totals[o.path]
+        village = o.domain == OrgDomain.RURAL and o.kind != OrgKind.PARTY_COMMITTEE
+        if village and n >= committee_minimum:
+            findings.append(
+                finding(
+                    o,
+                    MAY_FORM_COMMITTEE,
+                    INFO,
+                    _("党员 %(n)d 名，达到 %(min)d 名，根据工作需要经县级党委批准可设立村党委。")
+                    % {"n": n, "min": committee_minimum},
+                )
+            )
+    return findings
+
+
+def _joint_branch_findings(orgs: list[Organization], figures: dict[str, int]) -> list[Finding]:
+    """A 联合党支部 covers at most five units (as recorded in 联合党支部所含单位)."""
+    maximum = figures[ThresholdKey.JOINT_BRANCH_MAX_UNITS]
+    findings = []
+    for o in orgs:
+        if o.kind != OrgKind.JOINT_BRANCH:
+            continue
+        units = o.covered_unit_list
+        if len(units) > maximum:
+            findings.append(
+                finding(
+                    o,
+                    JOINT_BRANCH_OVER_5_UNITS,
+                    WARNING,
+                    _(
+                        "所含单位 %(n)d 个，超过 %(max)d 个（%(units)s），"
+                        "宜按地域相邻、行业相近分设联合党支部。"
+                    )
+                    % {"n": len(units), "max": maximum, "units": "、".join(units)},
                 )
             )
     return findings

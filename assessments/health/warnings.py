@@ -17,6 +17,7 @@ from checklists.reviewing.selectors import overdue_rectifications
 from funding.models import FundLine
 from funding.services.standards import funding_warnings
 from members.dues.findings import lapse_window, six_month_flags
+from members.models import RuleKey
 from members.services.mobile import lost_contact_members, lost_contact_months
 from members.services.pipeline import stalled_cases
 from orgs.models import Organization
@@ -37,9 +38,12 @@ NAMES_SHOWN = 5
 
 
 # --- members and funding ------------------------------------------------------------------
-def _names(names: list[str]) -> str:
-    shown = "、".join(names[:NAMES_SHOWN])
-    return _("%(names)s 等") % {"names": shown} if len(names) > NAMES_SHOWN else shown
+def names_text(names: list[str], total: int | None = None) -> str:
+    """The first names, then "等" when `total` (default: all of `names`) holds more."""
+    listed = names[:NAMES_SHOWN]
+    shown = "、".join(listed)
+    total = len(names) if total is None else total
+    return _("%(names)s 等") % {"names": shown} if total > len(listed) else shown
 
 
 def _grouped(pairs: Iterable[tuple[Organization, str]]) -> list[tuple[Organization, list[str]]]:
@@ -52,15 +56,21 @@ def _grouped(pairs: Iterable[tuple[Organization, str]]) -> list[tuple[Organizati
 def member_findings(org: Organization, today: datetime.date) -> list[Finding]:
     """One finding per organisation and rule, naming the people (a county has hundreds)."""
     findings = []
-    stalled = stalled_cases(org=org, today=today)
-    for o, names in _grouped((case.organization, case.name) for case, _key, _m in stalled):
+    # A 预备党员 past the probation is health.roster's probation_overdue, read from the
+    # roster whether or not a development case exists: not reported twice.
+    stalled = [
+        case
+        for case, key, _m in stalled_cases(org=org, today=today)
+        if key != RuleKey.PROBATION_MONTHS
+    ]
+    for o, names in _grouped((case.organization, case.name) for case in stalled):
         findings.append(
             finding(
                 o,
                 DEVELOPMENT_STALLED,
                 WARNING,
                 _("%(n)d 名发展对象超过规定期限仍未进入下一阶段：%(names)s。")
-                % {"n": len(names), "names": _names(names)},
+                % {"n": len(names), "names": names_text(names)},
             )
         )
     lost = lost_contact_members(org=org, today=today)
@@ -72,25 +82,30 @@ def member_findings(org: Organization, today: datetime.date) -> list[Finding]:
                 MOBILE_LOST_CONTACT,
                 WARNING,
                 _("流动党员失去联系满 %(m)d 个月（或从未登记联系）%(n)d 名：%(names)s。")
-                % {"m": months, "n": len(names), "names": _names(names)},
+                % {"m": months, "n": len(names), "names": names_text(names)},
             )
         )
     flags = six_month_flags(org, today)
     first, last = lapse_window(today)
     lapse_months = settings.DUES_LAPSE_MONTHS
-    for o, names in _grouped((f.member.organization, f.member.name) for f in flags):
+    for o, names in _grouped(
+        (f.member.organization, f"{f.member.name}（{f.reasons}）") for f in flags
+    ):
         findings.append(
             finding(
                 o,
                 DUES_LAPSED,
                 WARNING,
-                _("连续 %(m)d 个月（%(first)s 至 %(last)s）未交纳党费 %(n)d 名：%(names)s。")
+                _(
+                    "连续 %(m)d 个月（%(first)s 至 %(last)s）未参加组织生活或未交纳党费"
+                    " %(n)d 名：%(names)s。"
+                )
                 % {
                     "m": lapse_months,
                     "first": f"{first:%Y-%m}",
                     "last": f"{last:%Y-%m}",
                     "n": len(names),
-                    "names": _names(names),
+                    "names": names_text(names),
                 },
             )
         )
@@ -164,7 +179,7 @@ def checklist_findings(org: Organization, today: datetime.date) -> list[Finding]
                 RECTIFICATION_OVERDUE,
                 WARNING,
                 _("%(n)d 项整改超过期限仍未报告整改情况：%(names)s。")
-                % {"n": len(names), "names": _names(names)},
+                % {"n": len(names), "names": names_text(names)},
             )
         )
     return findings

@@ -354,10 +354,13 @@ ATTACHMENT_MAX_SIZE = env.int("ATTACHMENT_MAX_SIZE", default=10 * 1024 * 1024)
 # Pixels an image may declare: 64-MP phone photos pass, a 65535×65535 decompression bomb
 # does not (below Pillow's own 89.5 MP warning, so the message can give width × height).
 ATTACHMENT_MAX_IMAGE_PIXELS = env.int("ATTACHMENT_MAX_IMAGE_PIXELS", default=80_000_000)
-# Village collective economy, in 万元: 空壳村 at or below WEAK, strong villages over STRONG.
-# Strings so the Decimal is exact (funding.selectors.economy.thresholds).
+# Village collective economy, in 万元: 空壳村 at or below WEAK, "5 万元以上" at or above
+# STRONG (以上 includes the number), both judged on ECONOMY_JUDGED_INCOME: "operating"
+# (经营性收入, the default) or "total" (集体经济总收入). Strings so the Decimal is exact
+# (funding.selectors.economy.thresholds).
 ECONOMY_WEAK_THRESHOLD_WAN = env.str("ECONOMY_WEAK_THRESHOLD_WAN", default="0")
 ECONOMY_STRONG_THRESHOLD_WAN = env.str("ECONOMY_STRONG_THRESHOLD_WAN", default="5")
+ECONOMY_JUDGED_INCOME = env.str("ECONOMY_JUDGED_INCOME", default="operating")
 # Money budgeted but not disbursed (funding.services.standards): (months of the budget
 # year elapsed, minimum execution rate %) — 50 % once the third quarter is over, all of it
 # once the year is over.

@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.forms import FastSelect
-from orgs.choices import OrgLevel
 from orgs.models import Organization
 from orgs.options import OrgOption, org_choices
 
 from ..models import EconomyRecord
-from ..selectors.economy import DEFAULT_SORT, SORTS
+from ..selectors.economy import DEFAULT_SORT, SORTS, only_reporting_villages
 
 
 class EconomyFilterForm(forms.Form):
@@ -48,8 +47,8 @@ class EconomyFilterForm(forms.Form):
 
 
 class EconomyRecordAdminForm(forms.ModelForm):
-    """The admin's record form: village-level organisations of the user's scope, and the
-    income rule with the same message as the import."""
+    """The admin's record form: the villages and communities of the user's scope that
+    report (the import's rule), and the income rule with the same message as the import."""
 
     class Meta:
         model = EconomyRecord
@@ -58,11 +57,9 @@ class EconomyRecordAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "organization" in self.fields and user is not None:
-            self.fields["organization"].queryset = (
+            self.fields["organization"].queryset = only_reporting_villages(
                 Organization.objects.editable_by(user)
-                .filter(level=OrgLevel.VILLAGE)
-                .order_by("path")
-            )
+            ).order_by("path")
 
     def clean(self):
         cleaned = super().clean()

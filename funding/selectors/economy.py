@@ -2,13 +2,16 @@
 
 The economy page, the dashboard and the bulletin call these, so their numbers agree.
 
-- A *village* here is a rural (农村) organisation of the 村级 level that is not itself
-  under another 村级 organisation: the branches of a 村党总支 are not villages of their
-  own. Those are the organisations expected to report a yearly record; a record of any
-  other 村级 organisation (e.g. a community) still counts where records are counted.
-- 空壳村: total income at or below ECONOMY_WEAK_THRESHOLD_WAN (default 0, i.e. none).
-- Strong villages: total income *over* ECONOMY_STRONG_THRESHOLD_WAN (default 5 万元), so
-  exactly 5.00 is not counted and 5.01 is.
+- The organisations expected to report a yearly record are the 村级 organisations, village
+  and community alike, whose parent is not itself 村级 (the branches of a 村党总支 are not
+  villages of their own); the import and the admin accept records of those only, and
+  "已填报 N / 应填报 M" counts both sides by that one rule.
+- Each record is judged on one income, ECONOMY_JUDGED_INCOME: 经营性收入 by default (a
+  village living on transfers alone is a 空壳村), or 集体经济总收入. A record without the
+  judged income (经营性收入 is optional) is counted apart, as not judged.
+- 空壳村: the judged income at or below ECONOMY_WEAK_THRESHOLD_WAN (default 0, i.e. none).
+- "5 万元以上": the judged income at or above ECONOMY_STRONG_THRESHOLD_WAN (default 5 万元):
+  in Chinese regulations 以上 includes the number, so exactly 5.00 counts and 4.99 does not.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
     Case,
     CharField,
@@ -34,9 +38,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from core.numbers import rate
-from orgs.choices import OrgDomain, OrgLevel
+from orgs.choices import OrgLevel
 from orgs.models import Organization
 from orgs.scope import PATH_STEP
 
@@ -50,6 +55,13 @@ AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 BAND_WEAK = "weak"
 BAND_NORMAL = "normal"
 BAND_STRONG = "strong"
+BAND_UNJUDGED = "unjudged"
+
+#: ECONOMY_JUDGED_INCOME → (the record's field, its name on the pages)
+JUDGED_INCOMES: dict[str, tuple[str, str]] = {
+    "operating": ("operating_income", "经营性收入"),
+    "total": ("total_income", "集体经济总收入"),
+}
 
 DEFAULT_SORT = "org"
 SORTS: dict[str, tuple] = {
@@ -71,28 +83,82 @@ def wan(value) -> Decimal:
 class Thresholds:
     weak: Decimal
     strong: Decimal
+    #: the record's field the bands judge, and its name on the pages
+    income: str = "operating_income"
+    income_label: str = "经营性收入"
+
+    def weak_q(self) -> Q:
+        return Q(**{f"{self.income}__lte": self.weak})
+
+    def strong_q(self) -> Q:
+        # Above the weak band too, should the two thresholds be set to overlap.
+        return Q(**{f"{self.income}__gte": self.strong}) & ~self.weak_q()
+
+    def unjudged_q(self) -> Q:
+        return Q(**{f"{self.income}__isnull": True})
 
 
 def thresholds() -> Thresholds:
-    """The configured bands in 万元 (settings; str() keeps a float setting exact)."""
+    """The configured bands in 万元 and the income they judge (settings; str() keeps a
+    float setting exact)."""
+    try:
+        income, label = JUDGED_INCOMES[settings.ECONOMY_JUDGED_INCOME]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"ECONOMY_JUDGED_INCOME must be one of {sorted(JUDGED_INCOMES)}, "
+            f"not {settings.ECONOMY_JUDGED_INCOME!r}."
+        ) from None
     return Thresholds(
         weak=Decimal(str(settings.ECONOMY_WEAK_THRESHOLD_WAN)),
         strong=Decimal(str(settings.ECONOMY_STRONG_THRESHOLD_WAN)),
+        income=income,
+        income_label=label,
+    )
+
+
+def _parent_is_a_village() -> Exists:
+    return Exists(
+        Organization.objects.filter(
+            level=OrgLevel.VILLAGE,
+            path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * PATH_STEP),
+        )
+    )
+
+
+def only_reporting_villages(organizations: QuerySet[Organization]) -> QuerySet[Organization]:
+    """Those of `organizations` expected to report (see the module docstring)."""
+    return (
+        organizations.filter(level=OrgLevel.VILLAGE)
+        .annotate(under_village=_parent_is_a_village())
+        .filter(under_village=False)
     )
 
 
 def reporting_villages(org: Organization) -> QuerySet[Organization]:
-    """The villages of `org`'s subtree expected to report (see the module docstring)."""
-    village_parent = Organization.objects.filter(
-        level=OrgLevel.VILLAGE,
-        path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * PATH_STEP),
+    """The villages and communities of `org`'s subtree expected to report."""
+    return only_reporting_villages(Organization.objects.within(org))
+
+
+def reporting_village_errors(org: Organization) -> list[str]:
+    """Why `org` may not hold a collective-economy record, by the rule of
+    `reporting_villages` ([] when it may; at most one query), for the import and the admin."""
+    if org.level != OrgLevel.VILLAGE:
+        return [_("“%(code)s”不是村级组织（集体经济只登记村级组织）。") % {"code": org.code}]
+    parent = (
+        Organization.objects.filter(
+            level=OrgLevel.VILLAGE, path=org.path[: (org.depth - 1) * PATH_STEP]
+        ).first()
+        if org.depth > 1
+        else None
     )
-    return (
-        Organization.objects.within(org)
-        .filter(level=OrgLevel.VILLAGE, domain=OrgDomain.RURAL)
-        .annotate(under_village=Exists(village_parent))
-        .filter(under_village=False)
-    )
+    if parent is not None:
+        return [
+            _(
+                "“%(code)s”隶属于村级组织“%(name)s”（%(parent)s），集体经济请登记在“%(parent)s”名下。"
+            )
+            % {"code": org.code, "name": parent.name, "parent": parent.code}
+        ]
+    return []
 
 
 def records_in(*, org: Organization, year: int) -> EconomyRecordQuerySet:
@@ -117,19 +183,25 @@ def missing_villages(*, org: Organization, year: int) -> QuerySet[Organization]:
 class EconomyFigures:
     year: int
     thresholds: Thresholds
-    villages: int  # expected to report
-    missing: int  # of those, without a record for the year
+    villages: int  # expected to report (应填报 M)
+    reported: int  # of those, with a record for the year (已填报 N)
     records: int  # records of the year in the subtree
     weak: int  # 空壳村
-    strong: int  # over the strong threshold
+    strong: int  # at or above the strong threshold (5 万元以上)
+    unjudged: int  # without the judged income
     total: Decimal
     operating: Decimal
     previous_records: int
     previous_total: Decimal
 
     @property
+    def missing(self) -> int:
+        """Expected to report and without a record for the year."""
+        return self.villages - self.reported
+
+    @property
     def normal(self) -> int:
-        return self.records - self.weak - self.strong
+        return self.records - self.weak - self.strong - self.unjudged
 
     @property
     def change(self) -> Decimal | None:
@@ -159,8 +231,9 @@ def economy_figures(*, org: Organization, year: int) -> EconomyFigures:
         .order_by()
         .aggregate(
             records=Count("pk", filter=this_year),
-            weak=Count("pk", filter=this_year & Q(total_income__lte=bands.weak)),
-            strong=Count("pk", filter=this_year & Q(total_income__gt=bands.strong)),
+            weak=Count("pk", filter=this_year & bands.weak_q()),
+            strong=Count("pk", filter=this_year & bands.strong_q()),
+            unjudged=Count("pk", filter=this_year & bands.unjudged_q()),
             total=Sum("total_income", filter=this_year, default=ZERO),
             operating=Sum("operating_income", filter=this_year, default=ZERO),
             previous_records=Count("pk", filter=last_year),
@@ -170,16 +243,17 @@ def economy_figures(*, org: Organization, year: int) -> EconomyFigures:
     villages = (
         reporting_villages(org)
         .order_by()
-        .aggregate(villages=Count("pk"), missing=Count("pk", filter=~_has_record(year)))
+        .aggregate(villages=Count("pk"), reported=Count("pk", filter=_has_record(year)))
     )
     return EconomyFigures(
         year=year,
         thresholds=bands,
         villages=villages["villages"],
-        missing=villages["missing"],
+        reported=villages["reported"],
         records=row["records"],
         weak=row["weak"],
         strong=row["strong"],
+        unjudged=row["unjudged"],
         total=wan(row["total"]),
         operating=wan(row["operating"]),
         previous_records=row["previous_records"],
@@ -203,8 +277,9 @@ def economy_rows(
             previous_income=Subquery(previous, output_field=AMOUNT),
             change=ExpressionWrapper(F("total_income") - F("previous_income"), AMOUNT),
             band=Case(
-                When(total_income__lte=bands.weak, then=Value(BAND_WEAK)),
-                When(total_income__gt=bands.strong, then=Value(BAND_STRONG)),
+                When(bands.unjudged_q(), then=Value(BAND_UNJUDGED)),
+                When(bands.weak_q(), then=Value(BAND_WEAK)),
+                When(bands.strong_q(), then=Value(BAND_STRONG)),
                 default=Value(BAND_NORMAL),
                 output_field=CharField(),
             ),

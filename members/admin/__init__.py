@@ -1,3 +1,3 @@
 """Admin classes of the members app, one module per area."""
 
-from . import development, dues, roster, training, transfers  # noqa: F401
+from . import appraisals, development, dues, roster, training, transfers  # noqa: F401

@@ -22,17 +22,28 @@ from ..services.pipeline import rule_update, validate_rule_value
 from .roster import MaskingContextHelper
 from .search import PersonSearchMixin
 
+# The gates and steps in the order the regulations take them: read-only, since only the
+# services check them.
 PIPELINE_FIELDS = (
     "organization",
     "name",
     "gender",
     "stage",
     "applied_on",
+    "talked_on",
     "activist_on",
     "candidate_on",
     "political_review_on",
+    "admission_publicity_from",
+    "admission_publicity_to",
+    "pre_review_on",
     "admitted_on",
+    "committee_talk_on",
+    "approved_on",
     "probation_extended_months",
+    "confirmation_publicity_from",
+    "confirmation_publicity_to",
+    "confirmation_meeting_on",
     "confirmed_on",
     "member",
     "closed_on",
@@ -90,7 +101,9 @@ class DevelopmentCaseAdmin(PersonSearchMixin, ScopedHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         masked = [] if self._full(request) else ["masked_id_number_display", "masked_phone_display"]
-        return [*PIPELINE_FIELDS, "id_number", *masked]
+        # The introducers were checked against the roster when the 支部大会 admitted.
+        checked = ["introducers"] if obj is not None and obj.admitted_on else []
+        return [*PIPELINE_FIELDS, "id_number", *masked, *checked]
 
     def has_add_permission(self, request) -> bool:
         # New cases go through the portal form, which checks age and the ID number.

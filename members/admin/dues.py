@@ -1,4 +1,6 @@
-"""Admin: dues records (scoped, import/export, history) and the dues brackets."""
+"""Admin: dues records (scoped, import/export, history), the dues brackets, and the
+免交/少交 approvals (read-only here: they are entered from the member's page, where
+saving one also computes its recorded months again)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,17 @@ from core.admin import GuardedHistoryAdmin
 from core.forms import ServiceErrorsMixin
 from core.periods import month_start
 from core.registry import get_kind
-from orgs.scoped_admin import CountyConfigAdminMixin, ScopedImportExportAdmin
+from orgs.scoped_admin import (
+    CountyConfigAdminMixin,
+    ScopedHistoryAdmin,
+    ScopedImportExportAdmin,
+)
 from portal.exporting import log_export
 from portal.models import ExportChannel
 
 from ..dues.rates import figures_for
-from ..models import DuesBracket, DuesRecord, Member
+from ..dues.waivers import waiver_for
+from ..models import DuesBracket, DuesRecord, DuesWaiver, Member
 from ..permissions import can_view_full_personal_data
 from ..resources.dues import DuesResource
 from .search import PersonSearchMixin
@@ -44,6 +51,7 @@ class DuesRecordForm(ServiceErrorsMixin, forms.ModelForm):
                 base=cleaned.get("base"),
                 amount_paid=cleaned.get("amount_paid"),
                 paid_on=cleaned.get("paid_on"),
+                waiver=waiver_for(member, month),
             )
         except ValidationError as exc:
             self.add_service_error(exc)
@@ -159,3 +167,55 @@ class DuesBracketAdmin(CountyConfigAdminMixin, GuardedHistoryAdmin):
     form = DuesBracketForm
     list_display = ["basis", "upper_limit", "rate", "fixed_amount", "max_fixed_amount"]
     list_filter = ["basis"]
+
+
+@admin.register(DuesWaiver)
+class DuesWaiverAdmin(PersonSearchMixin, ScopedHistoryAdmin):
+    """The approvals of the user's subtree to look through, with their history."""
+
+    person_prefix = "member__"
+    name_field = "member__name"
+    org_path_attr = "member.organization.path"
+    list_display = [
+        "member_name",
+        "organization",
+        "kind",
+        "first_month",
+        "last_month",
+        "amount",
+        "approved_by",
+        "decided_on",
+    ]
+    list_filter = ["kind", "approved_by"]
+    list_select_related = ["member", "member__organization"]
+    ordering = ["-first_month", "member__organization__path", "member__name"]
+    list_per_page = 100
+    history_list_display = ["kind", "first_month", "last_month", "amount"]
+    fields = [
+        "member_name",
+        "kind",
+        "approved_by",
+        "decided_on",
+        "reason",
+        "first_month",
+        "last_month",
+        "amount",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("党员"), ordering="member__name")
+    def member_name(self, obj: DuesWaiver) -> str:
+        return obj.member.name
+
+    @admin.display(description=_("所在党组织"), ordering="member__organization__path")
+    def organization(self, obj: DuesWaiver) -> str:
+        return obj.member.organization.name
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

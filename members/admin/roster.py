@@ -41,6 +41,7 @@ FIELDS = (
     "mobile_destination",
     "last_contact_on",
     "is_in_hardship",
+    "hardship_kind",
 )
 # On change forms of users without the full-view permission these stand in for the
 # personal fields: read-only and masked.
@@ -87,6 +88,7 @@ class MemberAdmin(PersonSearchMixin, ScopedImportExportAdmin):
         "job",
         "is_mobile",
         "is_in_hardship",
+        "hardship_kind",
     ]
     list_select_related = ["organization"]
     list_per_page = 100

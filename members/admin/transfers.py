@@ -1,7 +1,8 @@
 """Admin of transfers: a read-only register with history, for either end's staff.
 
-Transfers are requested, accepted and returned on the portal pages
-(members.services.transfers), which move the member record; editing a row here would not.
+Transfers are requested, registered (from outside the county), accepted and returned, and
+their 介绍信 printed, on the portal pages (members.services.transfers), which move the
+member record and number the letters; editing a row here would do neither.
 """
 
 from __future__ import annotations
@@ -24,13 +25,16 @@ class TransferAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
         "state",
         "from_organization",
         "to_organization",
+        "origin",
         "destination",
         "requested_on",
         "decided_on",
+        "letter_number",
+        "receipt_on",
     ]
     list_filter = ["state", "kind"]
     list_select_related = ["member", "from_organization", "to_organization"]
-    search_fields = ["member__name", "destination"]
+    search_fields = ["member__name", "destination", "origin", "origin_letter_number"]
     ordering = ["-requested_on", "-pk"]
     history_list_display = ["state"]
 

@@ -4,7 +4,9 @@
 - `sheet`: a branch's monthly sheet as staff see and fill it (reads);
 - `recording`: saving a sheet, all or nothing (writes);
 - `collection`: what each organisation collected in a month (reads);
-- `findings`: arrears and the six-month flag (reads; flags only, no status changes).
+- `findings`: arrears and the six-month flag (reads; flags only, no status changes);
+- `waivers`: 免交/少交 approved by the branch — which covers a month (reads), recording or
+  withdrawing one (writes).
 
 The import/export of records is `members.resources.dues`; the pages are `members.views.dues`.
 """

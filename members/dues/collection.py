@@ -1,5 +1,6 @@
-"""What each organisation collected in a month: its direct members' records, due and paid
-(reads). The subtree's total over a period is `members.selectors.dues_collection`."""
+"""What each organisation collected in a month: its direct members' records, due, paid
+and paid above the amount due (自愿多交) (reads). The subtree's total over a period is
+`members.selectors.dues_collection`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 
 from core.numbers import rate
 from core.periods import month_start
@@ -26,6 +27,7 @@ class OrgCollection:
     paid_in_full: int
     due: Decimal
     paid: Decimal
+    voluntary: Decimal = ZERO
 
     @property
     def rate(self) -> Decimal | None:
@@ -53,6 +55,13 @@ def collection_by_organization(
             paid_in_full=Count("id", filter=Q(amount_paid__gte=F("amount_due"))),
             due=Sum("amount_due"),
             paid=Sum("amount_paid"),
+            voluntary=Sum(
+                ExpressionWrapper(
+                    F("amount_paid") - F("amount_due"),
+                    output_field=DecimalField(max_digits=10, decimal_places=2),
+                ),
+                filter=Q(amount_paid__gt=F("amount_due")),
+            ),
         )
         .order_by()
     }
@@ -70,6 +79,7 @@ def collection_by_organization(
                 paid_in_full=row["paid_in_full"] if row else 0,
                 due=(row["due"] if row else None) or ZERO,
                 paid=(row["paid"] if row else None) or ZERO,
+                voluntary=(row["voluntary"] if row else None) or ZERO,
             )
         )
     return result

@@ -2,7 +2,9 @@
 
 The portal, the admin and the importer all compute a month's figures through
 `figures_for()`, so that the amount due is never typed by anyone: it follows from the
-member's basis, the base and the configured brackets (DuesBracket, seeded from DOMAIN.md).
+member's basis, the base and the configured brackets (DuesBracket, seeded from DOMAIN.md),
+or from the 免交/少交 the branch approved for the month (DuesWaiver). Paying more than
+is due is voluntary (自愿多交) and never refused; paying less leaves the month short.
 """
 
 from __future__ import annotations
@@ -20,22 +22,29 @@ from django.utils.translation import gettext as _
 from core.periods import month_start
 
 from ..choices import Job
-from ..models import DuesBasis, DuesBracket, Member
+from ..models import DuesBasis, DuesBracket, DuesWaiver, Member
+from ..models.member import HardshipKind
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 #: the record fields a sheet row or an import row sets (besides member and month)
 FIGURE_FIELDS = ("basis", "base", "rate", "amount_due", "amount_paid", "paid_on")
+#: the hardships of the minimum class; any other hardship pays by the job's table, and
+#: paying less or nothing then needs the branch's approval (DuesWaiver)
+MINIMUM_HARDSHIPS = frozenset(
+    {HardshipKind.UNEMPLOYED, HardshipKind.ON_RELIEF, HardshipKind.SUBSISTENCE}
+)
 
 
 def basis_for(member: Member) -> DuesBasis:
     """Which table of DOMAIN.md applies: pensioners and farmers have their own; students
-    and members in hardship pay the minimum; everyone else pays on their salary."""
+    and members 下岗失业, living on 抚恤/救济 or on 低保 pay the minimum; everyone else
+    pays on their salary."""
     if member.job == Job.RETIRED:
         return DuesBasis.RETIRED
     if member.job == Job.FARMER:
         return DuesBasis.FARMER
-    if member.job == Job.STUDENT or member.is_in_hardship:
+    if member.job == Job.STUDENT or member.hardship_kind in MINIMUM_HARDSHIPS:
         return DuesBasis.MINIMUM
     return DuesBasis.SALARY
 
@@ -73,12 +82,13 @@ def dues_for(
     brackets: Iterable[DuesBracket] | None = None,
     amount: Decimal | None = None,
 ) -> tuple[Decimal | None, Decimal]:
-    """(rate in %, amount due) for one month.
+    """(rate in %, amount due) for one month by the brackets.
 
     Percentage brackets apply to the first bracket whose upper limit (inclusive) holds the
     base, rounded to the fen half up. Fixed brackets give their amount; where a range is
-    allowed (farmers: fixed_amount to max_fixed_amount) a given `amount` inside the range
-    becomes the amount due, and one outside it is refused.
+    allowed (farmers: fixed_amount to max_fixed_amount) the amount paid inside the range
+    is the amount due, above it the highest is due and the rest is voluntary, below it
+    the lowest is due and the month is short.
     """
     rows = brackets_of(basis, brackets)
     if not rows:
@@ -92,21 +102,7 @@ def dues_for(
         bracket = rows[0]
         low, high = bracket.fixed_amount, bracket.max_fixed_amount
         if high is not None and amount is not None and amount > ZERO:
-            if not low <= amount <= high:
-                raise ValidationError(
-                    {
-                        "amount_paid": _(
-                            "%(basis)s每月缴纳 %(low)s–%(high)s 元，%(amount)s 元不在此范围内。"
-                        )
-                        % {
-                            "basis": DuesBasis(basis).label,
-                            "low": low,
-                            "high": high,
-                            "amount": amount,
-                        }
-                    }
-                )
-            return None, amount.quantize(CENT, ROUND_HALF_UP)
+            return None, min(max(amount, low), high).quantize(CENT, ROUND_HALF_UP)
         return None, low
     if base is None:
         raise ValidationError({"base": _("必填：按比例缴纳党费的党员须填写缴费基数。")})
@@ -124,6 +120,28 @@ def dues_for(
             % {"base": base}
         }
     )
+
+
+def month_due(
+    *,
+    basis: str,
+    base: Decimal | None,
+    brackets: Iterable[DuesBracket] | None = None,
+    amount: Decimal | None = None,
+    waiver: DuesWaiver | None = None,
+) -> tuple[Decimal | None, Decimal]:
+    """(rate in %, amount due) of a month: the approved 免交/少交 where one covers it (no
+    base needed then), else the brackets' (`dues_for`)."""
+    if waiver is not None:
+        return None, waiver.due
+    return dues_for(basis=basis, base=base, brackets=brackets, amount=amount)
+
+
+def voluntary_part(amount_paid: Decimal, amount_due: Decimal | None) -> Decimal:
+    """What was paid above the amount due (自愿多交), 0 when nothing was."""
+    if amount_due is None:
+        return ZERO
+    return max(amount_paid - amount_due, ZERO)
 
 
 @dataclass(frozen=True)
@@ -148,13 +166,19 @@ def figures_for(
     paid_on: datetime.date | None,
     brackets: Iterable[DuesBracket] | None = None,
     today: datetime.date | None = None,
+    waiver: DuesWaiver | None = None,
+    basis: str | None = None,
 ) -> DuesFigures:
     """A month's record for `member` as the rules compute it, or ValidationError keyed by
-    field (base, amount_paid, paid_on, month). Shared by the sheet and the importer."""
+    field (base, amount_paid, paid_on, month). Shared by the sheet, the importer, the
+    admin and the re-application of an approval.
+
+    `waiver` is the approved 免交/少交 covering the month, if any (`waivers.covering`);
+    `basis` keeps a stored record's basis when its month is computed again."""
     today = today or timezone.localdate()
     brackets = load_brackets() if brackets is None else list(brackets)
     errors: dict[str, list[str]] = {}
-    basis = basis_for(member)
+    basis = basis or basis_for(member)
     paid = amount_paid if amount_paid is not None else ZERO
     if month > month_start(today):
         errors.setdefault("month", []).append(_("不能晚于本月。"))
@@ -173,10 +197,18 @@ def figures_for(
     # A fixed amount does not depend on income: a base typed for such a member means nothing.
     if is_fixed_basis(basis, brackets):
         base = None
+    if waiver is not None and base is not None and base < ZERO:
+        # dues_for checks the base otherwise; a base typed in an approved month is kept
+        # (the next months carry it forward), so it is checked here.
+        errors.setdefault("base", []).append(_("不能为负数。"))
     rate, due = None, ZERO
     try:
-        rate, due = dues_for(
-            basis=basis, base=base, brackets=brackets, amount=paid if paid > ZERO else None
+        rate, due = month_due(
+            basis=basis,
+            base=base,
+            brackets=brackets,
+            amount=paid if paid > ZERO else None,
+            waiver=waiver,
         )
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():

@@ -1,5 +1,6 @@
 """Saving a branch's monthly dues sheet: one record per member and month, all or nothing,
-with history by the acting user (writes)."""
+with history by the acting user, each month's amount due by the brackets or by the
+approved 免交/少交 (writes)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from orgs.scope import can_edit_path
 from ..models import DuesRecord, Member
 from .rates import FIGURE_FIELDS, figures_for, load_brackets
 from .sheet import SheetEntry, sheet_members
+from .waivers import covering, waivers_of
 
 FIELD_LABELS = {
     "base": "缴费基数（元）",
@@ -85,6 +87,7 @@ def save_month_sheet(
     with transaction.atomic():
         members = {m.pk: m for m in sheet_members(organization, month)}
         brackets = load_brackets()
+        waivers = waivers_of(list(members), month, month)
         existing = {
             r.member_id: r
             for r in DuesRecord.objects.select_for_update().filter(
@@ -115,6 +118,7 @@ def save_month_sheet(
                     paid_on=entry.paid_on,
                     brackets=brackets,
                     today=today,
+                    waiver=covering(waivers.get(member.pk, ()), month),
                 )
             except ValidationError as exc:
                 for key, messages in exc.message_dict.items():

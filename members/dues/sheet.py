@@ -1,6 +1,6 @@
 """A branch's monthly dues sheet as staff see and fill it: one line per current member,
-with their record of the month or the default the rules give (reads; saving the sheet is
-`members.dues.recording`)."""
+with their record of the month or the default the rules give, and the 免交/少交 approved
+for the month (reads; saving the sheet is `members.dues.recording`)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from core.numbers import rate
 from core.periods import add_months, month_start
 from orgs.models import Organization
 
-from ..models import DuesBasis, DuesBracket, DuesRecord, Member
+from ..models import DuesBasis, DuesBracket, DuesRecord, DuesWaiver, Member
 from ..models.member import MemberQuerySet
-from .rates import ZERO, basis_for, dues_for, fixed_range, load_brackets
+from .rates import ZERO, basis_for, fixed_range, load_brackets, month_due, voluntary_part
+from .waivers import covering, waivers_of
 
 
 @dataclass
@@ -36,10 +37,17 @@ class SheetLine:
     paid_on: datetime.date | None
     #: (lowest, highest) for fixed-amount members, shown instead of a base input
     fixed: tuple[Decimal, Decimal | None] | None = None
+    #: the 免交/少交 approved for the month, which sets the amount due
+    waiver: DuesWaiver | None = None
 
     @property
     def is_paid(self) -> bool:
         return self.amount_due is not None and self.amount_paid >= self.amount_due
+
+    @property
+    def voluntary(self) -> Decimal:
+        """Paid above the amount due (自愿多交), of a recorded month."""
+        return voluntary_part(self.amount_paid, self.amount_due) if self.record else ZERO
 
     @property
     def basis_label(self) -> str:
@@ -67,7 +75,7 @@ def sheet_members(organization: Organization, month: datetime.date) -> MemberQue
 
 def month_sheet(organization: Organization, month: datetime.date) -> list[SheetLine]:
     """Every current member of the branch for `month`, with their record or a default
-    that carries their last known base forward (three queries)."""
+    that carries their last known base forward, and their approval (four queries)."""
     month = month_start(month)
     last_base = (
         DuesRecord.objects.filter(member=OuterRef("pk"), month__lt=month, base__isnull=False)
@@ -79,11 +87,13 @@ def month_sheet(organization: Organization, month: datetime.date) -> list[SheetL
         r.member_id: r
         for r in DuesRecord.objects.filter(member__in=[m.pk for m in members], month=month)
     }
+    waivers = waivers_of([m.pk for m in members], month, month)
     brackets = load_brackets()
     lines = []
     for member in members:
         basis = basis_for(member)
         fixed = fixed_range(basis, brackets)
+        waiver = covering(waivers.get(member.pk, ()), month)
         record = records.get(member.pk)
         if record is not None:
             line = SheetLine(
@@ -96,11 +106,14 @@ def month_sheet(organization: Organization, month: datetime.date) -> list[SheetL
                 amount_paid=record.amount_paid,
                 paid_on=record.paid_on,
                 fixed=fixed,
+                waiver=waiver,
             )
         else:
             base = None if fixed else member.last_base
             try:
-                bracket_rate, due = dues_for(basis=basis, base=base, brackets=brackets)
+                bracket_rate, due = month_due(
+                    basis=basis, base=base, brackets=brackets, waiver=waiver
+                )
             except ValidationError:
                 bracket_rate, due = None, None  # no base known yet: staff fill it in
             line = SheetLine(
@@ -113,6 +126,7 @@ def month_sheet(organization: Organization, month: datetime.date) -> list[SheetL
                 amount_paid=ZERO,
                 paid_on=None,
                 fixed=fixed,
+                waiver=waiver,
             )
         lines.append(line)
     return lines
@@ -125,6 +139,7 @@ class SheetTotals:
     paid_in_full: int
     due: Decimal
     paid: Decimal
+    voluntary: Decimal = ZERO
 
     @property
     def rate(self) -> Decimal | None:
@@ -140,6 +155,7 @@ def sheet_totals(lines: Sequence[SheetLine]) -> SheetTotals:
         paid_in_full=sum(1 for line in recorded if line.is_paid),
         due=sum((line.amount_due for line in recorded), ZERO),
         paid=sum((line.amount_paid for line in recorded), ZERO),
+        voluntary=sum((line.voluntary for line in recorded), ZERO),
     )
 
 
@@ -157,17 +173,18 @@ def fill_in_full(
     """
     today = today or timezone.localdate()
     brackets = load_brackets() if brackets is None else list(brackets)
-    basis_of = {line.member.pk: line.basis for line in lines}
+    line_of = {line.member.pk: line for line in lines}
     filled = []
     for entry in entries:
-        basis = basis_of.get(entry.member_id)
+        line = line_of.get(entry.member_id)
         paid = entry.amount_paid or ZERO
         try:
-            _rate, due = dues_for(
-                basis=basis,
+            _rate, due = month_due(
+                basis=line.basis if line else None,
                 base=entry.base,
                 brackets=brackets,
                 amount=paid if paid > ZERO else None,
+                waiver=line.waiver if line else None,
             )
         except (ValidationError, ValueError):
             filled.append(entry)

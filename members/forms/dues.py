@@ -1,4 +1,5 @@
-"""Forms of the dues pages: choosing an organisation and month, and the monthly sheet.
+"""Forms of the dues pages: choosing an organisation and month, the monthly sheet, and a
+免交/少交 approved by the branch.
 
 The sheet form only turns the posted inputs into typed values; what the values must
 satisfy (bases, ranges, dates) is decided by `members.dues`.
@@ -15,9 +16,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.years import FIRST_YEAR, LAST_YEAR
+from core.forms import ServiceErrorsMixin
+from core.years import FIRST_YEAR, LAST_YEAR, check_year
 
 from ..dues.sheet import SheetEntry, SheetLine
+from ..models import DuesWaiver
 
 MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
@@ -136,3 +139,49 @@ class DuesSheetForm(forms.Form):
         if name and f"{name}-{member_id}" in self.fields:
             return f"{name}-{member_id}"
         return None
+
+
+class MonthField(forms.DateField):
+    """A month typed as YYYY-MM (the browser's month input), as the first of the month."""
+
+    widget = forms.DateInput(
+        attrs={"type": "month", "pattern": r"\d{4}-\d{2}", "placeholder": "YYYY-MM"},
+        format="%Y-%m",
+    )
+    input_formats = ["%Y-%m"]
+    default_error_messages = {"invalid": _("格式应为 YYYY-MM，如 2024-03。")}
+
+    def validate(self, value: datetime.date | None) -> None:
+        super().validate(value)
+        if value is not None:
+            check_year(value.year)
+
+
+class DuesWaiverForm(ServiceErrorsMixin, forms.ModelForm):
+    """免交/少交 approved by the branch: who approved it and when, why, for which months
+    and, for 少交, how much a month. The model checks the rest (DuesWaiver.clean)."""
+
+    first_month = MonthField(label=_("起始月份"))
+    last_month = MonthField(label=_("截止月份"), help_text=_("含该月。"))
+
+    class Meta:
+        model = DuesWaiver
+        fields = [
+            "kind",
+            "approved_by",
+            "decided_on",
+            "reason",
+            "first_month",
+            "last_month",
+            "amount",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "approved_by": forms.RadioSelect,
+            "decided_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "amount": forms.NumberInput(attrs={**MONEY_ATTRS, "step": "0.01"}),
+        }
+        help_texts = {
+            "decided_on": _("支部委员会或支部党员大会研究决定的日期。"),
+            "reason": _("如：长期患病、家庭遭受重大变故等，说明经济困难的情况。"),
+        }

@@ -58,10 +58,29 @@ GATE_LABELS = {
     Stage.PROBATIONARY: _("支部大会讨论接收为预备党员日期"),
     Stage.FULL: _("支部大会讨论转为正式党员日期"),
 }
+# The case's fields each stage's form starts from (form field → case field).
+STEP_FIELDS = {
+    Stage.ACTIVIST: {"talked_on": "talked_on"},
+    Stage.CANDIDATE: {},
+    Stage.PROBATIONARY: {
+        "political_review_on": "political_review_on",
+        "political_review_result": "political_review_result",
+        "publicity_from": "admission_publicity_from",
+        "publicity_to": "admission_publicity_to",
+        "pre_review_on": "pre_review_on",
+        "introducers": "introducers",
+    },
+    Stage.FULL: {
+        "publicity_from": "confirmation_publicity_from",
+        "publicity_to": "confirmation_publicity_to",
+    },
+}
 
 
 class AdvanceForm(ServiceErrorsMixin, forms.Form):
-    """The next gate of a case; 预备党员 also asks for 政审 and the introducers."""
+    """The next gate of a case, with the steps that must come before it: the talk before
+    the 积极分子 step; 政审, 公示, 预审 and the introducers before the 支部大会 admits; the
+    公示 before the 支部大会 discusses 转正."""
 
     on = date_field(_("日期"))
     note = forms.CharField(
@@ -71,26 +90,42 @@ class AdvanceForm(ServiceErrorsMixin, forms.Form):
         help_text=_("如支部委员会或支部大会的会议记录编号。"),
     )
 
-    def __init__(self, *args: Any, case: DevelopmentCase, stage: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, case: DevelopmentCase, stage: str, publicity_days: int, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"].label = GATE_LABELS[stage]
-        if stage == Stage.PROBATIONARY:
-            self.fields["political_review_on"] = date_field(_("政治审查完成日期"), required=False)
-            self.fields["political_review_result"] = forms.CharField(
+        publicity_help = _("不少于 %(n)d 个工作日（周一至周五），支部大会须在公示结束后召开。") % {
+            "n": publicity_days
+        }
+        extra = {
+            "talked_on": date_field(
+                _("党组织派人谈话日期"),
+                required=False,
+                help_text=_("收到入党申请后党组织派人同申请人谈话的日期。"),
+            ),
+            "political_review_on": date_field(_("政治审查完成日期"), required=False),
+            "political_review_result": forms.CharField(
                 label=_("政审结论"), required=False, max_length=200
-            )
-            self.fields["introducers"] = forms.CharField(
+            ),
+            "publicity_from": date_field(_("公示开始日期"), required=False),
+            "publicity_to": date_field(_("公示结束日期"), required=False, help_text=publicity_help),
+            "pre_review_on": date_field(
+                _("上级党委预审日期"),
+                required=False,
+                help_text=_("上级党委预审合格后才能提交支部大会讨论。"),
+            ),
+            "introducers": forms.CharField(
                 label=_("入党介绍人"),
                 required=False,
                 max_length=100,
-                help_text=_("正式党员的姓名，用“、”分隔。"),
-            )
-            self.initial.setdefault("political_review_on", case.political_review_on)
-            self.initial.setdefault("political_review_result", case.political_review_result)
-            self.initial.setdefault("introducers", case.introducers)
-            self.order_fields(
-                ["on", "political_review_on", "political_review_result", "introducers", "note"]
-            )
+                help_text=_("两名正式党员的姓名，用“、”分隔；须在本组织（含下级组织）党员名册中。"),
+            ),
+        }
+        for name, case_field in STEP_FIELDS[stage].items():
+            self.fields[name] = extra[name]
+            self.initial.setdefault(name, getattr(case, case_field))
+        self.order_fields(["on", *STEP_FIELDS[stage], "note"])
 
     def details(self) -> dict[str, Any]:
         """The keyword arguments of case_advance besides case, user and stage."""
@@ -102,10 +137,22 @@ class AdvanceForm(ServiceErrorsMixin, forms.Form):
 
 
 class ExtendProbationForm(ServiceErrorsMixin, forms.Form):
-    months = forms.IntegerField(label=_("延长月数"), min_value=1, max_value=12)
+    # No upper bound here: the service refuses with the rule and its figure.
+    months = forms.IntegerField(label=_("延长月数"), min_value=1)
     reason = forms.CharField(
         label=_("延长原因"), max_length=150, help_text=_("支部大会的决定及理由。")
     )
+
+
+class ApprovalForm(ServiceErrorsMixin, forms.Form):
+    """The 上级党委's 审批 of an admission, with its talk before it."""
+
+    committee_talk_on = date_field(
+        _("上级党委派人谈话日期"),
+        required=False,
+        help_text=_("审批前上级党委派人同发展对象谈话的日期。"),
+    )
+    approved_on = date_field(_("上级党委审批日期"))
 
 
 class CloseCaseForm(ServiceErrorsMixin, forms.Form):

@@ -46,7 +46,13 @@ FIELDSETS: tuple[tuple[Any, tuple[str, ...]], ...] = (
     ),
     (
         _("流动与帮扶"),
-        ("is_mobile", "mobile_destination", "last_contact_on", "is_in_hardship"),
+        (
+            "is_mobile",
+            "mobile_destination",
+            "last_contact_on",
+            "is_in_hardship",
+            "hardship_kind",
+        ),
     ),
     (_("修改说明"), ("change_reason",)),
 )
@@ -93,6 +99,7 @@ class MemberForm(ServiceErrorsMixin, forms.ModelForm):
             "mobile_destination",
             "last_contact_on",
             "is_in_hardship",
+            "hardship_kind",
         ]
         field_classes = {"organization": OrganizationChoiceField}
         widgets = {

@@ -1,13 +1,16 @@
 """The development pipeline (发展党员): one case per applicant, from application to 转正.
 
 The case carries the person until the 支部大会 admits them; from 预备党员 on, the person is
-a Member and the case points at that one record (转正 updates it, never copies it).
+a Member and the case points at that one record (转正 updates it, never copies it). Besides
+the five stages it records the steps the regulations put between them: the talk after the
+application, the 公示 before admission and before 转正, the 上级党委's 预审, talk and 审批,
+and the 支部大会 that discussed 转正 apart from the 转正日期 (the end of the probation).
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -51,7 +54,9 @@ class RuleKey(models.TextChoices):
     CANDIDATE_MIN_TRAINING_HOURS = "candidate_min_training_hours", _("发展对象集中培训最少学时")
     INTRODUCERS_REQUIRED = "introducers_required", _("入党介绍人人数")
     PROBATION_MONTHS = "probation_months", _("预备期（月）")
+    PROBATION_EXTENSION_MIN_MONTHS = "probation_extension_min_months", _("预备期最少延长（月）")
     PROBATION_EXTENSION_MAX_MONTHS = "probation_extension_max_months", _("预备期最多延长（月）")
+    PUBLICITY_MIN_WORKING_DAYS = "publicity_min_working_days", _("公示期（工作日）")
     APPLICANT_STALL_MONTHS = (
         "applicant_stall_months",
         _("申请人超过此期限未列为积极分子即提示（月）"),
@@ -126,16 +131,31 @@ class DevelopmentCase(models.Model):
         _("当前阶段"), max_length=16, choices=Stage.choices, default=Stage.APPLICANT
     )
     applied_on = models.DateField(_("递交入党申请日期"))
+    talked_on = models.DateField(_("党组织派人谈话日期"), null=True, blank=True)
     activist_on = models.DateField(_("确定为积极分子日期"), null=True, blank=True)
     candidate_on = models.DateField(_("确定为发展对象日期"), null=True, blank=True)
     political_review_on = models.DateField(_("政治审查完成日期"), null=True, blank=True)
     political_review_result = models.CharField(_("政审结论"), max_length=200, blank=True)
     introducers = models.CharField(
-        _("入党介绍人"), max_length=100, blank=True, help_text=_("两名正式党员，用“、”分隔。")
+        _("入党介绍人"),
+        max_length=100,
+        blank=True,
+        help_text=_("本组织（含下级组织）党员名册中的正式党员姓名，用“、”分隔。"),
     )
+    admission_publicity_from = models.DateField(
+        _("接收预备党员公示开始日期"), null=True, blank=True
+    )
+    admission_publicity_to = models.DateField(_("接收预备党员公示结束日期"), null=True, blank=True)
+    pre_review_on = models.DateField(_("上级党委预审日期"), null=True, blank=True)
     admitted_on = models.DateField(_("支部大会接收为预备党员日期"), null=True, blank=True)
+    committee_talk_on = models.DateField(_("上级党委派人谈话日期"), null=True, blank=True)
+    approved_on = models.DateField(_("上级党委审批日期"), null=True, blank=True)
     probation_extended_months = models.PositiveSmallIntegerField(_("预备期延长（月）"), default=0)
-    confirmed_on = models.DateField(_("转为正式党员日期"), null=True, blank=True)
+    confirmation_publicity_from = models.DateField(_("转正公示开始日期"), null=True, blank=True)
+    confirmation_publicity_to = models.DateField(_("转正公示结束日期"), null=True, blank=True)
+    confirmation_meeting_on = models.DateField(_("支部大会讨论转正日期"), null=True, blank=True)
+    # 党章 第七条: 党龄 counts from the end of the probation, not from the meeting's day.
+    confirmed_on = models.DateField(_("转正日期（预备期满之日）"), null=True, blank=True)
     member = models.OneToOneField(
         Member,
         verbose_name=_("党员档案"),
@@ -171,6 +191,24 @@ class DevelopmentCase(models.Model):
                 condition=Q(probation_extended_months__lte=12),
                 name="devcase_extension_at_most_a_year",
             ),
+            models.CheckConstraint(
+                condition=Q(admission_publicity_from__isnull=True)
+                | Q(admission_publicity_to__isnull=True)
+                | Q(admission_publicity_from__lte=F("admission_publicity_to")),
+                name="devcase_admission_publicity_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmation_publicity_from__isnull=True)
+                | Q(confirmation_publicity_to__isnull=True)
+                | Q(confirmation_publicity_from__lte=F("confirmation_publicity_to")),
+                name="devcase_confirmation_publicity_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_on__isnull=True)
+                | Q(confirmation_meeting_on__isnull=True)
+                | Q(confirmed_on__lte=F("confirmation_meeting_on")),
+                name="devcase_confirmed_by_the_meeting",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,5 +223,6 @@ class DevelopmentCase(models.Model):
 
     @property
     def introducer_list(self) -> list[str]:
+        """The introducers' names, each once (a name written twice is one introducer)."""
         text = self.introducers.replace(",", "、").replace("，", "、").replace(" ", "、")
-        return [name for name in (part.strip() for part in text.split("、")) if name]
+        return list(dict.fromkeys(name for name in (p.strip() for p in text.split("、")) if name))

@@ -58,6 +58,16 @@ def name_validator(value: str) -> None:
         )
 
 
+class HardshipKind(models.TextChoices):
+    """Why a member is in hardship: the first three pay the minimum dues (the 0.2 元
+    class of DuesBasis.MINIMUM), any other hardship pays by the job's table."""
+
+    UNEMPLOYED = "unemployed", _("下岗失业")
+    ON_RELIEF = "on_relief", _("依靠抚恤或救济生活")
+    SUBSISTENCE = "subsistence", _("低保")
+    OTHER = "other", _("其他生活困难")
+
+
 class MemberQuerySet(ScopedQuerySet):
     scope_prefix = "organization__"
 
@@ -111,6 +121,18 @@ class Member(models.Model):
         help_text=_("流动党员最近一次与党组织联系的日期；失联满 6 个月将提示。"),
     )
     is_in_hardship = models.BooleanField(_("是否生活困难党员"), default=False)
+    # Blank when not in hardship, or in hardship for a reason not recorded (records from
+    # before the field existed): such members pay by their job's table.
+    hardship_kind = models.CharField(
+        _("生活困难类型"),
+        max_length=16,
+        choices=HardshipKind.choices,
+        blank=True,
+        help_text=_(
+            "下岗失业、依靠抚恤或救济生活、低保的党员按最低定额缴纳党费；其他生活困难的党员"
+            "按工作岗位对应的标准缴纳，少交或免交须经支部批准并登记。"
+        ),
+    )
     status = models.CharField(
         _("党籍状态"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )
@@ -161,6 +183,14 @@ class Member(models.Model):
             models.CheckConstraint(
                 condition=Q(status=MemberStatus.ACTIVE) | Q(status_changed_on__isnull=False),
                 name="member_status_change_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(hardship_kind="") | Q(is_in_hardship=True),
+                name="member_hardship_kind_flagged",
+            ),
+            models.CheckConstraint(
+                condition=Q(hardship_kind__in=["", *HardshipKind.values]),
+                name="member_hardship_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(gender__in=Gender.values), name="member_gender_valid"
@@ -250,6 +280,14 @@ class Member(models.Model):
         if not self.is_mobile and self.mobile_destination:
             errors.setdefault("mobile_destination", []).append(
                 _("不是流动党员时请留空（或将“是否流动党员”填为“是”）。")
+            )
+        if self.hardship_kind and not self.is_in_hardship:
+            # On the flag, which every form and the importer have.
+            errors.setdefault("is_in_hardship", []).append(
+                _(
+                    "登记了生活困难类型“%(kind)s”，须为“是”；如不是生活困难党员，请同时清空生活困难类型。"
+                )
+                % {"kind": self.get_hardship_kind_display()}
             )
         if self.status != MemberStatus.ACTIVE and not self.status_changed_on:
             errors.setdefault("status_changed_on", []).append(_("党籍状态变更须填写日期。"))

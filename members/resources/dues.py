@@ -6,7 +6,7 @@ records, duplicates inside the file and unchanged rows work as for single keys. 
 column resolves to a member through MemberByIdNumberWidget, whose members (only those in the
 importer's scope) are read in `before_import`, a few queries for the whole file, before the
 loader cleans any key. The amount due is never read from the file: `figures_for()`
-computes it, as on the monthly sheet.
+computes it, as on the monthly sheet, with the 免交/少交 approved for the month.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from core.years import FIRST_YEAR
 from orgs.importing import ScopedResource
 
 from ..dues.rates import FIGURE_FIELDS, figures_for, load_brackets
+from ..dues.waivers import covering, waivers_of
 from ..identity import InvalidIdNumber, mask_id_number, validate_id_number
 from ..models import DuesRecord, Member
 from ..permissions import can_view_full_personal_data
@@ -46,6 +47,24 @@ class MemberByIdNumberWidget(IdNumberWidget):
     def __init__(self):
         super().__init__()
         self.members: dict[str, Member] = {}
+
+    def load(self, dataset: Any, queryset: Any) -> dict[str, Member]:
+        """Read, in a few queries, the members of `queryset` (the importer's scope) whose
+        ID numbers the file's ID column holds; invalid numbers are reported per row."""
+        numbers: set[str] = set()
+        if ID_COLUMN in (dataset.headers or []):
+            for value in dataset[ID_COLUMN]:
+                try:
+                    numbers.add(validate_id_number(cell_text(value)))
+                except InvalidIdNumber:
+                    continue  # reported when the row is imported
+        ordered = sorted(numbers)
+        found: dict[str, Member] = {}
+        for start in range(0, len(ordered), KEY_CHUNK):
+            chunk = ordered[start : start + KEY_CHUNK]
+            found.update((m.id_number, m) for m in queryset.filter(id_number__in=chunk))
+        self.members = found
+        return found
 
     def clean(self, value: Any, row=None, **kwargs) -> Member:
         number = super().clean(value, row, **kwargs)
@@ -135,9 +154,17 @@ class DuesResource(ScopedResource):
         Column(
             "缴费基数（元）", "按比例缴纳者必填", "税后月工资或退休费；农民、学生等定额缴纳者留空"
         ),
-        Column("实缴金额（元）", "否", "精确到分；留空为 0；农民党员须在规定范围内"),
+        Column(
+            "实缴金额（元）",
+            "否",
+            "精确到分；留空为 0；多于应缴的部分为自愿多交，少于应缴为未足额",
+        ),
         Column("缴纳日期", "已缴纳时必填", "YYYY-MM-DD；不能晚于今天"),
-        Column("应缴金额（元）", "否", "由系统按党费标准计算；导出时填写，导入时忽略"),
+        Column(
+            "应缴金额（元）",
+            "否",
+            "由系统按党费标准和支部批准的免交、少交计算；导出时填写，导入时忽略",
+        ),
     )
 
     member = dictionary_field(ID_COLUMN, "member", MemberByIdNumberWidget())
@@ -183,6 +210,7 @@ class DuesResource(ScopedResource):
         self.member_widget.mask = not self.unmasked
         self.fields["member"].widget = self.member_widget
         self._brackets = None
+        self._waivers: dict[int, list] = {}
         self._today = timezone.localdate()
 
     # --- scope ------------------------------------------------------------------------
@@ -204,21 +232,10 @@ class DuesResource(ScopedResource):
     # --- rows -------------------------------------------------------------------------
     def before_import(self, dataset, **kwargs: Any) -> None:
         super().before_import(dataset, **kwargs)
-        numbers: set[str] = set()
-        if ID_COLUMN in (dataset.headers or []):
-            for value in dataset[ID_COLUMN]:
-                try:
-                    numbers.add(validate_id_number(cell_text(value)))
-                except InvalidIdNumber:
-                    continue  # reported when the row is imported
-        ordered = sorted(numbers)
-        found: dict[str, Member] = {}
-        for start in range(0, len(ordered), KEY_CHUNK):
-            chunk = ordered[start : start + KEY_CHUNK]
-            found.update(
-                (m.id_number, m) for m in self.member_queryset().filter(id_number__in=chunk)
-            )
-        self.member_widget.members = found
+        found = self.member_widget.load(dataset, self.member_queryset())
+        self._waivers = waivers_of(
+            [m.pk for m in found.values()], datetime.date.min, datetime.date.max
+        )
 
     def clean_row(self, instance: DuesRecord, row, errors: dict[str, list[str]]) -> None:
         name = cell_text(row.get(NAME_COLUMN))
@@ -238,6 +255,7 @@ class DuesResource(ScopedResource):
             paid_on=instance.paid_on,
             brackets=self._brackets,
             today=self._today,
+            waiver=covering(self._waivers.get(instance.member.pk, ()), instance.month),
         )
         for key, value in figures.as_dict().items():
             setattr(instance, key, value)

@@ -29,7 +29,7 @@ from orgs.resources import labels
 from ..choices import ETHNIC_GROUPS, Category, Education, Gender, Job
 from ..identity import InvalidIdNumber, mask_id_number, mask_phone, validate_id_number
 from ..models import Member
-from ..models.member import ALREADY_A_MEMBER, NAME_RE
+from ..models.member import ALREADY_A_MEMBER, NAME_RE, HardshipKind
 from ..permissions import can_view_full_personal_data
 
 ID_COLUMN = "公民身份号码"
@@ -192,6 +192,13 @@ class MemberResource(ScopedResource):
         Column("是否流动党员", "否", "是或否，留空为否", ("是", "否")),
         Column("流动去向", "流动党员必填", "外出去向（地点或单位），不超过 100 个字符"),
         Column("是否生活困难党员", "否", "是或否，留空为否", ("是", "否")),
+        Column(
+            "生活困难类型",
+            "否",
+            "下岗失业、依靠抚恤或救济生活、低保的按最低定额缴纳党费；可不含此列；"
+            "填写后“是否生活困难党员”可留空",
+            labels(HardshipKind.choices),
+        ),
     )
 
     name = dictionary_field("姓名", "name", NameWidget())
@@ -231,6 +238,9 @@ class MemberResource(ScopedResource):
         "流动去向", "mobile_destination", TextWidget(max_length=100)
     )
     is_in_hardship = dictionary_field("是否生活困难党员", "is_in_hardship", YesNoWidget())
+    hardship_kind = dictionary_field(
+        "生活困难类型", "hardship_kind", ChoiceWidget(HardshipKind.choices)
+    )
 
     class Meta:
         model = Member
@@ -252,6 +262,7 @@ class MemberResource(ScopedResource):
             "is_mobile",
             "mobile_destination",
             "is_in_hardship",
+            "hardship_kind",
         )
         export_order = fields
         skip_unchanged = True
@@ -274,3 +285,9 @@ class MemberResource(ScopedResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("organization").order_by("organization__path", "name", "pk")
+
+    def clean_row(self, instance: Member, row, errors: dict[str, list[str]]) -> None:
+        # A hardship type says the member is in hardship: the flag column may stay blank
+        # (or be absent); an explicit 否 beside a type is refused by Member.clean().
+        if instance.hardship_kind and not cell_text(row.get("是否生活困难党员")):
+            instance.is_in_hardship = True

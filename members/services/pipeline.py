@@ -4,6 +4,12 @@ finding the cases that have stalled.
 Every gate is checked here, so the portal, the admin and the tests refuse the same steps
 with the same Chinese message naming the rule and its figure. The rules' figures come
 from DevelopmentRule (editable by county staff); defaults.py fills in any missing row.
+
+The steps between the stages follow the party constitution (党章 第五条、第七条) and the
+发展党员工作细则: the talk after the application (第八条) before the 积极分子 step; 政审,
+training, two introducers who are 正式党员, the 公示 and the 上级党委 预审 before the
+支部大会 admits; the 上级党委's talk and 审批 after it; the 公示 and the 支部大会 at the
+end of the probation before 转正, whose date is the probation's last day, not the meeting's.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -187,12 +194,23 @@ def training_hours(case: DevelopmentCase) -> Decimal:
 def probation_due_on(
     case: DevelopmentCase, figures: dict[str, int] | None = None
 ) -> datetime.date | None:
-    """The first day the probationary member may be confirmed (转正)."""
+    """The day the probation ends, extension included: the 转正日期 (党章 第七条, 党龄
+    counts from it), and the first day the 支部大会 may discuss 转正."""
     if case.admitted_on is None:
         return None
     figures = figures or rules()
     months = figures[RuleKey.PROBATION_MONTHS] + case.probation_extended_months
     return add_months(case.admitted_on, months)
+
+
+def working_days(first: datetime.date, last: datetime.date) -> int:
+    """Monday to Friday from `first` to `last`, both included (public holidays and their
+    make-up Saturdays are not known to the portal)."""
+    if last < first:
+        return 0
+    weeks, rest = divmod((last - first).days + 1, 7)
+    tail = (first + datetime.timedelta(days=weeks * 7 + offset) for offset in range(rest))
+    return weeks * 5 + sum(1 for day in tail if day.weekday() < 5)
 
 
 def _check_date(on: datetime.date | None, previous: datetime.date | None, label: str) -> None:
@@ -210,6 +228,10 @@ def _check_date(on: datetime.date | None, previous: datetime.date | None, label:
         )
 
 
+def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
 @transaction.atomic
 def case_advance(
     *,
@@ -217,20 +239,27 @@ def case_advance(
     user: Any,
     to_stage: str,
     on: datetime.date | None,
+    talked_on: datetime.date | None = None,
     political_review_on: datetime.date | None = None,
     political_review_result: str | None = None,
     introducers: str | None = None,
+    publicity_from: datetime.date | None = None,
+    publicity_to: datetime.date | None = None,
+    pre_review_on: datetime.date | None = None,
     note: str = "",
 ) -> DevelopmentCase:
     """Move `case` to `to_stage` on `on`, or refuse with the rule that forbids it.
 
-    Becoming 预备党员 creates the Member (one record for life); 转正 updates it.
+    `on` is the day of the step's decision (for 预备党员 and 正式党员, the 支部大会's); the
+    other dates are the steps that must come before it (the 公示 dates are those of the
+    step being taken). Becoming 预备党员 creates the Member (one record for life); 转正
+    updates it, with the end of the probation as its 转正日期.
     """
     _require_editable(user, case.organization)
     # Lock the row: two staff advancing the same case at once must not create two members.
     case = (
         DevelopmentCase.objects.select_for_update(of=("self",))
-        .select_related("member")
+        .select_related("member", "organization")
         .get(pk=case.pk)
     )
     expected = next_stage(case)
@@ -251,6 +280,7 @@ def case_advance(
 
     if to_stage == Stage.ACTIVIST:
         _check_date(on, case.applied_on, _("递交入党申请日期"))
+        _gate_activist(case, on=on, talked_on=talked_on)
         case.activist_on = on
     elif to_stage == Stage.CANDIDATE:
         _check_date(on, case.activist_on, _("确定为积极分子日期"))
@@ -284,48 +314,100 @@ def case_advance(
             political_review_on=political_review_on,
             political_review_result=political_review_result,
             introducers=introducers,
+            publicity=(publicity_from, publicity_to),
+            pre_review_on=pre_review_on,
         )
         case.admitted_on = on
         case.member = _create_member(case, user=user, joined_on=on)
         reason = _("支部大会接收为预备党员")
     else:  # Stage.FULL
         _check_date(on, case.admitted_on, _("接收为预备党员日期"))
-        due = probation_due_on(case, figures)
-        if on < due:
-            total = figures[RuleKey.PROBATION_MONTHS] + case.probation_extended_months
-            figure = (
-                _("%(n)d 个月（延长 %(e)d 个月，共 %(t)d 个月）")
-                % {
-                    "n": figures[RuleKey.PROBATION_MONTHS],
-                    "e": case.probation_extended_months,
-                    "t": total,
-                }
-                if case.probation_extended_months
-                else _("%(n)d 个月") % {"n": total}
-            )
-            raise ValidationError(
-                {
-                    "on": _refusal(
-                        RuleKey.PROBATION_MONTHS,
-                        figure,
-                        _("接收为预备党员%(since)s仅 %(m)d 个月（最早可于 %(day)s 转正）。")
-                        % {
-                            "since": _since(on, today),
-                            "m": whole_months_between(case.admitted_on, on),
-                            "day": due.isoformat(),
-                        },
-                    )
-                }
-            )
-        _confirm_member(case.member, user=user, confirmed_on=on)
-        case.confirmed_on = on
-        reason = _("转为正式党员")
+        _require_member_editable(case.member, user)
+        end = _gate_full(
+            case, on=on, figures=figures, today=today, publicity=(publicity_from, publicity_to)
+        )
+        _confirm_member(case.member, user=user, confirmed_on=end)
+        case.confirmation_meeting_on = on
+        case.confirmed_on = end
+        reason = _("支部大会讨论通过转为正式党员（转正日期为预备期满之日 %(day)s）") % {
+            "day": end.isoformat()
+        }
 
     if note:
         case.note = f"{case.note}\n{note}".strip()
     case.stage = to_stage
     _save(case, user, reason)
     return case
+
+
+def _gate_activist(
+    case: DevelopmentCase, *, on: datetime.date, talked_on: datetime.date | None
+) -> None:
+    """The organisation talks with the applicant before deciding on them (细则 第八条)."""
+    if talked_on is not None:
+        case.talked_on = talked_on
+    talk = case.talked_on
+    if talk is None:
+        message = _("党组织收到入党申请后须派人同申请人谈话，请填写谈话日期。")
+    elif talk < case.applied_on:
+        message = _("谈话须在递交入党申请（%(day)s）之后。") % {"day": case.applied_on.isoformat()}
+    elif talk > on:
+        message = _("谈话须在确定为积极分子（%(day)s）之前。") % {"day": on.isoformat()}
+    else:
+        return
+    raise ValidationError({"talked_on": [message]})
+
+
+def _check_publicity(
+    errors: dict[str, list[str]],
+    publicity: tuple[datetime.date | None, datetime.date | None],
+    *,
+    meeting: datetime.date,
+    after: datetime.date | None,
+    after_label: str,
+    figures: dict[str, int],
+) -> None:
+    """A 公示 of at least the configured working days, ended before the meeting's day."""
+    first, last = publicity
+    days = figures[RuleKey.PUBLICITY_MIN_WORKING_DAYS]
+    if first is None or last is None:
+        field = "publicity_from" if first is None else "publicity_to"
+        _add(
+            errors,
+            field,
+            _("支部大会讨论前须公示不少于 %(n)d 个工作日，请填写公示开始和结束日期。")
+            % {"n": days},
+        )
+        return
+    if last < first:
+        _add(errors, "publicity_to", _("公示结束日期不能早于开始日期。"))
+        return
+    if after and first < after:
+        _add(
+            errors,
+            "publicity_from",
+            _("公示不能早于%(label)s（%(day)s）。")
+            % {"label": after_label, "day": after.isoformat()},
+        )
+    if last >= meeting:
+        _add(
+            errors,
+            "publicity_to",
+            _("支部大会（%(day)s）须在公示期满之后召开，公示最晚于前一天结束。")
+            % {"day": meeting.isoformat()},
+        )
+    counted = working_days(first, last)
+    if counted < days:
+        _add(
+            errors,
+            "publicity_to",
+            _refusal(
+                RuleKey.PUBLICITY_MIN_WORKING_DAYS,
+                _("%(n)d 个工作日") % {"n": days},
+                _("%(first)s 至 %(last)s 仅 %(m)d 个工作日（周一至周五）。")
+                % {"first": first.isoformat(), "last": last.isoformat(), "m": counted},
+            ),
+        )
 
 
 def _gate_probationary(
@@ -336,54 +418,211 @@ def _gate_probationary(
     political_review_on: datetime.date | None,
     political_review_result: str | None,
     introducers: str | None,
+    publicity: tuple[datetime.date | None, datetime.date | None],
+    pre_review_on: datetime.date | None,
 ) -> None:
-    """政审, training hours and introducers, all checked before the 支部大会 date counts."""
+    """政审, training hours, introducers, 公示 and 预审, all checked before the 支部大会
+    date counts."""
     if political_review_on is not None:
         case.political_review_on = political_review_on
     if political_review_result is not None:
         case.political_review_result = political_review_result.strip()
     if introducers is not None:
         case.introducers = introducers.strip()
+    first, last = publicity
+    if first is not None:
+        case.admission_publicity_from = first
+    if last is not None:
+        case.admission_publicity_to = last
+    if pre_review_on is not None:
+        case.pre_review_on = pre_review_on
 
     errors: dict[str, list[str]] = {}
     review = case.political_review_on
     if review is None:
-        errors.setdefault("political_review_on", []).append(
-            _("发展对象须经政治审查（政审）才能接收为预备党员，请填写政审完成日期。")
+        _add(
+            errors,
+            "political_review_on",
+            _("发展对象须经政治审查（政审）才能接收为预备党员，请填写政审完成日期。"),
         )
     elif review > on:
-        errors.setdefault("political_review_on", []).append(
-            _("政审须在支部大会（%(day)s）之前完成。") % {"day": on.isoformat()}
+        _add(
+            errors,
+            "political_review_on",
+            _("政审须在支部大会（%(day)s）之前完成。") % {"day": on.isoformat()},
         )
     elif case.candidate_on and review < case.candidate_on:
-        errors.setdefault("political_review_on", []).append(
+        _add(
+            errors,
+            "political_review_on",
             _("政审对象是发展对象，不能早于确定为发展对象日期（%(day)s）。")
-            % {"day": case.candidate_on.isoformat()}
+            % {"day": case.candidate_on.isoformat()},
         )
 
     needed_hours = figures[RuleKey.CANDIDATE_MIN_TRAINING_HOURS]
     hours = training_hours(case)
     if hours < needed_hours:
-        errors.setdefault(NON_FIELD_ERRORS, []).append(
+        _add(
+            errors,
+            NON_FIELD_ERRORS,
             _refusal(
                 RuleKey.CANDIDATE_MIN_TRAINING_HOURS,
                 _("%(n)d 学时") % {"n": needed_hours},
                 _("培训记录合计仅 %(h)s 学时。") % {"h": hours_text(hours)},
-            )
+            ),
         )
 
-    needed_people = figures[RuleKey.INTRODUCERS_REQUIRED]
-    people = len(case.introducer_list)
-    if people < needed_people:
-        errors.setdefault("introducers", []).append(
-            _refusal(
-                RuleKey.INTRODUCERS_REQUIRED,
-                _("%(n)d 名") % {"n": needed_people},
-                _("仅填写了 %(m)d 名。") % {"m": people},
-            )
+    _check_introducers(errors, case, on=on, needed=figures[RuleKey.INTRODUCERS_REQUIRED])
+    _check_publicity(
+        errors,
+        (case.admission_publicity_from, case.admission_publicity_to),
+        meeting=on,
+        after=case.candidate_on,
+        after_label=_("确定为发展对象日期"),
+        figures=figures,
+    )
+
+    pre_review = case.pre_review_on
+    if pre_review is None:
+        _add(
+            errors,
+            "pre_review_on",
+            _("发展对象须经上级党委预审合格才能提交支部大会讨论，请填写预审日期。"),
+        )
+    elif pre_review >= on:
+        _add(
+            errors,
+            "pre_review_on",
+            _("上级党委预审须在支部大会（%(day)s）之前。") % {"day": on.isoformat()},
+        )
+    elif case.candidate_on and pre_review < case.candidate_on:
+        _add(
+            errors,
+            "pre_review_on",
+            _("预审对象是发展对象，不能早于确定为发展对象日期（%(day)s）。")
+            % {"day": case.candidate_on.isoformat()},
         )
     if errors:
         raise ValidationError(errors)
+
+
+def _full_members_named(org: Organization, names: Iterable[str], on: datetime.date) -> set[str]:
+    """Which of `names` belong to a 正式党员 of `org`'s subtree on the day `on` (confirmed by
+    then, and still in the party then); one query."""
+    in_party = Q(status=MemberStatus.ACTIVE) | Q(status_changed_on__gt=on)
+    return set(
+        Member.objects.within(org)
+        .filter(in_party, name__in=list(names), confirmed_on__lte=on)
+        .values_list("name", flat=True)
+    )
+
+
+def _check_introducers(
+    errors: dict[str, list[str]], case: DevelopmentCase, *, on: datetime.date, needed: int
+) -> None:
+    """Two (configurable) introducers, each a 正式党员 on the roster of the case's
+    organisation or below on the day of the 支部大会 (党章 第五条)."""
+    names = case.introducer_list
+    if len(names) < needed:
+        _add(
+            errors,
+            "introducers",
+            _refusal(
+                RuleKey.INTRODUCERS_REQUIRED,
+                _("%(n)d 名") % {"n": needed},
+                _("仅填写了 %(m)d 名。") % {"m": len(names)},
+            ),
+        )
+        return
+    found = _full_members_named(case.organization, names, on)
+    missing = [name for name in names if name not in found]
+    if missing:
+        _add(
+            errors,
+            "introducers",
+            _refusal(
+                RuleKey.INTRODUCERS_REQUIRED,
+                _("%(n)d 名正式党员") % {"n": needed},
+                _("%(names)s不是“%(org)s”（含下级组织）党员名册中 %(day)s 时的正式党员。")
+                % {
+                    "names": "、".join(f"“{name}”" for name in missing),
+                    "org": case.organization.name,
+                    "day": on.isoformat(),
+                },
+            ),
+        )
+
+
+def _gate_full(
+    case: DevelopmentCase,
+    *,
+    on: datetime.date,
+    figures: dict[str, int],
+    today: datetime.date,
+    publicity: tuple[datetime.date | None, datetime.date | None],
+) -> datetime.date:
+    """The 支部大会 of `on` may confirm once the probation has ended, the admission has
+    been approved and the 公示 has run; returns the 转正日期 (the probation's end)."""
+    first, last = publicity
+    if first is not None:
+        case.confirmation_publicity_from = first
+    if last is not None:
+        case.confirmation_publicity_to = last
+
+    errors: dict[str, list[str]] = {}
+    end = probation_due_on(case, figures)
+    if on < end:
+        total = figures[RuleKey.PROBATION_MONTHS] + case.probation_extended_months
+        figure = (
+            _("%(n)d 个月（延长 %(e)d 个月，共 %(t)d 个月）")
+            % {
+                "n": figures[RuleKey.PROBATION_MONTHS],
+                "e": case.probation_extended_months,
+                "t": total,
+            }
+            if case.probation_extended_months
+            else _("%(n)d 个月") % {"n": total}
+        )
+        _add(
+            errors,
+            "on",
+            _refusal(
+                RuleKey.PROBATION_MONTHS,
+                figure,
+                _(
+                    "接收为预备党员%(since)s仅 %(m)d 个月（预备期于 %(day)s 期满，"
+                    "支部大会最早于当天讨论转正）。"
+                )
+                % {
+                    "since": _since(on, today),
+                    "m": whole_months_between(case.admitted_on, on),
+                    "day": end.isoformat(),
+                },
+            ),
+        )
+    if case.approved_on is None:
+        _add(
+            errors,
+            NON_FIELD_ERRORS,
+            _("接收为预备党员尚未登记上级党委审批，请先在详情页登记审批，再讨论转正。"),
+        )
+    elif on < case.approved_on:
+        _add(
+            errors,
+            "on",
+            _("不能早于上级党委审批日期（%(day)s）。") % {"day": case.approved_on.isoformat()},
+        )
+    _check_publicity(
+        errors,
+        (case.confirmation_publicity_from, case.confirmation_publicity_to),
+        meeting=on,
+        after=case.admitted_on,
+        after_label=_("接收为预备党员日期"),
+        figures=figures,
+    )
+    if errors:
+        raise ValidationError(errors)
+    return end
 
 
 def hours_text(hours: Decimal) -> str:
@@ -410,14 +649,18 @@ def _create_member(case: DevelopmentCase, *, user: Any, joined_on: datetime.date
     return member
 
 
-def _confirm_member(member: Member, *, user: Any, confirmed_on: datetime.date) -> None:
+def _require_member_editable(member: Member, user: Any) -> None:
     # The member may have moved since admission: 转正 changes their record, so the user must
-    # be able to edit it where it is now, and it must still be current.
+    # be able to edit it where it is now.
     if not can_edit_path(user, member.organization.path):
         raise PermissionDenied(
             _("该党员已转至“%(org)s”，不在您的管辖范围内，请由该组织办理转正。")
             % {"org": member.organization.name}
         )
+
+
+def _confirm_member(member: Member, *, user: Any, confirmed_on: datetime.date) -> None:
+    """转正 on the member's record, which must still be current."""
     if member.status != MemberStatus.ACTIVE:
         raise ValidationError(
             _("该党员的党籍状态为“%(status)s”，不能转正。")
@@ -446,36 +689,111 @@ def _validate_member(member: Member) -> None:
 
 @transaction.atomic
 def case_extend_probation(
-    *, case: DevelopmentCase, user: Any, months: int, reason: str
+    *, case: DevelopmentCase, user: Any, months: int | None, reason: str
 ) -> DevelopmentCase:
-    """Extend the probation (支部大会决定), in total at most the configured maximum."""
+    """Extend the probation (支部大会决定): once, by at least and at most the configured
+    months (细则 第三十二条: 延长一次, 不少于半年, 最长不超过一年)."""
     _require_editable(user, case.organization)
     case = DevelopmentCase.objects.select_for_update().get(pk=case.pk)
     if case.stage != Stage.PROBATIONARY or case.closed_on:
         raise ValidationError(_("只有预备党员才能延长预备期。"))
+    if case.probation_extended_months:
+        raise ValidationError(
+            {
+                "months": _("预备期只能延长一次：该预备党员的预备期已延长 %(m)d 个月。")
+                % {"m": case.probation_extended_months}
+            }
+        )
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写延长预备期的原因（支部大会决定）。")})
-    if months is None or months < 1:
-        raise ValidationError({"months": _("延长月数至少为 1 个月。")})
-    maximum = rule(RuleKey.PROBATION_EXTENSION_MAX_MONTHS)
-    total = case.probation_extended_months + months
-    if total > maximum:
+    figures = rules()
+    minimum = figures[RuleKey.PROBATION_EXTENSION_MIN_MONTHS]
+    maximum = figures[RuleKey.PROBATION_EXTENSION_MAX_MONTHS]
+    if months is None:
+        raise ValidationError({"months": _("请填写延长月数。")})
+    if months < minimum:
+        raise ValidationError(
+            {
+                "months": _refusal(
+                    RuleKey.PROBATION_EXTENSION_MIN_MONTHS,
+                    _("%(n)d 个月") % {"n": minimum},
+                    _("本次仅延长 %(m)d 个月。") % {"m": months},
+                )
+            }
+        )
+    if months > maximum:
         raise ValidationError(
             {
                 "months": _refusal(
                     RuleKey.PROBATION_EXTENSION_MAX_MONTHS,
                     _("%(n)d 个月") % {"n": maximum},
-                    _("已延长 %(done)d 个月，再延长 %(m)d 个月将达 %(t)d 个月。")
-                    % {"done": case.probation_extended_months, "m": months, "t": total},
+                    _("本次延长 %(m)d 个月。") % {"m": months},
                 )
             }
         )
-    case.probation_extended_months = total
+    case.probation_extended_months = months
     _save(
         case,
         user,
         _("延长预备期 %(m)d 个月：%(reason)s") % {"m": months, "reason": reason.strip()},
     )
+    return case
+
+
+@transaction.atomic
+def case_record_approval(
+    *,
+    case: DevelopmentCase,
+    user: Any,
+    committee_talk_on: datetime.date | None,
+    approved_on: datetime.date | None,
+) -> DevelopmentCase:
+    """The 上级党委's 审批 of the 支部大会's admission, after its talk with the person
+    (党章 第五条: 上级党组织在批准申请人入党以前，要派人同他谈话)."""
+    _require_editable(user, case.organization)
+    case = DevelopmentCase.objects.select_for_update().get(pk=case.pk)
+    if case.stage != Stage.PROBATIONARY or case.closed_on:
+        raise ValidationError(_("只有支部大会已接收的预备党员才能登记上级党委审批。"))
+    if case.approved_on:
+        raise ValidationError(
+            _("已于 %(day)s 登记上级党委审批。") % {"day": case.approved_on.isoformat()}
+        )
+    errors: dict[str, list[str]] = {}
+    if approved_on is None:
+        _add(errors, "approved_on", _("请填写日期。"))
+    elif approved_on > timezone.localdate():
+        _add(errors, "approved_on", _("不能晚于今天。"))
+    elif approved_on < case.admitted_on:
+        _add(
+            errors,
+            "approved_on",
+            _("上级党委审批须在支部大会接收（%(day)s）之后。")
+            % {"day": case.admitted_on.isoformat()},
+        )
+    if committee_talk_on is None:
+        _add(
+            errors,
+            "committee_talk_on",
+            _("上级党委审批前须派人同发展对象谈话，请填写谈话日期。"),
+        )
+    elif approved_on and committee_talk_on > approved_on:
+        _add(
+            errors,
+            "committee_talk_on",
+            _("谈话须在上级党委审批（%(day)s）之前。") % {"day": approved_on.isoformat()},
+        )
+    elif case.candidate_on and committee_talk_on < case.candidate_on:
+        _add(
+            errors,
+            "committee_talk_on",
+            _("谈话对象是发展对象，不能早于确定为发展对象日期（%(day)s）。")
+            % {"day": case.candidate_on.isoformat()},
+        )
+    if errors:
+        raise ValidationError(errors)
+    case.committee_talk_on = committee_talk_on
+    case.approved_on = approved_on
+    _save(case, user, _("上级党委审批接收为预备党员"))
     return case
 
 
@@ -530,6 +848,68 @@ def case_add_training(
     return record_training(
         user=user, case=case, course=course, hours=hours, attended_on=attended_on
     )
+
+
+# --- the case's steps ------------------------------------------------------------------
+@dataclass(frozen=True)
+class CaseStep:
+    """One step of a case as its page lists it: its day, or a 公示's first and last day."""
+
+    label: str
+    on: datetime.date | None
+    until: datetime.date | None = None
+    note: str = ""
+
+
+def _publicity_note(first: datetime.date | None, last: datetime.date | None) -> str:
+    if first is None or last is None:
+        return ""
+    return _("%(n)d 个工作日") % {"n": working_days(first, last)}
+
+
+def case_steps(case: DevelopmentCase, figures: dict[str, int]) -> list[CaseStep]:
+    """Every step of the pipeline in the order the regulations take them, with its date
+    (None while not taken)."""
+    end = probation_due_on(case, figures)
+    extended = case.probation_extended_months
+    if case.confirmed_on:
+        confirmation = _("预备期满之日，党龄自该日算起")
+        if extended:
+            confirmation += _("（含延长预备期 %(m)d 个月）") % {"m": extended}
+    elif end is None:
+        confirmation = ""
+    elif extended:
+        confirmation = _("预备期满：%(day)s（含延长 %(m)d 个月）") % {
+            "day": end.isoformat(),
+            "m": extended,
+        }
+    else:
+        confirmation = _("预备期满：%(day)s") % {"day": end.isoformat()}
+    return [
+        CaseStep(_("递交入党申请"), case.applied_on),
+        CaseStep(_("党组织派人谈话"), case.talked_on),
+        CaseStep(_("确定为入党积极分子"), case.activist_on),
+        CaseStep(_("确定为发展对象"), case.candidate_on),
+        CaseStep(_("政治审查"), case.political_review_on, note=case.political_review_result),
+        CaseStep(
+            _("接收预备党员公示"),
+            case.admission_publicity_from,
+            case.admission_publicity_to,
+            _publicity_note(case.admission_publicity_from, case.admission_publicity_to),
+        ),
+        CaseStep(_("上级党委预审"), case.pre_review_on),
+        CaseStep(_("支部大会接收为预备党员"), case.admitted_on),
+        CaseStep(_("上级党委派人谈话"), case.committee_talk_on),
+        CaseStep(_("上级党委审批"), case.approved_on),
+        CaseStep(
+            _("转正公示"),
+            case.confirmation_publicity_from,
+            case.confirmation_publicity_to,
+            _publicity_note(case.confirmation_publicity_from, case.confirmation_publicity_to),
+        ),
+        CaseStep(_("支部大会讨论转正"), case.confirmation_meeting_on),
+        CaseStep(_("转为正式党员（转正日期）"), case.confirmed_on, note=confirmation),
+    ]
 
 
 # --- stalled cases ---------------------------------------------------------------------
@@ -630,19 +1010,24 @@ def stalls_by_case(
 
 
 # --- configuration ---------------------------------------------------------------------
-# The range each figure may take: the party constitution fixes some floors (age 18), the
-# database caps the probation extension at a year.
+# The range each figure may take: the regulations fix some floors (age 18, an extension of
+# at least half a year, a 公示 of at least 5 working days), the database caps the probation
+# extension at a year.
 RULE_BOUNDS: dict[str, tuple[int, int]] = {
     RuleKey.MIN_APPLICATION_AGE: (18, 60),
     RuleKey.ACTIVIST_MIN_MONTHS: (0, 60),
     RuleKey.CANDIDATE_MIN_TRAINING_HOURS: (0, 500),
     RuleKey.INTRODUCERS_REQUIRED: (1, 5),
     RuleKey.PROBATION_MONTHS: (1, 36),
-    RuleKey.PROBATION_EXTENSION_MAX_MONTHS: (0, 12),
+    RuleKey.PROBATION_EXTENSION_MIN_MONTHS: (6, 12),
+    RuleKey.PROBATION_EXTENSION_MAX_MONTHS: (6, 12),
+    RuleKey.PUBLICITY_MIN_WORKING_DAYS: (5, 30),
     RuleKey.APPLICANT_STALL_MONTHS: (1, 120),
     RuleKey.ACTIVIST_STALL_MONTHS: (1, 120),
     RuleKey.CANDIDATE_STALL_MONTHS: (1, 120),
 }
+# (lower, upper): figures that must stay in this order.
+ORDERED_RULES = ((RuleKey.PROBATION_EXTENSION_MIN_MONTHS, RuleKey.PROBATION_EXTENSION_MAX_MONTHS),)
 
 
 def validate_rule_value(key: str, value: int | None) -> None:
@@ -654,6 +1039,15 @@ def validate_rule_value(key: str, value: int | None) -> None:
                 % {"rule": RuleKey(key).label, "low": low, "high": high}
             }
         )
+    for lower, upper in ORDERED_RULES:
+        if key == lower and value > (other := rule(upper)):
+            message = _("不能大于“%(rule)s”（现为 %(n)d）。")
+        elif key == upper and value < (other := rule(lower)):
+            message = _("不能小于“%(rule)s”（现为 %(n)d）。")
+        else:
+            continue
+        label = RuleKey(upper if key == lower else lower).label
+        raise ValidationError({"value": message % {"rule": label, "n": other}})
 
 
 def rule_update(*, user: Any, rule_row: DevelopmentRule, value: int) -> DevelopmentRule:

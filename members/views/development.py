@@ -26,6 +26,7 @@ from orgs.scope import can_edit_path, get_visible_or_404, is_staff_member
 
 from ..forms.pipeline import (
     AdvanceForm,
+    ApprovalForm,
     CaseCreateForm,
     CaseFilterForm,
     CaseTrainingForm,
@@ -42,6 +43,8 @@ from ..services.pipeline import (
     case_close,
     case_create,
     case_extend_probation,
+    case_record_approval,
+    case_steps,
     hours_text,
     next_stage,
     probation_due_on,
@@ -138,10 +141,15 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "hours": hours_text(sum((r.hours for r in records), Decimal("0"))),
             "hours_needed": figures[RuleKey.CANDIDATE_MIN_TRAINING_HOURS],
             "introducers_needed": figures[RuleKey.INTRODUCERS_REQUIRED],
-            "probation_due_on": probation_due_on(case, figures),
+            "steps": case_steps(case, figures),
             "can_train": not case.closed_on
             and case.stage in (Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE),
-            "can_extend": not case.closed_on and case.stage == Stage.PROBATIONARY,
+            "can_approve": not case.closed_on
+            and case.stage == Stage.PROBATIONARY
+            and case.approved_on is None,
+            "can_extend": not case.closed_on
+            and case.stage == Stage.PROBATIONARY
+            and not case.probation_extended_months,
             "can_close": not case.closed_on
             and case.stage in (Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE),
             "history": history,
@@ -188,7 +196,13 @@ def case_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
     if stage is None:
         messages.info(request, _("该发展党员已不能再推进。"))
         return redirect(case)
-    form = AdvanceForm(request.POST or None, case=case, stage=stage)
+    figures = rules()
+    form = AdvanceForm(
+        request.POST or None,
+        case=case,
+        stage=stage,
+        publicity_days=figures[RuleKey.PUBLICITY_MIN_WORKING_DAYS],
+    )
     if request.method == "POST":
         # The form names the step it was shown for, so that a repeated submission cannot
         # take the step after it.
@@ -223,29 +237,38 @@ def case_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("%(name)s：确定为%(stage)s")
             % {"name": case.name, "stage": Stage(stage).label},
             "submit": _("确定为%(stage)s") % {"stage": Stage(stage).label},
-            "intro": _advance_intro(stage),
+            "intro": _advance_intro(case, stage, figures),
             "hours": hours_text(training_hours(case)) if stage == Stage.PROBATIONARY else None,
         },
     )
 
 
-def _advance_intro(stage: str) -> str:
-    figures = rules()
+def _advance_intro(case: DevelopmentCase, stage: str, figures: dict[str, int]) -> str:
+    if stage == Stage.ACTIVIST:
+        return _("须已由党组织派人同申请人谈话；日期不能早于递交入党申请日期，也不能晚于今天。")
     if stage == Stage.CANDIDATE:
         return _("确定为积极分子满 %(n)d 个月后才能确定为发展对象。") % {
             "n": figures[RuleKey.ACTIVIST_MIN_MONTHS]
         }
     if stage == Stage.PROBATIONARY:
         return _(
-            "须已完成政审、集中培训不少于 %(h)d 学时（在详情页登记培训记录）"
-            "并有 %(p)d 名入党介绍人；接收后将自动建立党员档案（预备党员）。"
+            "须已完成政审、集中培训不少于 %(h)d 学时（在详情页登记培训记录）、"
+            "有 %(p)d 名正式党员作入党介绍人、公示不少于 %(d)d 个工作日并经上级党委预审；"
+            "接收后将自动建立党员档案（预备党员），再登记上级党委审批。"
         ) % {
             "h": figures[RuleKey.CANDIDATE_MIN_TRAINING_HOURS],
             "p": figures[RuleKey.INTRODUCERS_REQUIRED],
+            "d": figures[RuleKey.PUBLICITY_MIN_WORKING_DAYS],
         }
-    if stage == Stage.FULL:
-        return _("预备期满后由支部大会讨论转正；转正后更新同一份党员档案。")
-    return _("日期不能早于递交入党申请日期，也不能晚于今天。")
+    # Stage.FULL
+    return _(
+        "预备期于 %(day)s 期满，转正日期即为该日（党龄自该日算起）；支部大会须在期满之日"
+        "或之后、转正公示（不少于 %(d)d 个工作日）结束之后讨论，且接收须已经上级党委审批。"
+        "转正后更新同一份党员档案。"
+    ) % {
+        "day": probation_due_on(case, figures).isoformat(),
+        "d": figures[RuleKey.PUBLICITY_MIN_WORKING_DAYS],
+    }
 
 
 def _case_action(
@@ -284,6 +307,7 @@ def _case_action(
 
 @login_required
 def case_extend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    figures = rules()
     return _case_action(
         request,
         pk,
@@ -292,8 +316,28 @@ def case_extend_view(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("%(name)s：延长预备期"),
         submit=_("延长预备期"),
         done=_("已延长 %(name)s 的预备期。"),
-        intro=_("预备期最多延长 %(n)d 个月（累计）。")
-        % {"n": rules()[RuleKey.PROBATION_EXTENSION_MAX_MONTHS]},
+        intro=_("预备期只能延长一次，延长 %(low)d 至 %(high)d 个月（支部大会决定）。")
+        % {
+            "low": figures[RuleKey.PROBATION_EXTENSION_MIN_MONTHS],
+            "high": figures[RuleKey.PROBATION_EXTENSION_MAX_MONTHS],
+        },
+    )
+
+
+@login_required
+def case_approval_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        form_class=ApprovalForm,
+        action=case_record_approval,
+        title=_("%(name)s：登记上级党委审批"),
+        submit=_("保存审批"),
+        done=_("已登记 %(name)s 的上级党委审批。"),
+        intro=_(
+            "上级党委审批支部大会接收预备党员的决议；审批前须派人同发展对象谈话。"
+            "预备期仍从支部大会通过之日算起。"
+        ),
     )
 
 
@@ -329,6 +373,7 @@ urlpatterns = [
     path("development/<int:pk>/", case_detail, name="case_detail"),
     path("development/<int:pk>/advance/", case_advance_view, name="case_advance"),
     path("development/<int:pk>/extend/", case_extend_view, name="case_extend"),
+    path("development/<int:pk>/approval/", case_approval_view, name="case_approval"),
     path("development/<int:pk>/close/", case_close_view, name="case_close"),
     path("development/<int:pk>/training/", case_training_view, name="case_training"),
 ]

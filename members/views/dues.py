@@ -1,4 +1,5 @@
-"""Portal pages: dues (党费) — the collection overview and a branch's monthly sheet."""
+"""Portal pages: dues (党费) — the collection overview, a branch's monthly sheet, and the
+免交/少交 a branch approved for a member (entered from the member's page)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.periods import add_months, month_start
 from core.years import FIRST_YEAR
@@ -24,7 +26,9 @@ from ..dues.findings import arrears, arrears_window, lapse_window, six_month_fla
 from ..dues.rates import load_brackets
 from ..dues.recording import DuesSheetError, save_month_sheet
 from ..dues.sheet import fill_in_full, month_sheet, sheet_totals
-from ..forms.dues import DuesSheetForm, OrgMonthForm
+from ..dues.waivers import record_waiver, withdraw_waiver
+from ..forms.dues import DuesSheetForm, DuesWaiverForm, OrgMonthForm
+from ..models import DuesWaiver, Member
 from ..selectors import active_member_counts, dues_collection
 
 #: rows of the arrears and six-month lists shown on the overview (the counts are exact)
@@ -53,7 +57,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         month = form.cleaned_data["month"] or month
     subtree = [o for o in organizations if in_subtree(o.path, org)]
     counts = active_member_counts(o.id for o in subtree)
-    flags = six_month_flags(org, today)
+    # The dues page lists the lapses of dues; absence from organisation life is the
+    # health page's.
+    flags = [f for f in six_month_flags(org, today) if f.no_dues]
     owed = arrears(org, today)
     flagged_by_org = Counter(f.member.organization_id for f in flags)
     owing_by_org = Counter(a.member.organization_id for a in owed)
@@ -157,7 +163,88 @@ def sheet(request: HttpRequest, code: str, year: int, month: int) -> HttpRespons
     return render(request, "members/dues/sheet.html", context)
 
 
+def _editable_member(request: HttpRequest, pk: int) -> Member:
+    """The member if visible (404 otherwise), and only for staff of their subtree (403)."""
+    member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
+    if not can_edit_path(request.user, member.organization.path):
+        raise PermissionDenied
+    return member
+
+
+def _editable_waiver(request: HttpRequest, pk: int) -> DuesWaiver:
+    waiver = get_visible_or_404(
+        DuesWaiver.objects.select_related("member__organization"), request.user, pk=pk
+    )
+    if not can_edit_path(request.user, waiver.member.organization.path):
+        raise PermissionDenied
+    return waiver
+
+
+def _waiver_form(request: HttpRequest, waiver: DuesWaiver) -> HttpResponse:
+    """The create and the edit page: one form, saved through `record_waiver`."""
+    member = waiver.member
+    editing = waiver.pk is not None
+    form = DuesWaiverForm(request.POST or None, instance=waiver)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_waiver(user=request.user, waiver=form.instance)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(
+                request,
+                _("已登记 %(name)s %(months)s 党费%(kind)s。")
+                % {
+                    "name": member.name,
+                    "months": form.instance.months_label,
+                    "kind": form.instance.get_kind_display(),
+                },
+            )
+            return redirect(member.get_absolute_url())
+    return render(
+        request,
+        "members/dues/waiver_form.html",
+        {"form": form, "member": member, "waiver": waiver if editing else None},
+    )
+
+
+@login_required
+def waiver_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _waiver_form(request, DuesWaiver(member=_editable_member(request, pk)))
+
+
+@login_required
+def waiver_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _waiver_form(request, _editable_waiver(request, pk))
+
+
+@login_required
+@require_POST
+def waiver_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    waiver = _editable_waiver(request, pk)
+    member = waiver.member
+    try:
+        withdraw_waiver(user=request.user, waiver=waiver)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("已撤销 %(name)s %(months)s 的党费%(kind)s登记。")
+            % {
+                "name": member.name,
+                "months": waiver.months_label,
+                "kind": waiver.get_kind_display(),
+            },
+        )
+    return redirect(member.get_absolute_url())
+
+
 urlpatterns = [
     path("dues/", overview, name="dues"),
     path("dues/<str:code>/<year:year>-<int:month>/", sheet, name="dues_sheet"),
+    path("dues/waivers/new/<int:pk>/", waiver_create, name="dues_waiver_create"),
+    path("dues/waivers/<int:pk>/", waiver_edit, name="dues_waiver_edit"),
+    path("dues/waivers/<int:pk>/withdraw/", waiver_withdraw, name="dues_waiver_withdraw"),
 ]

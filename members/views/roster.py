@@ -35,6 +35,7 @@ from ..history import member_history
 from ..identity import mask_id_number
 from ..models import Member
 from ..permissions import can_view_full_personal_data
+from ..services.appraisals import member_appraisals
 from ..services.roster import EditConflict, member_create, member_update
 from ..signals import full_data_viewed
 
@@ -107,6 +108,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit_path(request.user, member.organization.path),
             "history": history,
             "more_history": more_history,
+            "appraisals": member_appraisals(member),
         },
     )
 

@@ -1,7 +1,8 @@
 """Portal pages of transfers (组织关系转接) and mobile members (流动党员).
 
-Both ends of a transfer read it; only staff of the sending organisation start one and only
-staff of the receiving organisation accept or return it (members.services.transfers).
+Both ends of a transfer read it; only staff of the sending organisation start one (and
+print the 介绍信 of a transfer out of the county), only staff of the receiving organisation
+register an arrival from outside the county, accept or return (members.services.transfers).
 """
 
 from __future__ import annotations
@@ -17,11 +18,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.downloads import download_response
 from orgs.models import Organization
-from orgs.scope import can_edit_path, get_visible_or_404
+from orgs.scope import can_edit_path, get_visible_or_404, is_staff_member
 
-from ..forms.transfers import ACCEPT, ContactForm, DecideForm, TransferForm
+from ..forms.transfers import (
+    ACCEPT,
+    ContactForm,
+    DecideForm,
+    InboundForm,
+    LetterForm,
+    ReceiptForm,
+    TransferForm,
+)
 from ..models import Member, Transfer, TransferKind, TransferState
+from ..permissions import can_view_full_personal_data
 from ..services.mobile import (
     is_lost_contact,
     lost_contact_months,
@@ -31,13 +42,32 @@ from ..services.mobile import (
 )
 from ..services.transfers import (
     can_decide,
+    can_issue_letter,
+    can_record_receipt,
+    inbound_register,
+    letter_filename,
+    letter_issue,
+    letter_pdf,
+    letter_valid_days,
     pending_transfers_for,
     transfer_accept,
+    transfer_record_receipt,
     transfer_request,
     transfer_return,
 )
+from ..signals import full_data_viewed
 
 PAGE_SIZE = 50
+
+
+TRANSFER_RELATED = (
+    "member",
+    "from_organization",
+    "to_organization",
+    "requested_by",
+    "decided_by",
+    "letter_county",
+)
 
 
 @login_required
@@ -57,8 +87,136 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
             "incoming": [(t, can_decide(request.user, t)) for t in pending["incoming"]],
             "outgoing": pending["outgoing"],
             "page": page,
+            "may_register": is_staff_member(request.user),
         },
     )
+
+
+def _visible_transfer(request: HttpRequest, pk: int) -> Transfer:
+    return get_visible_or_404(
+        Transfer.objects.select_related(*TRANSFER_RELATED), request.user, pk=pk
+    )
+
+
+def _detail(
+    request: HttpRequest, transfer: Transfer, *, letter_form: LetterForm | None = None
+) -> HttpResponse:
+    user = request.user
+    may_letter = can_issue_letter(user, transfer)
+    if letter_form is None and may_letter and transfer.letter_number is None:
+        letter_form = LetterForm(valid_days=letter_valid_days())
+    context = {
+        "transfer": transfer,
+        "can_decide": can_decide(user, transfer),
+        "can_letter": may_letter,
+        "letter_form": letter_form,
+        "can_receipt": can_record_receipt(user, transfer),
+        "receipt_form": ReceiptForm(),
+        "member_visible": Member.objects.visible_to(user).filter(pk=transfer.member_id).exists(),
+        "full_personal_data": can_view_full_personal_data(user),
+    }
+    return render(request, "members/transfers/detail.html", context)
+
+
+@login_required
+def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One transfer as both ends read it, with what the user may do next: decide, print
+    the 介绍信, record the 回执."""
+    return _detail(request, _visible_transfer(request, pk))
+
+
+@login_required
+def inbound_new(request: HttpRequest) -> HttpResponse:
+    """Register a member arriving from outside the county with the sending unit's 介绍信."""
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    form = InboundForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = inbound_register(user=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        except PermissionDenied as exc:
+            form.add_error("to_organization", str(exc))
+        else:
+            messages.success(
+                request,
+                _("已登记 %(name)s 从县外转入 %(org)s，待确认报到后在册。")
+                % {"name": transfer.member.name, "org": transfer.to_organization.name},
+            )
+            return redirect("members:transfer_detail", transfer.pk)
+    return render(request, "members/transfers/inbound_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def transfer_letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = _visible_transfer(request, pk)
+    if not can_issue_letter(request.user, transfer):
+        raise PermissionDenied
+    form = LetterForm(request.POST, valid_days=letter_valid_days())
+    if form.is_valid():
+        try:
+            transfer = letter_issue(
+                user=request.user,
+                transfer=transfer,
+                on=form.cleaned_data["on"],
+                valid_days=form.cleaned_data["valid_days"],
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(
+                request,
+                _("已开具介绍信 %(number)s，请下载打印。") % {"number": transfer.letter_label},
+            )
+            return redirect("members:transfer_detail", transfer.pk)
+    return _detail(request, transfer, letter_form=form)
+
+
+@login_required
+def transfer_letter_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 介绍信 as a PDF: staff of the sending organisation, once it has its number."""
+    from core.pdf import PdfError  # WeasyPrint: loaded only where a PDF is made
+
+    transfer = _visible_transfer(request, pk)
+    if not can_issue_letter(request.user, transfer):
+        raise PermissionDenied
+    if transfer.letter_number is None:
+        messages.info(request, _("请先开具介绍信（取得编号）再下载。"))
+        return redirect("members:transfer_detail", transfer.pk)
+    full = can_view_full_personal_data(request.user)
+    try:
+        content = letter_pdf(transfer, full_personal_data=full)
+    except PdfError as exc:
+        messages.error(request, str(exc))
+        return redirect("members:transfer_detail", transfer.pk)
+    if full:
+        # The letter prints the ID number and phone in full: the audit trail records it.
+        full_data_viewed.send(Member, request=request, members=[transfer.member], page="detail")
+    return download_response(content, letter_filename(transfer))
+
+
+@login_required
+@require_POST
+def transfer_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = _visible_transfer(request, pk)
+    if not can_record_receipt(request.user, transfer):
+        raise PermissionDenied
+    form = ReceiptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("回执日期：请填写有效日期。"))
+        return redirect("members:transfer_detail", transfer.pk)
+    try:
+        transfer_record_receipt(user=request.user, transfer=transfer, on=form.cleaned_data["on"])
+    except ValidationError as exc:
+        messages.error(request, _("回执日期：%(msg)s") % {"msg": "；".join(exc.messages)})
+    else:
+        messages.success(
+            request,
+            _("已登记回执（%(day)s）。") % {"day": form.cleaned_data["on"].isoformat()},
+        )
+    return redirect("members:transfer_detail", transfer.pk)
 
 
 @login_required
@@ -103,7 +261,8 @@ def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("members:transfers")
     if not can_decide(request.user, transfer):
         raise PermissionDenied
-    form = DecideForm(request.POST or None)
+    inbound = transfer.kind == TransferKind.INBOUND
+    form = DecideForm(request.POST or None, inbound=inbound)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         decide = transfer_accept if data["decision"] == ACCEPT else transfer_return
@@ -112,15 +271,15 @@ def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
-            messages.success(
-                request,
-                (
-                    _("已接收 %(name)s 的组织关系。")
-                    if data["decision"] == ACCEPT
-                    else _("已退回 %(name)s 的组织关系转接。")
-                )
-                % {"name": transfer.member.name},
-            )
+            if data["decision"] != ACCEPT:
+                text = _("已退回 %(name)s 的组织关系转接。")
+            elif inbound:
+                text = _("已确认 %(name)s 报到，该党员已在册；请寄出回执并登记回执日期。")
+            else:
+                text = _("已接收 %(name)s 的组织关系。")
+            messages.success(request, text % {"name": transfer.member.name})
+            if inbound:
+                return redirect("members:transfer_detail", transfer.pk)
             return redirect("members:transfers")
     return render(request, "members/transfers/decide.html", {"form": form, "transfer": transfer})
 
@@ -203,6 +362,11 @@ urlpatterns = [
     path("transfers/", transfer_list, name="transfers"),
     path("<int:pk>/transfer/", transfer_create, name="transfer_create"),
     path("transfers/<int:pk>/decide/", transfer_decide, name="transfer_decide"),
+    path("transfers/<int:pk>/", transfer_detail, name="transfer_detail"),
+    path("transfers/inbound/new/", inbound_new, name="transfer_inbound"),
+    path("transfers/<int:pk>/letter/", transfer_letter_issue, name="transfer_letter_issue"),
+    path("transfers/<int:pk>/letter.pdf", transfer_letter_download, name="transfer_letter_pdf"),
+    path("transfers/<int:pk>/receipt/", transfer_receipt, name="transfer_receipt"),
     path("mobile/", mobile_list, name="mobile"),
     path("mobile/<int:pk>/contact/", mobile_contact, name="mobile_contact"),
 ]

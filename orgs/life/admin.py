@@ -12,6 +12,7 @@ from ..models import Organization
 from ..scope import is_staff_member
 from ..scoped_admin import CountyConfigAdminMixin, ScopedImportExportAdmin
 from .models import MeetingRequirement, OrgLifeAttachment, OrgLifeRecord
+from .providers import attendance_tallies
 from .resources import OrgLifeRecordResource
 from .services import life_record_delete, life_record_errors
 
@@ -30,6 +31,9 @@ class OrgLifeRecordForm(forms.ModelForm):
             topic=data.get("topic", ""),
             expected=data.get("expected"),
             present=data.get("present"),
+            named=attendance_tallies([self.instance.pk]).get(self.instance.pk)
+            if self.instance.pk
+            else None,
         )
         for field_name, messages in problems.items():
             if field_name not in self.errors:

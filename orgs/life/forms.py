@@ -13,6 +13,7 @@ from core.forms import ServiceErrorsMixin
 from core.periods import Quarter
 
 from ..choices import MeetingKind
+from .providers import takes_names
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = {"inputmode": "numeric", "pattern": "[0-9]*", "min": "0"}
@@ -48,7 +49,19 @@ class LifeRecordForm(ServiceErrorsMixin, forms.Form):
         widget=forms.NumberInput(attrs=NUMBER),
         help_text=_lazy("已按本组织现有党员数预填，可修改。"),
     )
-    present = forms.IntegerField(label=_lazy("实到人数"), widget=forms.NumberInput(attrs=NUMBER))
+    # Not required here: when the names are recorded next, it starts as 应到 (everyone
+    # present until marked otherwise); the service asks for it otherwise.
+    present = forms.IntegerField(
+        label=_lazy("实到人数"), required=False, widget=forms.NumberInput(attrs=NUMBER)
+    )
+    by_name = forms.BooleanField(
+        label=_lazy("保存后按名单登记出席情况"),
+        required=False,
+        help_text=_lazy(
+            "逐人登记出席、请假、缺席，默认全部出席；应到、实到人数按名单计算，"
+            "实到人数可不填。支委会只按人数登记。"
+        ),
+    )
     minutes = forms.CharField(
         label=_lazy("会议记录"),
         required=False,
@@ -61,11 +74,29 @@ class LifeRecordForm(ServiceErrorsMixin, forms.Form):
         help_text=_lazy("可一次选多张；手机上可直接拍照。JPEG、PNG 图片或 PDF。"),
     )
 
-    def __init__(self, *args: Any, attachments=(), editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        attachments=(),
+        editing: bool = False,
+        can_name: bool = False,
+        counts_from_names: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """`can_name`: the organisation has members to list (a new record only);
+        `counts_from_names`: the record's head counts follow its attendance by name."""
         super().__init__(*args, **kwargs)
         self.fields["held_on"].initial = timezone.localdate()
         if editing:
             self.fields["expected"].help_text = ""  # prefilled only when entering a new one
+        if can_name and not editing:
+            self.fields["by_name"].initial = True
+        else:
+            del self.fields["by_name"]
+        if counts_from_names:
+            for name in ("expected", "present"):
+                self.fields[name].disabled = True
+            self.fields["present"].help_text = _lazy("已按名单登记出席，人数由出席名单计算。")
         self.attachments = list(attachments)
         if self.attachments:
             self.fields["remove"] = forms.TypedMultipleChoiceField(
@@ -76,14 +107,24 @@ class LifeRecordForm(ServiceErrorsMixin, forms.Form):
                 widget=forms.CheckboxSelectMultiple,
             )
 
+    @property
+    def names_next(self) -> bool:
+        """Whether the names are recorded once the record is saved (asked for, and the
+        kind of meeting takes names)."""
+        data = self.cleaned_data
+        return bool(data.get("by_name")) and takes_names(data.get("kind", ""))
+
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
+        present = data.get("present")
+        if present is None and self.names_next:
+            present = data["expected"]
         return {
             "kind": data["kind"],
             "held_on": data["held_on"],
             "topic": data["topic"],
             "expected": data["expected"],
-            "present": data["present"],
+            "present": present,
             "minutes": data.get("minutes", ""),
             "files": data.get("files") or [],
         }

@@ -95,7 +95,8 @@ class OrgLifeRecord(models.Model):
 
     @property
     def quorate(self) -> bool:
-        """Votes need more than half of those expected present (DOMAIN.md)."""
+        """More than half of those expected present: the estimate from the head counts.
+        With attendance by name only 正式党员 count (orgs.life.selectors.quorum_of)."""
         return self.present * 2 > self.expected
 
 

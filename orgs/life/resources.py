@@ -2,8 +2,9 @@
 
 A row is keyed by (组织代码, 会议类型, 召开日期, 主题): the same meeting imported twice is
 updated, not duplicated. Rows are checked by the same rules as the entry page
-(orgs.life.services.life_record_errors). Photos are not part of the file; they are added
-on the record's page.
+(orgs.life.services.life_record_errors): a meeting whose attendance was recorded by name
+keeps the head counts its names give. Photos and names are not part of the file; they are
+added on the record's page.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..choices import MeetingKind
 from ..importing import ScopedResource
 from ..resources import labels
 from .models import OrgLifeRecord
+from .providers import AttendanceTally, attendance_tallies
 from .services import TOPIC_MAX, life_record_errors
 
 #: service field name -> column, for the rule messages of life_record_errors
@@ -27,6 +29,15 @@ COLUMNS_OF_FIELDS = {
     "expected": "应到人数",
     "present": "实到人数",
 }
+
+
+class LifeRecordLoader(KeyedInstanceLoader):
+    """Also learns which of the file's existing meetings have attendance by name (one
+    query for the file, not one per row)."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        resource.named = attendance_tallies([i.pk for i in self.instances.values()])
 
 
 class OrgLifeRecordResource(ScopedResource):
@@ -60,7 +71,7 @@ class OrgLifeRecordResource(ScopedResource):
         Column("召开日期", "是", "YYYY-MM-DD；不能晚于今天"),
         Column("主题", "是", f"不超过 {TOPIC_MAX} 个字符"),
         Column("应到人数", "是", "≥ 1 的整数"),
-        Column("实到人数", "是", "0 ≤ 实到 ≤ 应到；不超过应到人数一半时不能表决"),
+        Column("实到人数", "是", "0 ≤ 实到 ≤ 应到；已按名单登记出席的会议，人数以名单为准"),
         Column("会议记录", "否", "会议内容摘要"),
     )
 
@@ -82,7 +93,7 @@ class OrgLifeRecordResource(ScopedResource):
     class Meta:
         model = OrgLifeRecord
         import_id_fields = ("organization", "kind", "held_on", "topic")
-        instance_loader_class = KeyedInstanceLoader
+        instance_loader_class = LifeRecordLoader
         fields = ("organization", "kind", "held_on", "topic", "expected", "present", "minutes")
         export_order = fields
         skip_unchanged = True
@@ -99,6 +110,10 @@ class OrgLifeRecordResource(ScopedResource):
             "organization__path", "-held_on", "kind", "pk"
         )
 
+    def named_tally(self, instance: OrgLifeRecord) -> AttendanceTally | None:
+        """The attendance by name of a record the file updates (LifeRecordLoader)."""
+        return getattr(self, "named", {}).get(instance.pk) if instance.pk else None
+
     def clean_row(self, instance: OrgLifeRecord, row, errors) -> None:
         problems = life_record_errors(
             kind=instance.kind,
@@ -106,6 +121,7 @@ class OrgLifeRecordResource(ScopedResource):
             topic=instance.topic,
             expected=instance.expected,
             present=instance.present,
+            named=self.named_tally(instance),
         )
         for field_name, messages in problems.items():
             column = COLUMNS_OF_FIELDS[field_name]

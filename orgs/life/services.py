@@ -3,6 +3,9 @@
 Staff with write scope record for any organisation of their subtrees. A secretary records
 for the organisation they hold the `secretary` role on (and its subtree) — organisation life
 records only: the secretary role grants nothing else. Leaders read only.
+
+A record's 应到/实到 are typed in, or follow from its attendance by name once that is
+recorded (the members app; orgs.life.providers): then they change only with the names.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from ..models import Organization
 from ..roles import Role
 from ..scope import can_edit_path, path_allowed
 from .models import OrgLifeAttachment, OrgLifeRecord
+from .providers import AttendanceTally, attendance_tallies
 
 RECORDER_ROLES: tuple[str, ...] = (Role.STAFF, Role.SECRETARY)
 TOPIC_MAX = 200
@@ -59,8 +63,10 @@ def life_record_errors(
     present: int | None,
     files: Sequence[Any] = (),
     today: datetime.date | None = None,
+    named: AttendanceTally | None = None,
 ) -> dict[str, list[str]]:
-    """Chinese messages per field for values that break the rules (empty when fine)."""
+    """Chinese messages per field for values that break the rules (empty when fine).
+    `named`: the record's attendance by name, which the head counts must match."""
     errors: dict[str, list[str]] = {}
     today = today or timezone.localdate()
     if kind not in MeetingKind.values:
@@ -97,6 +103,15 @@ def life_record_errors(
             _("实到人数（%(present)d）不能多于应到人数（%(expected)d）。")
             % {"present": present, "expected": expected}
         ]
+    if named is not None and (expected, present) != (named.expected, named.present):
+        errors["expected"] = [
+            _(
+                "这次会议已按名单登记出席，应到 %(e)d 人、实到 %(p)d 人由名单计算；"
+                "如需修改，请修改出席名单。"
+            )
+            % {"e": named.expected, "p": named.present}
+        ]
+        errors.pop("present", None)
     files = list(files)
     if len(files) > MAX_FILES:
         errors["files"] = [_("照片或文件一次最多 %(n)d 个。") % {"n": MAX_FILES}]
@@ -176,7 +191,13 @@ def life_record_update(
         raise PermissionDenied(_("您不能修改这条组织生活记录。"))
     files = list(files)
     errors = life_record_errors(
-        kind=kind, held_on=held_on, topic=topic, expected=expected, present=present, files=files
+        kind=kind,
+        held_on=held_on,
+        topic=topic,
+        expected=expected,
+        present=present,
+        files=files,
+        named=attendance_tallies([record.pk]).get(record.pk),
     )
     if errors:
         raise ValidationError(errors)

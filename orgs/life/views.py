@@ -1,6 +1,8 @@
 """Portal pages of organisation life (组织生活): an organisation's records with its
 required-vs-recorded table, the phone-friendly entry form, a record with its files and
-history, edit/delete, the scoped file download, and the overview of the user's scope."""
+history, edit/delete, the scoped file download, and the overview of the user's scope.
+The entry form and a record's page lead to its attendance by name, a page of the members
+app (members:attendance), which orgs does not import."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.uploads import file_response
@@ -21,7 +24,10 @@ from ..scope import get_visible_or_404
 from ..selectors import visible_ancestors
 from .forms import LifeFilterForm, LifeRecordForm, QuarterForm
 from .models import OrgLifeAttachment, OrgLifeRecord
+from .providers import takes_names
 from .selectors import (
+    COMMITTEE_MIN_FULL_MEMBERS,
+    attendance_of,
     holds_meetings,
     life_summary,
     life_summary_for_user,
@@ -102,6 +108,8 @@ def life_list(request: HttpRequest, code: str) -> HttpResponse:
     page = Paginator(
         records.select_related("organization").order_by("-held_on", "-pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    attendance = attendance_of(page.object_list)
+    rows = [(r, *attendance[r.pk]) for r in page.object_list]
     quarter_form = QuarterForm(request.GET)
     quarter = quarter_form.selected_quarter()
     summaries = life_summary(org, quarter)
@@ -116,6 +124,7 @@ def life_list(request: HttpRequest, code: str) -> HttpResponse:
             "org": org,
             "ancestors": visible_ancestors(request.user, org),
             "page": page,
+            "rows": rows,
             "querystring": querystring,
             "filter_form": filter_form,
             "quarter_form": quarter_form,
@@ -125,6 +134,7 @@ def life_list(request: HttpRequest, code: str) -> HttpResponse:
             "holds_meetings": holds_meetings(org),
             "show_org": org.numchild > 0,
             "can_record": can_record_life(request.user, org),
+            "committee_min": COMMITTEE_MIN_FULL_MEMBERS,
         },
     )
 
@@ -134,8 +144,9 @@ def life_new(request: HttpRequest, code: str) -> HttpResponse:
     org = _org_or_404(request, code)
     if not can_record_life(request.user, org):
         raise PermissionDenied
+    members = member_counts([org.pk]).get(org.pk) or 0
     if request.method == "POST":
-        form = LifeRecordForm(request.POST, request.FILES)
+        form = LifeRecordForm(request.POST, request.FILES, can_name=members > 0)
         if form.is_valid():
             try:
                 record = life_record_create(
@@ -153,9 +164,11 @@ def life_new(request: HttpRequest, code: str) -> HttpResponse:
                         "day": record.held_on.isoformat(),
                     },
                 )
+                if form.names_next:
+                    return redirect(reverse("members:attendance", args=[org.code, record.pk]))
                 return redirect("orgs:life", code=org.code)
     else:
-        form = LifeRecordForm(initial={"expected": member_counts([org.pk]).get(org.pk) or None})
+        form = LifeRecordForm(initial={"expected": members or None}, can_name=members > 0)
     return render(
         request,
         "orgs/life/form.html",
@@ -174,11 +187,15 @@ def life_new(request: HttpRequest, code: str) -> HttpResponse:
 def life_record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     record = _record_or_404(request, code, pk)
     history, more_history = record_history(record)
+    tally, quorum = attendance_of([record])[record.pk]
     return render(
         request,
         "orgs/life/detail.html",
         {
             "record": record,
+            "tally": tally,
+            "quorum": quorum,
+            "takes_names": takes_names(record.kind),
             "org": record.organization,
             "ancestors": visible_ancestors(request.user, record.organization),
             "attachments": list(record.attachments.select_related("uploaded_by")),
@@ -193,8 +210,26 @@ def life_record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def life_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     record = _changeable_record(request, code, pk)
     attachments = list(record.attachments.all())
+    tally, _quorum = attendance_of([record])[record.pk]
+    named = tally is not None
+    initial = {
+        "kind": record.kind,
+        "held_on": record.held_on,
+        "topic": record.topic,
+        "expected": record.expected,
+        "present": record.present,
+        "minutes": record.minutes,
+    }
     if request.method == "POST":
-        form = LifeRecordForm(request.POST, request.FILES, attachments=attachments, editing=True)
+        # The counts of a record with names are disabled: they come from `initial`.
+        form = LifeRecordForm(
+            request.POST,
+            request.FILES,
+            attachments=attachments,
+            editing=True,
+            counts_from_names=named,
+            initial=initial,
+        )
         if form.is_valid():
             try:
                 life_record_update(
@@ -212,14 +247,8 @@ def life_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         form = LifeRecordForm(
             attachments=attachments,
             editing=True,
-            initial={
-                "kind": record.kind,
-                "held_on": record.held_on,
-                "topic": record.topic,
-                "expected": record.expected,
-                "present": record.present,
-                "minutes": record.minutes,
-            },
+            counts_from_names=named,
+            initial=initial,
         )
     return render(
         request,

@@ -54,7 +54,8 @@ def test_the_text_report_groups_findings_by_rule(small_tree):
 
 
 def test_an_organisation_without_findings_gives_an_empty_list(db):
-    make_org(code="OK", level="other", domain="organ", kind="committee", secretary_name="王")
+    # A county committee: a 基层党委 of no members would be committee_under_100.
+    make_org(code="OK", level="county", domain="other", kind="committee", secretary_name="王")
     assert json.loads(run("--org", "OK", "--json")) == []
 
 

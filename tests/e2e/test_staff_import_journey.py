@@ -38,6 +38,7 @@ def village_branch(code: str, name: str, **changes: str) -> list:
         "任期年限": 5,
         "是否示范点": "否",
         "是否软弱涣散": "否",
+        "联合党支部所含单位": "",
     }
     row.update(changes)
     return [row[header] for header in ORG_HEADERS]

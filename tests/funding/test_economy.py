@@ -27,9 +27,11 @@ def add_records(*rows: dict) -> None:
     assert report.ok, [str(e) for e in report.errors]
 
 
-def income(org: str, year: int, total: str) -> dict:
+def income(org: str, year: int, total: str, operating: str | None = None) -> dict:
+    """A record whose 经营性收入 (the income the bands judge) is the total unless given."""
+    operating = total if operating is None else operating
     return economy_row(
-        org, str(year), **{"集体经济总收入（万元）": total, "经营性收入（万元）": ""}
+        org, str(year), **{"集体经济总收入（万元）": total, "经营性收入（万元）": operating}
     )
 
 
@@ -55,19 +57,24 @@ def test_counts_at_the_threshold_edges(villages):
     figures = economy_figures(org=villages["A"], year=2025)
     assert figures.records == 4
     assert figures.weak == 1  # only 0 is a 空壳村
-    assert figures.strong == 1  # only 5.01 is over 5 万元
-    assert figures.normal == 2
+    assert figures.strong == 2  # 5.00 and 5.01: "5 万元以上" includes 5 万元
+    assert figures.normal == 1
     assert figures.total == Decimal("10.02")
     bands = {r.organization.code: r.band for r in economy_rows(org=villages["A"], year=2025)}
-    assert bands == {"A1": "weak", "A2": "normal", "A3": "normal", "A4": "strong"}
+    assert bands == {"A1": "weak", "A2": "normal", "A3": "strong", "A4": "strong"}
 
 
 def test_thresholds_come_from_settings(villages, settings):
     settings.ECONOMY_STRONG_THRESHOLD_WAN = 10
     settings.ECONOMY_WEAK_THRESHOLD_WAN = "0.01"
-    add_records(income("A1", 2025, "0.01"), income("A2", 2025, "10"), income("A3", 2025, "10.5"))
+    add_records(
+        income("A1", 2025, "0.01"),
+        income("A2", 2025, "9.99"),
+        income("A3", 2025, "10"),
+        income("A4", 2025, "10.5"),
+    )
     figures = economy_figures(org=villages["A"], year=2025)
-    assert (figures.weak, figures.strong, figures.normal) == (1, 1, 1)
+    assert (figures.weak, figures.strong, figures.normal) == (1, 2, 1)
 
 
 def test_year_over_year_per_village_and_in_total(villages):
@@ -94,14 +101,20 @@ def test_year_over_year_per_village_and_in_total(villages):
 
 
 def test_villages_without_a_record_are_listed(villages):
+    # A community reports as a village does; a branch of a village does not.
     make_org(villages["A"], code="A5", name="甲五社区", domain="community")
-    make_org(villages["A1"], code="A1-1", name="甲一村第一支部")  # a branch, not a village
+    make_org(villages["A1"], code="A1-1", name="甲一村第一支部")
     add_records(income("A1", 2025, "3"), income("A3", 2025, "3"))
     missing = [o.code for o in missing_villages(org=villages["A"], year=2025)]
-    assert missing == ["A2", "A4"]
+    assert missing == ["A2", "A4", "A5"]
     figures = economy_figures(org=villages["A"], year=2025)
-    assert (figures.villages, figures.records, figures.missing) == (4, 2, 2)
-    assert [o.code for o in missing_villages(org=villages["C"], year=2025)] == ["A2", "A4", "B1"]
+    assert (figures.villages, figures.reported, figures.missing) == (5, 2, 3)
+    assert [o.code for o in missing_villages(org=villages["C"], year=2025)] == [
+        "A2",
+        "A4",
+        "A5",
+        "B1",
+    ]
 
 
 def test_figures_take_a_constant_number_of_queries(villages, django_assert_num_queries):
@@ -132,7 +145,7 @@ def test_the_page_shows_counts_changes_and_missing_villages(client, records, bob
     assert "乙一村支部" not in page
     assert "+2.00" in page  # A1: 4 → 6
     assert "空壳村" in page
-    assert "2 个村未填报 2025 年度记录" in page  # A3, A4
+    assert "2 个村（社区）未填报 2025 年度记录" in page  # A3, A4
     assert "A3村支部" in page
     assert "A4村支部" in page
     figures = response.context["figures"]

@@ -125,9 +125,15 @@ def test_each_bad_value_is_reported_and_nothing_is_written(
     assert not DuesRecord.objects.exists()
 
 
-def test_a_farmer_amount_outside_the_range_is_refused(bob, farmer):
+def test_a_farmer_paying_above_the_range_pays_the_rest_voluntarily(bob, farmer):
     report = do_import([row(farmer, **{"缴费基数（元）": "", "实缴金额（元）": "3"})], user=bob)
-    assert any("[实缴金额（元）]" in m and "0.20–1.00" in m for m in messages(report))
+    assert report.ok, messages(report)
+    record = DuesRecord.objects.get(member=farmer)
+    assert (record.amount_due, record.amount_paid, record.is_paid) == (
+        Decimal("1.00"),
+        Decimal("3.00"),
+        True,
+    )
 
 
 def test_a_member_outside_the_importers_scope_is_an_error(charlie, worker, tree):

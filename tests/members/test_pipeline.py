@@ -17,9 +17,12 @@ from members.services.pipeline import (
     case_close,
     case_create,
     case_extend_probation,
+    case_record_approval,
+    probation_due_on,
     rule,
     stalled_cases,
 )
+from tests.factories import make_member
 from tests.helpers import id_number
 
 TODAY = timezone.localdate()
@@ -61,16 +64,58 @@ def train(case, user, hours="24", on=None):
 def candidate(user, org, **fields):
     """A case that became 发展对象 two years ago."""
     case = new_case(user, org, applied_on=ago(60), **fields)
-    case = case_advance(case=case, user=user, to_stage=Stage.ACTIVIST, on=ago(48))
+    case = case_advance(
+        case=case, user=user, to_stage=Stage.ACTIVIST, on=ago(48), talked_on=ago(59)
+    )
     return case_advance(case=case, user=user, to_stage=Stage.CANDIDATE, on=ago(24))
 
 
+INTRODUCERS = ("王建国", "李红")
+
+
+def introducers_in(org, names=INTRODUCERS):
+    """The 正式党员 of `org` who introduce its applicants (created once per organisation)."""
+    for index, name in enumerate(names):
+        if not Member.objects.filter(organization=org, name=name).exists():
+            make_member(
+                org, seq=800 + org.pk % 100 * 2 + index, birth="1970-03-03", name=name,
+                female=index == 1,
+            )  # fmt: skip
+
+
+def days_before(day, days):
+    return day - datetime.timedelta(days=days)
+
+
 def admit(case, user, on=None, **details):
-    values = {"political_review_on": ago(23), "introducers": "王建国、李红"}
+    """The 支部大会 admits `case` on `on` after every step: 政审, a 公示 of two weeks ending
+    the day before, 预审 the day before, two introducers on the roster."""
+    on = on or ago(22)
+    introducers_in(case.organization)
+    values = {
+        "political_review_on": ago(23),
+        "introducers": "、".join(INTRODUCERS),
+        "publicity_from": days_before(on, 14),
+        "publicity_to": days_before(on, 1),
+        "pre_review_on": days_before(on, 1),
+    }
     values.update(details)
-    return case_advance(
-        case=case, user=user, to_stage=Stage.PROBATIONARY, on=on or ago(22), **values
-    )
+    return case_advance(case=case, user=user, to_stage=Stage.PROBATIONARY, on=on, **values)
+
+
+def approve(case, user, on=None):
+    """The 上级党委 approves the admission (after its talk) `on` or a month after it."""
+    on = on or min(case.admitted_on + datetime.timedelta(days=30), TODAY)
+    return case_record_approval(case=case, user=user, committee_talk_on=on, approved_on=on)
+
+
+def confirm(case, user, on=None, **details):
+    """The 支部大会 discusses 转正 on `on` (by default the end of the probation) after a
+    two-week 公示 ending the day before."""
+    on = on or probation_due_on(case)
+    values = {"publicity_from": days_before(on, 14), "publicity_to": days_before(on, 1)}
+    values.update(details)
+    return case_advance(case=case, user=user, to_stage=Stage.FULL, on=on, **values)
 
 
 # --- rules and months ------------------------------------------------------------------
@@ -166,7 +211,7 @@ def test_gate_dates_may_be_neither_future_nor_before_the_previous_gate(bob, tree
 
 def test_it_refuses_a_candidate_before_the_activist_period(bob, tree):
     case = new_case(bob, tree["A1"], applied_on=ago(24))
-    case = case_advance(case=case, user=bob, to_stage=Stage.ACTIVIST, on=ago(7))
+    case = case_advance(case=case, user=bob, to_stage=Stage.ACTIVIST, on=ago(7), talked_on=ago(8))
     with pytest.raises(ValidationError) as exc:
         case_advance(case=case, user=bob, to_stage=Stage.CANDIDATE, on=TODAY)
     assert (
@@ -180,7 +225,7 @@ def test_it_refuses_a_candidate_before_the_activist_period(bob, tree):
 def test_the_activist_period_follows_the_configured_rule(bob, tree):
     DevelopmentRule.objects.filter(key="activist_min_months").update(value=6)
     case = new_case(bob, tree["A1"], applied_on=ago(24))
-    case = case_advance(case=case, user=bob, to_stage=Stage.ACTIVIST, on=ago(7))
+    case = case_advance(case=case, user=bob, to_stage=Stage.ACTIVIST, on=ago(7), talked_on=ago(8))
     case = case_advance(case=case, user=bob, to_stage=Stage.CANDIDATE, on=TODAY)
     assert case.stage == Stage.CANDIDATE
 
@@ -199,7 +244,7 @@ def test_a_candidate_needs_political_review_training_and_introducers(bob, tree):
     case.refresh_from_db()
     assert case.stage == Stage.CANDIDATE
     assert case.member is None
-    assert not Member.objects.exists()
+    assert not Member.objects.filter(category="probationary").exists()
 
 
 def test_training_hours_add_up_over_records(bob, tree):
@@ -228,19 +273,19 @@ def test_confirmation_waits_for_the_probation(bob, tree):
     with pytest.raises(ValidationError) as exc:
         case_advance(case=case, user=bob, to_stage=Stage.FULL, on=TODAY)
     assert "不符合“预备期 12 个月”：接收为预备党员至今仅 9 个月" in messages(exc)
-    member = Member.objects.get()
+    member = Member.objects.get(pk=case.member_id)
     assert (member.category, member.confirmed_on) == ("probationary", None)
 
 
 # --- the happy path: one Member for life ---------------------------------------------------
 def test_from_application_to_full_member_with_exactly_one_member_record(bob, tree):
     case = new_case(bob, tree["A1"], applied_on=ago(40), name="赵小明")
-    case = case_advance(case=case, user=bob, to_stage=Stage.ACTIVIST, on=ago(38))
+    case = case_advance(case=case, user=bob, to_stage=Stage.ACTIVIST, on=ago(38), talked_on=ago(39))
     case = case_advance(case=case, user=bob, to_stage=Stage.CANDIDATE, on=ago(26))
     train(case, bob, on=ago(25))
     case = admit(case, bob, on=ago(13), political_review_on=ago(14))
 
-    member = Member.objects.get()
+    member = Member.objects.get(name="赵小明")
     assert case.member == member
     assert (member.name, member.id_number) == ("赵小明", case.id_number)
     assert member.category == "probationary"
@@ -250,15 +295,19 @@ def test_from_application_to_full_member_with_exactly_one_member_record(bob, tre
     assert member.gender == "M"
     assert member.history.get().history_user == bob
 
-    case = case_advance(case=case, user=bob, to_stage=Stage.FULL, on=ago(1))
-    assert Member.objects.count() == 1
+    case = approve(case, bob)
+    case = confirm(case, bob, on=ago(1))
+    assert Member.objects.filter(name="赵小明").count() == 1
     member.refresh_from_db()
-    assert (member.category, member.confirmed_on) == ("full", ago(1))
+    # The 转正日期 is the end of the probation, not the day of the meeting (党章 第七条).
+    assert (member.category, member.confirmed_on) == ("full", add_months(ago(13), 12))
+    assert (case.confirmed_on, case.confirmation_meeting_on) == (add_months(ago(13), 12), ago(1))
     assert case.stage == Stage.FULL
     assert case.member_id == member.pk
     assert member.history.count() == 2
     assert list(case.history.values_list("stage", flat=True)) == [
         "full",
+        "probationary",  # the 上级党委's 审批
         "probationary",
         "candidate",
         "activist",
@@ -280,7 +329,7 @@ def test_a_failed_member_creation_rolls_the_step_back(bob, tree):
     assert "党员档案：公民身份号码" in messages(exc)
     case.refresh_from_db()
     assert (case.stage, case.admitted_on, case.member_id) == (Stage.CANDIDATE, None, None)
-    assert Member.objects.count() == 1
+    assert Member.objects.filter(id_number=case.id_number).count() == 1
 
 
 # --- probation extension and closing ---------------------------------------------------
@@ -296,16 +345,14 @@ def test_an_extended_probation_moves_the_earliest_confirmation(bob, tree):
     assert case.history.first().history_change_reason == "延长预备期 6 个月：支部大会决定延长"
 
 
-def test_probation_extension_is_capped_by_the_rule(bob, tree):
+def test_probation_is_extended_only_once(bob, tree):
     case = candidate(bob, tree["A1"])
     train(case, bob)
     case = admit(case, bob)
     case = case_extend_probation(case=case, user=bob, months=8, reason="表现需继续考察")
     with pytest.raises(ValidationError) as exc:
         case_extend_probation(case=case, user=bob, months=6, reason="再延长")
-    assert "不符合“预备期最多延长 12 个月”：已延长 8 个月，再延长 6 个月将达 14 个月。" in messages(
-        exc
-    )
+    assert "预备期只能延长一次：该预备党员的预备期已延长 8 个月。" in messages(exc)
     case.refresh_from_db()
     assert case.probation_extended_months == 8
 
@@ -313,7 +360,7 @@ def test_probation_extension_is_capped_by_the_rule(bob, tree):
 def test_only_a_probationary_member_can_have_the_probation_extended(bob, tree):
     case = new_case(bob, tree["A1"])
     with pytest.raises(ValidationError, match="只有预备党员"):
-        case_extend_probation(case=case, user=bob, months=3, reason="x")
+        case_extend_probation(case=case, user=bob, months=6, reason="x")
 
 
 def test_a_closed_case_cannot_advance(bob, tree):
@@ -387,5 +434,5 @@ def test_an_extension_postpones_the_overdue_warning(bob, tree):
     train(case, bob)
     case = admit(case, bob, on=ago(13), political_review_on=ago(14))
     assert len(stalled_cases(org=tree["A1"], today=TODAY)) == 1
-    case_extend_probation(case=case, user=bob, months=3, reason="继续考察")
+    case_extend_probation(case=case, user=bob, months=6, reason="继续考察")
     assert stalled_cases(org=tree["A1"], today=TODAY) == []

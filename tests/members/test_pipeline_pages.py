@@ -8,7 +8,16 @@ from django.urls import reverse
 from members.models import DevelopmentCase, DevelopmentRule, Member, Stage, TrainingRecord
 from members.warnings import register_org_warnings
 from tests.helpers import id_number
-from tests.members.test_pipeline import TODAY, admit, ago, candidate, new_case, train
+from tests.members.test_pipeline import (
+    TODAY,
+    admit,
+    ago,
+    candidate,
+    days_before,
+    introducers_in,
+    new_case,
+    train,
+)
 
 
 def person(**overrides):
@@ -162,7 +171,9 @@ def test_staff_advance_a_case_and_an_early_step_is_refused_with_the_rule(client,
     client.force_login(bob)
     url = reverse("members:case_advance", args=[case.pk])
     assert "确定为入党积极分子日期" in client.get(url).content.decode()
-    response = client.post(url, {"stage": "activist", "on": ago(7).isoformat()})
+    response = client.post(
+        url, {"stage": "activist", "on": ago(7).isoformat(), "talked_on": ago(8).isoformat()}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.stage, case.activist_on) == (Stage.ACTIVIST, ago(7))
@@ -180,8 +191,9 @@ def test_a_repeated_submission_cannot_take_the_next_step(client, bob, tree):
     case = new_case(bob, tree["A1"], applied_on=ago(10))
     client.force_login(bob)
     url = reverse("members:case_advance", args=[case.pk])
-    client.post(url, {"stage": "activist", "on": ago(7).isoformat()})
-    response = client.post(url, {"stage": "activist", "on": ago(7).isoformat()}, follow=True)
+    data = {"stage": "activist", "on": ago(7).isoformat(), "talked_on": ago(8).isoformat()}
+    client.post(url, data)
+    response = client.post(url, data, follow=True)
     assert "页面已过期" in response.content.decode()
     case.refresh_from_db()
     assert case.stage == Stage.ACTIVIST
@@ -195,6 +207,7 @@ def test_admission_on_the_page_creates_the_member(client, bob, tree):
         train_url, {"course": "发展对象培训班", "hours": "24", "attended_on": ago(23).isoformat()}
     )
     assert response.status_code == 302
+    introducers_in(tree["A1"])
     url = reverse("members:case_advance", args=[case.pk])
     response = client.post(
         url,
@@ -203,11 +216,14 @@ def test_admission_on_the_page_creates_the_member(client, bob, tree):
             "on": ago(22).isoformat(),
             "political_review_on": ago(23).isoformat(),
             "political_review_result": "合格",
+            "publicity_from": days_before(ago(22), 10).isoformat(),
+            "publicity_to": days_before(ago(22), 2).isoformat(),
+            "pre_review_on": days_before(ago(22), 1).isoformat(),
             "introducers": "王建国、李红",
         },
     )
     assert response.status_code == 302
-    member = Member.objects.get()
+    member = Member.objects.get(name="周全")
     assert (member.name, member.category, member.organization) == (
         "周全",
         "probationary",
@@ -228,6 +244,8 @@ def test_missing_gates_are_shown_on_their_fields(client, bob, tree):
     assert "须经政治审查" in content
     assert "不符合“发展对象集中培训最少学时 24 学时”：培训记录合计仅 0 学时。" in content
     assert "不符合“入党介绍人人数 2 名”：仅填写了 1 名。" in content
+    assert "请填写公示开始和结束日期" in content
+    assert "须经上级党委预审合格" in content
     assert not Member.objects.exists()
 
 

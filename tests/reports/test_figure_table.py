@@ -126,6 +126,12 @@ EXPECTED = [
                 "/health/?org=C&rule=fewer_than_3_full_members",
             ),
             (
+                "health_committee_under_100",
+                "基层党委党员不足设置标准",
+                "项",
+                "/health/?org=C&rule=committee_under_100",
+            ),
+            (
                 "health_no_meeting_this_quarter",
                 "本季度未召开支部党员大会",
                 "项",
@@ -164,7 +170,8 @@ def test_the_values_are_those_of_the_snapshot(tree, one_member_each):
     assert values["members_new"] == (0, 0)
     assert values["lists_submission_rate"] == (None, None)
     assert values["funds_disbursed"] == (Decimal("0.00"), Decimal("0.00"))
-    assert values["health_total"] == (21, 21)
+    # 21, and the two townships' committees of fewer than 100 members
+    assert values["health_total"] == (23, 23)
     assert values["health_secretary_vacant"] == (6, 6)
 
 

@@ -38,7 +38,10 @@ from core.periods import Quarter
 from funding.models import EconomyRecord, FundLine, VenueProject
 from funding.services.funds import disbursement_record
 from funding.services.sites import attachment_add
-from members.models import DevelopmentCase, DuesRecord, TrainingRecord, Transfer
+from members.models import DevelopmentCase, DuesRecord, PartyGroup, TrainingRecord, Transfer
+from members.models.appraisals import Appraisal
+from members.models.dues import DuesWaiver
+from members.services.transfers import letter_issue, transfer_request
 from orgs.life.services import life_record_create
 from portal.models import ExportLog
 from reports.models import Bulletin
@@ -140,6 +143,35 @@ def _build_side(
         amount_paid=Decimal("2.00"),
         paid_on=MONTH,
     )
+    o.appraisal = Appraisal.objects.create(
+        member=o.member,
+        organization=village,
+        year=YEAR - 1,
+        result="unqualified",
+        note=f"{label}评议备注",
+    )
+    o.leaving = make_member(village, seq=seq + 4, name=f"{label}县外转出")
+    o.outbound = letter_issue(
+        user=staff,
+        transfer=transfer_request(
+            user=staff,
+            member=o.leaving,
+            destination=f"{label}县外接收单位",
+            reason=f"{label}转出理由",
+            on=TODAY,
+        ),
+        on=TODAY,
+        valid_days=30,
+    )
+    o.waiver = DuesWaiver.objects.create(
+        member=o.member,
+        kind="exempt",
+        approved_by="committee",
+        decided_on=MONTH,
+        reason=f"{label}免交理由",
+        first_month=MONTH,
+        last_month=MONTH,
+    )
     o.training = TrainingRecord.objects.create(
         organization=village,
         member=o.member,
@@ -201,6 +233,10 @@ def _build_side(
         files=[SimpleUploadedFile(f"{label}签到.png", png(side.file_marker), "image/png")],
     )
     o.life_file = o.life.attachments.get()
+    o.party_group = PartyGroup.objects.create(
+        organization=village, name=f"{label}第一党小组", leader=o.member
+    )
+    o.party_group.members.add(o.member)
 
     # Assessments: weak-and-lax entry, standards sheet, the quarter's list.
     o.weak_lax = WeakLaxEntry.objects.create(
@@ -298,6 +334,12 @@ def _build_side(
         o.case.name,
         o.case.id_number,
         o.training.course,
+        o.appraisal.note,
+        o.waiver.reason,
+        o.party_group.name,
+        o.leaving.name,
+        o.outbound.destination,
+        o.outbound.reason,
         o.fund.code,
         o.fund.summary,
         o.disbursement.note,
