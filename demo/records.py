@@ -88,7 +88,7 @@ def load_demo_appraisals(county: Organization, today: datetime.date) -> str:
     report = run_import(AppraisalResource(source="seed_demo"), dataset)
     if not report.ok:
         raise ValueError("；".join(str(e) for e in report.errors[:5]))
-    return f"{year} 年度民主评议 " + report.summary()
+    return f"{year} 年度民主评议 " + report.summary().rstrip("。")
 
 
 def _arrival_id_number() -> str:
