@@ -204,12 +204,13 @@ def _finish(job: ImportJob, status: str, summary: str, errors: list[dict]) -> No
     job.errors = errors[:MAX_STORED_ERRORS]
     job.error_count = len(errors)
     job.finished_at = timezone.now()
-    job.save(
-        update_fields=["status", "summary", "errors", "error_count", "total_rows", "finished_at"]
-    )
-    if status in (ImportJobStatus.DONE, ImportJobStatus.FAILED):
-        # Personal data must not linger: the row is the record, the file goes.
-        _delete_file(job)
+    fields = ["status", "summary", "errors", "error_count", "total_rows", "finished_at"]
+    if status in (ImportJobStatus.DONE, ImportJobStatus.FAILED) and job.file:
+        # Personal data must not linger: the row is the record, the file goes — before the
+        # status says the job is over, so that nobody sees a finished job with its file.
+        job.file.delete(save=False)
+        fields.append("file")
+    job.save(update_fields=fields)
     cache.delete(_progress_key(job.pk))
 
 

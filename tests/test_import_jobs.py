@@ -455,3 +455,24 @@ def test_a_running_job_shows_its_pace_and_the_time_left(client, bob, tree, monke
     jobs._publish_progress(job.pk, 20_000, 50_000)
     assert "每秒 500 行，还需约 1 分钟" in client.get(job_url(job)).content.decode()
     cache.delete(jobs._progress_key(job.pk))
+
+
+def test_a_job_is_never_seen_finished_with_its_file(bob, tree, monkeypatch):
+    """A worker in another process polls the status: when it reads 已完成, the file with
+    its personal data must already be gone."""
+    job = job_create(user=bob, kind="orgs", upload=SimpleUploadedFile("o.xlsx", new_branches()))
+    job_run(job.pk)
+    job.refresh_from_db()
+    job_confirm(user=bob, job=job)
+    stored = job.file.name
+    seen = []
+    original = ImportJob.save
+
+    def watching_save(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED):
+            seen.append((self.status, default_storage.exists(stored)))
+
+    monkeypatch.setattr(ImportJob, "save", watching_save)
+    job_run(job.pk)
+    assert seen == [(ImportJobStatus.DONE, False)]
