@@ -22,6 +22,15 @@ class ThresholdKey(models.TextChoices):
         _("基层党委党员少于此数即提醒；村党员达到此数可设党委"),
     )
     JOINT_BRANCH_MAX_UNITS = "joint_branch_max_units", _("联合党支部所含单位超过此数即提醒")
+    SECRETARY_VACANT_DAYS = (
+        "secretary_vacant_days",
+        _("书记空缺超过此天数即提醒（书记长期缺职属软弱涣散情形）"),
+    )
+    GENERAL_BRANCH_SEATS_MAX = (
+        "general_branch_seats_max",
+        _("党总支在任委员超过此数即提醒"),
+    )
+    BASE_COMMITTEE_SEATS_MAX = "base_committee_seats_max", _("基层党委在任委员超过此数即提醒")
     STANDARD_PASS_SCORE = "standard_pass_score", _("标准化规范化达标分数线")
     REVIEW_LIST_WEIGHT = (
         "review_list_weight",
@@ -43,6 +52,9 @@ THRESHOLD_DEFAULTS: dict[str, int] = {
     ThresholdKey.GENERAL_BRANCH_MIN_MEMBERS: 50,
     ThresholdKey.COMMITTEE_MIN_MEMBERS: 100,
     ThresholdKey.JOINT_BRANCH_MAX_UNITS: 5,
+    ThresholdKey.SECRETARY_VACANT_DAYS: 90,
+    ThresholdKey.GENERAL_BRANCH_SEATS_MAX: 9,
+    ThresholdKey.BASE_COMMITTEE_SEATS_MAX: 9,
     ThresholdKey.STANDARD_PASS_SCORE: 80,
     ThresholdKey.REVIEW_LIST_WEIGHT: 70,
     ThresholdKey.REVIEW_DANGER_PENALTY: 20,

@@ -12,7 +12,8 @@ from .choices import THRESHOLD_DEFAULTS, ThresholdKey
 from .models import HealthThreshold
 
 # The range each figure may take: a young-age line under 18 or a term notice longer than a
-# five-year term would flag everything and say nothing.
+# five-year term would flag everything and say nothing; a vacancy of under a month is a
+# handover, not a vacancy.
 THRESHOLD_BOUNDS: dict[str, tuple[int, int]] = {
     ThresholdKey.MIN_VILLAGE_MEMBERS: (1, 1000),
     ThresholdKey.YOUNG_AGE: (18, 80),
@@ -22,6 +23,9 @@ THRESHOLD_BOUNDS: dict[str, tuple[int, int]] = {
     ThresholdKey.GENERAL_BRANCH_MIN_MEMBERS: (3, 1000),
     ThresholdKey.COMMITTEE_MIN_MEMBERS: (3, 10000),
     ThresholdKey.JOINT_BRANCH_MAX_UNITS: (2, 100),
+    ThresholdKey.SECRETARY_VACANT_DAYS: (30, 730),
+    ThresholdKey.GENERAL_BRANCH_SEATS_MAX: (5, 15),
+    ThresholdKey.BASE_COMMITTEE_SEATS_MAX: (5, 31),
     ThresholdKey.STANDARD_PASS_SCORE: (50, 100),
     ThresholdKey.REVIEW_LIST_WEIGHT: (0, 100),
     ThresholdKey.REVIEW_DANGER_PENALTY: (0, 100),

@@ -25,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("core.urls_notifications")),
     path("bulletins/", include("reports.bulletin_urls")),
     path("statistics/", include("partystats.urls")),
+    path("teams/", include("teams.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -30,8 +30,8 @@ code_validator = RegexValidator(
 # KeyField before this runs.
 mobile_validator = RegexValidator(r"^1[3-9][0-9]{9}$", _("请填写 11 位大陆手机号码。"))
 
-# Sub-paths of /orgs/ that are pages, not organisation codes.
-RESERVED_CODES = frozenset({"life"})
+# Sub-paths of /orgs/ and /teams/ that are pages, not organisation codes.
+RESERVED_CODES = frozenset({"life", "renewal"})
 
 # Tree bookkeeping that only treebeard's own queryset updates may write (see save()).
 TREE_FIELDS = ("path", "depth", "numchild")

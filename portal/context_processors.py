@@ -33,6 +33,7 @@ def portal(request) -> dict[str, Any]:
         items.append((_("整顿台账"), reverse("assessments:register")))
         items.append((_("进展通报"), reverse("bulletins:list")))
     if user.is_superuser or held & {Role.STAFF, Role.LEADER}:
+        items.append((_("班子与换届"), reverse("teams:renewal")))
         items.append((_("党内统计"), reverse("partystats:statistics")))
     if staff:
         items.append((_("账号管理"), reverse("accounts:users")))

@@ -1,6 +1,6 @@
 """What a progress bulletin (进展通报) says: its context (key figures, ranking, detail
-tables, names, charts), its HTML and its PDF. Running the `Bulletin` records that store
-the PDFs is `reports.bulletin_runs`.
+tables, the 换届 section while a 换届 runs, names, charts), its HTML and its PDF. Running
+the `Bulletin` records that store the PDFs is `reports.bulletin_runs`.
 
 The key figures and the ranking come from `reports.figures`, exactly as on the dashboard;
 the detail sections from the selectors those figures are built on, all as of the period's
@@ -43,6 +43,7 @@ from orgs.models import Organization
 
 from . import figures
 from .charts import bar_chart
+from .renewal import renewal_section
 
 # Limits that keep a county bulletin dense (about 10–15 pages): longer lists go to the
 # appendices, which print every row.
@@ -204,7 +205,13 @@ def _praise_and_rectify(
     return praise, rectify
 
 
-APPENDIX_LABELS = (_lazy("附录一"), _lazy("附录二"), _lazy("附录三"), _lazy("附录四"))
+APPENDIX_LABELS = (
+    _lazy("附录一"),
+    _lazy("附录二"),
+    _lazy("附录三"),
+    _lazy("附录四"),
+    _lazy("附录五"),
+)
 
 
 def _shares(rows: list[tuple[str, str, int]]) -> list[tuple[str, int, Decimal | None]]:
@@ -247,6 +254,8 @@ def bulletin_context(
     economy_year = _economy_year(org, period)
     economy = economy_figures(org=org, year=economy_year) if economy_year else None
     praise, rectify = _praise_and_rectify(org, quarter, weak)
+    renewal = renewal_section(org, year=period.year, as_of=as_of)
+    overdue = renewal.overdue if renewal else []
     failed_items = list_figures.most_failed_items(
         org=org, quarter=quarter, limit=FAILED_ITEMS_LIMIT
     )
@@ -261,6 +270,7 @@ def bulletin_context(
         + len(ranking)
         + len(rectify)
         + len(funds_by_child)
+        + len(overdue)
     )
     estimated_pages = FIXED_PAGES + detail_rows // ROWS_PER_PAGE
     term_findings = [f for rule in TERM_RULES for f in by_rule.get(rule, [])]
@@ -272,29 +282,41 @@ def bulletin_context(
         return DetailTable(key, str(title), [str(c) for c in columns], rows, str(empty), appendix)
 
     finding_columns = [_("党组织"), _("问题"), _("情况")]
-    building_tables = [
+    # Made in the order the document prints them, so that the appendices are numbered in
+    # it: the 换届 section follows the terms' findings.
+    villages_table = table(
+        "villages",
+        _("存在“三个问题”的村（社区）"),
+        [_("村（社区）"), _("存在的问题")],
+        [[v.name, "、".join(v.problems)] for v in problem_villages],
+        _("没有党员少于规定人数、没有40岁以下党员或没有女党员的村（社区）。"),
+    )
+    terms_table = table(
+        "terms",
+        _("换届情况"),
+        finding_columns,
+        [[f.name, f.rule_label, f.message] for f in term_findings],
+        _("没有任期已届满或即将届满的党组织。"),
+    )
+    renewal_table = (
         table(
-            "villages",
-            _("存在“三个问题”的村（社区）"),
-            [_("村（社区）"), _("存在的问题")],
-            [[v.name, "、".join(v.problems)] for v in problem_villages],
-            _("没有党员少于规定人数、没有40岁以下党员或没有女党员的村（社区）。"),
-        ),
-        table(
-            "terms",
-            _("换届情况"),
-            finding_columns,
-            [[f.name, f.rule_label, f.message] for f in term_findings],
-            _("没有任期已届满或即将届满的党组织。"),
-        ),
-        table(
-            "branches",
-            _("党支部规模"),
-            finding_columns,
-            [[f.name, f.rule_label, f.message] for f in branch_findings],
-            _("没有党员过多或正式党员不足的党支部。"),
-        ),
-    ]
+            "renewal",
+            _("逾期未换届的党组织"),
+            [_("党组织"), _("任期届满日期"), _("书记人选资格联审")],
+            [[r.organization.name, r.term_ends_on.isoformat(), r.vetting_label] for r in overdue],
+            _("没有逾期未换届的党组织。"),
+        )
+        if renewal
+        else None
+    )
+    branches_table = table(
+        "branches",
+        _("党支部规模"),
+        finding_columns,
+        [[f.name, f.rule_label, f.message] for f in branch_findings],
+        _("没有党员过多或正式党员不足的党支部。"),
+    )
+    building_tables = [villages_table, terms_table, branches_table]
     rectify_table = table(
         "rectify",
         _("限期整改"),
@@ -302,7 +324,7 @@ def bulletin_context(
         [[row.name, row.reason] for row in rectify],
         _("没有需要点名整改的党组织。"),
     )
-    tables = [*building_tables, rectify_table]
+    tables = [villages_table, terms_table, renewal_table, branches_table, rectify_table]
     return {
         "org": org,
         "period": period,
@@ -315,8 +337,10 @@ def bulletin_context(
         "findings_total": overview.figure("health_total").value,
         "rule_rows": rule_rows,
         "building_tables": building_tables,
+        "renewal": renewal,
+        "renewal_table": renewal_table,
         "rectify_table": rectify_table,
-        "appendices": [t for t in tables if t.appendix],
+        "appendices": [t for t in tables if t and t.appendix],
         "funding_findings": [f for rule in FUNDING_RULES for f in by_rule.get(rule, [])],
         "weak_and_lax": weak,
         "weak_and_lax_open": sum(1 for row in weak if row.status == WeakLaxStatus.RECTIFYING.label),

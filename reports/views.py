@@ -1,7 +1,8 @@
-"""The dashboard (`/`): key figures of a subtree and quarter, charts and the ranking of the
-next level down, for every role. Secretaries get the same page for their own organisation
-(its figures, no ranking below a village) with the workbench that `/` showed before: their
-scope and the term counts."""
+"""The dashboard (`/`): key figures of a subtree and quarter, charts, the ranking of the
+next level down and, while a 换届 runs there, its progress (reports.renewal), for every
+role. Secretaries get the same page for their own organisation (its figures, no ranking
+below a village) with the workbench that `/` showed before: their scope and the term
+counts."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -28,12 +30,14 @@ from members.models import AppraisalResult
 from members.services.appraisals import latest_year_counts
 from orgs.models import Organization
 from orgs.options import OrgOption, org_choices, visible_org_options
-from orgs.scope import is_staff_member
+from orgs.scope import is_staff_member, path_allowed
 from orgs.selectors import scope_summary
 from portal.exporting import FORMATS, dataset_download
+from teams.renewal import RENEWAL_ROLES
 
 from .charts import bar_chart, format_number, stacked_bar_chart
 from .figures import Overview, RankRow, overview, ranking
+from .renewal import renewal_section
 
 #: quarters offered in the dashboard's chooser and the bulletin form, the running one included
 QUARTERS_OFFERED = 8
@@ -259,6 +263,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "summary": scope_summary(user),
             "appraisals": latest_year_counts(org, period.year),
             "appraisal_results": AppraisalResult.choices,
+            # The quarter's year as of the page's day, as the bulletin of that quarter.
+            "renewal": renewal_section(org, year=period.year, as_of=data.as_of),
+            "renewal_url": (
+                reverse("teams:renewal") if path_allowed(user, org.path, RENEWAL_ROLES) else ""
+            ),
         }
     )
     return render(request, "reports/dashboard.html", context)

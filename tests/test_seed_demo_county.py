@@ -64,6 +64,7 @@ APPS = (
     "portal",
     "members",
     "funding",
+    "teams",
     "checklists",
     "assessments",
     "reports",

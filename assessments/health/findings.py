@@ -39,6 +39,9 @@ PROBATION_OVERDUE = "probation_overdue"
 TERM_EXPIRED = "term_expired"
 TERM_EXPIRING = "term_expiring"
 SECRETARY_VACANT = "secretary_vacant"
+CANDIDATE_NOT_VETTED = "candidate_not_vetted"
+COMMITTEE_REQUIRED = "committee_required"
+COMMITTEE_OVERSIZED = "committee_oversized"
 WEAK_AND_LAX = "weak_and_lax"
 NO_MEETING_THIS_QUARTER = "no_meeting_this_quarter"
 DEVELOPMENT_STALLED = "development_stalled"
@@ -46,12 +49,16 @@ MOBILE_LOST_CONTACT = "mobile_lost_contact"
 DUES_LAPSED = "dues_lapsed"
 CHECKLIST_OVERDUE = "checklist_overdue"
 RECTIFICATION_OVERDUE = "rectification_overdue"
+CADRE_PAY_BELOW_STANDARD = "cadre_pay_below_standard"
 
 RULE_LABELS: dict[str, Any] = {
     WEAK_AND_LAX: gettext_lazy("软弱涣散"),
     TERM_EXPIRED: gettext_lazy("任期已届满"),
     TERM_EXPIRING: gettext_lazy("任期即将届满"),
     SECRETARY_VACANT: gettext_lazy("书记空缺"),
+    CANDIDATE_NOT_VETTED: gettext_lazy("村（社区）书记未经资格联审或县级备案"),
+    COMMITTEE_REQUIRED: gettext_lazy("应设支部委员会而委员不足"),
+    COMMITTEE_OVERSIZED: gettext_lazy("委员会委员超过职数"),
     FEWER_THAN_10_MEMBERS: gettext_lazy("村（社区）党员过少"),
     NO_MEMBER_UNDER_40: gettext_lazy("村（社区）无青年党员"),
     NO_FEMALE_MEMBER: gettext_lazy("村（社区）无女党员"),
@@ -69,6 +76,7 @@ RULE_LABELS: dict[str, Any] = {
     DUES_LAPSED: gettext_lazy("连续六个月未参加组织生活或未交纳党费"),
     CHECKLIST_OVERDUE: gettext_lazy("责任清单逾期未提交"),
     RECTIFICATION_OVERDUE: gettext_lazy("整改事项逾期"),
+    CADRE_PAY_BELOW_STANDARD: gettext_lazy("村干部报酬低于标准"),
     FUND_BELOW_STANDARD: gettext_lazy("工作经费低于保障标准"),
     COUNTY_BELOW_BUDGET_LINE: gettext_lazy("县级党建经费低于预算比例"),
     FUND_NOT_DISBURSED: gettext_lazy("经费拨付滞后"),

@@ -2,10 +2,11 @@
 
 `findings_for(org)` is called alike by `manage.py org_health`, the /health/ page, its
 export, the dashboard, the bulletin and the tests. It runs a bounded number of queries
-whatever the subtree's size (about twenty-five: the organisations, their ancestors, the
+whatever the subtree's size (about thirty: the organisations, their ancestors, the
 thresholds, one member aggregate, the roster rules, the quarter's meetings, the register,
-the member services and the funding warnings, the lists; health.warnings holds the last
-three, health.roster the roster rules).
+the member services and the funding warnings, the lists, the leadership teams;
+health.warnings holds the member, funding and list rules, health.roster the roster rules,
+health.teams the team rules).
 
 Which organisation each rule looks at (DOMAIN.md, Organisations):
 - the three village problems (`fewer_than_10_members`, `no_member_under_40`,
@@ -27,8 +28,13 @@ Which organisation each rule looks at (DOMAIN.md, Organisations):
   concerns a village (domain 农村; 农村基层组织工作条例) that is not yet a 党委.
 - `joint_branch_over_5_units` concerns a 联合党支部, by the units it lists.
 - `members_outside_branch` and `probation_overdue` read the roster (health.roster).
-- terms, secretary and the weak-and-lax flag concern every organisation; a 党工委 and a
-  临时党支部 are appointed, not elected, and have no term (orgs.terms).
+- terms and the weak-and-lax flag concern every organisation; a 党工委 and a 临时党支部
+  are appointed, not elected, and have no term (orgs.terms). A term past its end whose
+  election has been held and awaits approval says so (the term starts with the approved
+  election: teams.services.elections.sync_term).
+- the 书记, the committees, the vetting of village secretaries and the cadres' pay read
+  the leadership teams (health.teams, whose docstring says which organisations each
+  concerns); `committee_required` takes its branches' 正式党员 from the member count here.
 Member counts are the 在册 members of the day asked about: today's roster, or for a past
 day (a bulletin of a past quarter) the members of that day from their dated facts.
 """
@@ -66,7 +72,6 @@ from .findings import (
     NO_FEMALE_MEMBER,
     NO_MEETING_THIS_QUARTER,
     NO_MEMBER_UNDER_40,
-    SECRETARY_VACANT,
     TERM_EXPIRED,
     TERM_EXPIRING,
     WARNING,
@@ -76,6 +81,8 @@ from .findings import (
     sort_key,
 )
 from .roster import outside_branch_findings, past_day, probation_findings
+from .teams import pending_elections, team_findings
+from .units import Units
 from .warnings import checklist_findings, funding_findings, member_findings
 
 PLACE_DOMAINS = (OrgDomain.RURAL, OrgDomain.URBAN_COMMUNITY)
@@ -93,7 +100,7 @@ ORG_FIELDS = (
     "kind",
     "level",
     "domain",
-    "secretary_name",
+    "founded_on",
     "term_started_on",
     "term_years",
     "is_weak_and_lax",
@@ -115,13 +122,15 @@ def findings_for(org: Organization, *, today: datetime.date | None = None) -> li
     today = today or timezone.localdate()
     figures = thresholds()
     orgs = list(Organization.objects.within(org).only(*ORG_FIELDS))
+    units = _units(org, orgs)
+    counts = _unit_counts(org, units, figures, today)
     findings: list[Finding] = []
-    findings += _structure_findings(org, orgs, figures, today)
+    findings += _structure_findings(units, counts, figures)
     findings += _joint_branch_findings(orgs, figures)
     findings += outside_branch_findings(org, orgs, today)
     findings += probation_findings(org, today)
     findings += _term_findings(orgs, figures, today)
-    findings += _secretary_findings(orgs)
+    findings += team_findings(org, orgs, units, counts, figures, today)
     findings += _weak_and_lax_findings(orgs, today)
     findings += _meeting_findings(org, orgs, today)
     findings += member_findings(org, today)
@@ -184,18 +193,30 @@ def _places(org: Organization, orgs: list[Organization]) -> list[Organization]:
     return [o for o in orgs if o.path in place_paths and o.parent_path not in place_paths]
 
 
+def _units(org: Organization, orgs: list[Organization]) -> Units:
+    return Units(
+        places=_places(org, orgs),
+        branches=[o for o in orgs if o.kind in BRANCH_KINDS],
+        general_branches=[o for o in orgs if o.kind == OrgKind.GENERAL_BRANCH],
+        committees=[o for o in orgs if is_base_committee(o)],
+    )
+
+
+def _unit_counts(
+    org: Organization, units: Units, figures: dict[str, int], today: datetime.date
+) -> dict[str, dict[str, int]]:
+    """Each unit's members by path (one query; none without units)."""
+    paths = units.paths
+    if not paths:
+        return {}
+    return _roll_up(_member_rows(org, today, figures[ThresholdKey.YOUNG_AGE]), paths)
+
+
 def _structure_findings(
-    org: Organization, orgs: list[Organization], figures: dict[str, int], today: datetime.date
+    units: Units, counts: dict[str, dict[str, int]], figures: dict[str, int]
 ) -> list[Finding]:
-    places = _places(org, orgs)
-    branches = [o for o in orgs if o.kind in BRANCH_KINDS]
-    general_branches = [o for o in orgs if o.kind == OrgKind.GENERAL_BRANCH]
-    committees = [o for o in orgs if is_base_committee(o)]
-    if not (places or branches or general_branches or committees):
-        return []
+    places, branches = units.places, units.branches
     young_age = figures[ThresholdKey.YOUNG_AGE]
-    rows = _member_rows(org, today, young_age)
-    counts = _roll_up(rows, [o.path for o in (*places, *branches, *general_branches, *committees)])
     minimum = figures[ThresholdKey.MIN_VILLAGE_MEMBERS]
     maximum = figures[ThresholdKey.MAX_BRANCH_MEMBERS]
     min_full = figures[ThresholdKey.MIN_FULL_MEMBERS]
@@ -254,8 +275,8 @@ def _structure_findings(
             )
     findings += _setting_up_findings(
         places,
-        general_branches,
-        committees,
+        units.general_branches,
+        units.committees,
         {path: c["total"] for path, c in counts.items()},
         figures,
     )
@@ -345,56 +366,40 @@ def _joint_branch_findings(orgs: list[Organization], figures: dict[str, int]) ->
     return findings
 
 
-# --- terms, secretary, weak-and-lax flag ---------------------------------------------------
+# --- terms, weak-and-lax flag -------------------------------------------------------------
 def _term_findings(
     orgs: list[Organization], figures: dict[str, int], today: datetime.date
 ) -> list[Finding]:
     """Expired on the day the term ends (as orgs.terms.term_status); expiring within the
-    configured number of months."""
-    months = figures[ThresholdKey.TERM_EXPIRING_MONTHS]
-    notice_until = add_months(today, months)
+    configured number of months. An election held and not yet approved is named: the
+    term runs on until the committee above approves it (one query, for those due)."""
+    notice_until = add_months(today, figures[ThresholdKey.TERM_EXPIRING_MONTHS])
+    due = [o for o in orgs if o.term_ends_on is not None and o.term_ends_on <= notice_until]
+    pending = pending_elections(due, today)
     findings = []
-    for o in orgs:
+    for o in due:
         ends_on = o.term_ends_on
-        if ends_on is None:
-            continue
+        values = {"years": o.term_years, "day": ends_on.isoformat()}
+        election = pending.get(o.id)
+        held = (
+            _("已于 %(day)s 选举，待上级批复。") % {"day": election.held_on.isoformat()}
+            if election is not None
+            else ""
+        )
         if ends_on <= today:
-            findings.append(
-                finding(
-                    o,
-                    TERM_EXPIRED,
-                    WARNING,
-                    _("本届任期 %(years)d 年，已于 %(day)s 届满（逾期 %(late)d 天），应及时换届。")
-                    % {
-                        "years": o.term_years,
-                        "day": ends_on.isoformat(),
-                        "late": (today - ends_on).days,
-                    },
-                )
-            )
-        elif ends_on <= notice_until:
-            findings.append(
-                finding(
-                    o,
-                    TERM_EXPIRING,
-                    INFO,
-                    _("本届任期 %(years)d 年，将于 %(day)s 届满（还有 %(left)d 天）。")
-                    % {
-                        "years": o.term_years,
-                        "day": ends_on.isoformat(),
-                        "left": (ends_on - today).days,
-                    },
-                )
-            )
+            late = _("本届任期 %(years)d 年，已于 %(day)s 届满（逾期 %(late)d 天），") % {
+                **values,
+                "late": (today - ends_on).days,
+            }
+            message = late + (held or _("应及时换届。"))
+            findings.append(finding(o, TERM_EXPIRED, WARNING, message))
+        else:
+            left = _("本届任期 %(years)d 年，将于 %(day)s 届满（还有 %(left)d 天）。") % {
+                **values,
+                "left": (ends_on - today).days,
+            }
+            findings.append(finding(o, TERM_EXPIRING, INFO, left + held))
     return findings
-
-
-def _secretary_findings(orgs: list[Organization]) -> list[Finding]:
-    return [
-        finding(o, SECRETARY_VACANT, WARNING, _("未登记书记姓名，书记可能空缺。"))
-        for o in orgs
-        if not o.secretary_name.strip()
-    ]
 
 
 def _weak_and_lax_findings(orgs: list[Organization], today: datetime.date) -> list[Finding]:

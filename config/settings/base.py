@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portal",
     "members",
     "funding",
+    "teams",
     # The year-end party statistics, computed from the roster and the tree.
     "partystats",
     "checklists",

@@ -45,6 +45,16 @@ from members.services.transfers import letter_issue, transfer_request
 from orgs.life.services import life_record_create
 from portal.models import ExportLog
 from reports.models import Bulletin
+from teams.models import (
+    CadrePay,
+    Candidate,
+    CommitteeMember,
+    Election,
+    PayStandard,
+    Posting,
+    ReserveCadre,
+    VettingCheck,
+)
 from tests.factories import make_member, make_user
 from tests.helpers import id_number
 
@@ -318,6 +328,67 @@ def _build_side(
     o.staff_assignment = Assignment.objects.get(user=staff, organization=town)
     o.staff, o.secretary = staff, secretary
 
+    # Leadership teams: a committee member, an election, a candidate with one body's
+    # result, a reserve, a posting, a cadre's pay and the township's pay standard.
+    o.committee_member = CommitteeMember.objects.create(
+        organization=village,
+        name=f"{label}委员",
+        id_number=id_number("1976-06-06", seq=seq + 5),
+        position="organization",
+        concurrent_post=f"{label}兼任职务",
+        started_on=TODAY - datetime.timedelta(days=200),
+    )
+    o.election = Election.objects.create(
+        organization=village,
+        session=f"{label}第九届",
+        held_on=TODAY - datetime.timedelta(days=200),
+        expected=10,
+        present=9,
+        method="equal",
+    )
+    o.candidate = Candidate.objects.create(
+        organization=village,
+        name=f"{label}人选",
+        id_number=id_number("1984-04-04", seq=seq + 6),
+        proposed_on=TODAY - datetime.timedelta(days=30),
+        notes=f"{label}人选备注",
+    )
+    VettingCheck.objects.create(
+        candidate=o.candidate,
+        body="police",
+        passed=False,
+        reason=f"{label}联审原因",
+        checked_on=TODAY - datetime.timedelta(days=20),
+    )
+    o.reserve = ReserveCadre.objects.create(
+        organization=village,
+        name=f"{label}后备",
+        id_number=id_number("1995-05-05", seq=seq + 7),
+        source=f"{label}来源",
+        training_notes=f"{label}培养情况",
+        added_on=TODAY - datetime.timedelta(days=60),
+    )
+    o.posting = Posting.objects.create(
+        organization=village,
+        name=f"{label}书记派",
+        id_number=id_number("1985-08-08", seq=seq + 8),
+        kind="first_secretary",
+        from_unit=f"{label}派出单位",
+        started_on=TODAY - datetime.timedelta(days=90),
+    )
+    o.pay_standard = PayStandard.objects.create(
+        organization=town, year=YEAR, minimum_total=Decimal("36000")
+    )
+    o.cadre_pay = CadrePay.objects.create(
+        organization=village,
+        name=f"{label}村干",
+        id_number=id_number("1979-09-09", seq=seq + 9),
+        year=YEAR,
+        post=f"{label}村委委员",
+        base_pay=Decimal("30000"),
+        performance_pay=Decimal("1234.56"),
+    )
+
     side.secrets = [
         town.name,
         village.name,
@@ -359,6 +430,20 @@ def _build_side(
         f"{label}外景.png",
         f"{label}签到.png",
         f"{label}佐证.png",
+        o.committee_member.name,
+        o.committee_member.id_number,
+        o.committee_member.concurrent_post,
+        o.election.session,
+        o.candidate.name,
+        o.candidate.id_number,
+        o.candidate.notes,
+        f"{label}联审原因",
+        o.reserve.name,
+        o.reserve.training_notes,
+        o.posting.name,
+        o.posting.from_unit,
+        o.cadre_pay.name,
+        o.cadre_pay.post,
     ]
     return side
 

@@ -27,6 +27,7 @@ from demo.scale import (
     build_city,
     secretary_username,
 )
+from demo.teams import keep_team_columns, load_demo_teams
 from orgs.models import Organization
 from orgs.resources import OrganizationResource
 from orgs.roles import Role
@@ -65,8 +66,8 @@ def restore_reference_data() -> None:
 class Command(BaseCommand):
     help = (
         "生成演示县（清河县）的组织、演示账号和一年的工作数据（组织生活、党费、发展党员、"
-        "责任清单、评分、经费、阵地、已结束季度的通报）；--scale city 另行生成城市规模的压测"
-        "数据（约 2,000 个组织、500,000 名党员）。可重复执行，不会产生重复数据。"
+        "责任清单、评分、经费、阵地、班子与换届、已结束季度的通报）；--scale city 另行生成城市"
+        "规模的压测数据（约 2,000 个组织、500,000 名党员）。可重复执行，不会产生重复数据。"
     )
 
     def add_arguments(self, parser):
@@ -103,7 +104,8 @@ class Command(BaseCommand):
         if scale == "city":
             self._city(options["orgs"], options["members"], options["secretaries"])
             return
-        dataset = tablib.Dataset(*demo_rows(), headers=HEADERS)
+        # Organisations already there keep the 书记 and term their committee gives them.
+        dataset = tablib.Dataset(*keep_team_columns(demo_rows()), headers=HEADERS)
         with transaction.atomic():
             restore_reference_data()
             # The same import path that staff use (DATA_DICTIONARY.md, orgs).
@@ -131,6 +133,7 @@ class Command(BaseCommand):
                 load_demo_funding(),
                 load_demo_register(),
                 load_demo_checklists(),
+                load_demo_teams(),
             ]
         if not no_bulletins:
             # After the commit: the bulletins are built from what the demo has stored.
