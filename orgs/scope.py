@@ -88,6 +88,13 @@ def children_q(org: Any, prefix: str = "") -> Q:
     return subtree_q(org, prefix) & Q(**{f"{prefix}depth": org.depth + 1})
 
 
+def ancestor_paths(path: str, *, include_self: bool = True) -> list[str]:
+    """The tree paths of the organisations above the one at `path`, topmost first, and
+    `path` itself unless `include_self` is false."""
+    last = len(path) if include_self else len(path) - PATH_STEP
+    return [path[:end] for end in range(PATH_STEP, last + 1, PATH_STEP)]
+
+
 def parent_path(path: str) -> str:
     """The tree path of the organisation directly above the one at `path` ("" for a root)."""
     return path[:-PATH_STEP]

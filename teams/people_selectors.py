@@ -8,7 +8,7 @@ user's scope); the lists of a whole subtree start from `visible_to(user)`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ from members.identity import InvalidIdNumber, age_on, birth_date_from_id, valida
 from members.permissions import can_view_full_personal_data
 from orgs.choices import LEVEL_RANK, OrgLevel
 from orgs.models import Organization
-from orgs.scope import PATH_STEP
+from orgs.scope import ancestor_paths, subtree_q
 from orgs.selectors import scope_tops
 
 from .choices import REQUIRED_VETTING_BODIES, Position, VettingBody
@@ -288,20 +288,35 @@ def filter_postings(
 # --- pay ---------------------------------------------------------------------------------
 
 
-def ancestor_paths(org: Organization) -> list[str]:
-    """The tree paths of `org` and of every organisation above it."""
-    return [org.path[: i * PATH_STEP] for i in range(1, len(org.path) // PATH_STEP + 1)]
+def standards_for(org: Organization, years: Iterable[int]) -> dict[tuple[str, int], PayStandard]:
+    """The pay standards of `years` set by `org`, anything under it or any organisation
+    above it, by (setter's path, year) (one query): what `nearest_standard` picks from,
+    for one village or for a whole subtree."""
+    rows = (
+        PayStandard.objects.filter(year__in=set(years))
+        .filter(
+            subtree_q(org, prefix="organization__")
+            | Q(organization__path__in=ancestor_paths(org.path, include_self=False))
+        )
+        .select_related("organization")
+    )
+    return {(row.organization.path, row.year): row for row in rows}
+
+
+def nearest_standard(
+    standards: Mapping[tuple[str, int], PayStandard], path: str, year: int
+) -> PayStandard | None:
+    """The standard of `year` of the organisation at `path` or the nearest one above it."""
+    for above in reversed(ancestor_paths(path)):
+        standard = standards.get((above, year))
+        if standard is not None:
+            return standard
+    return None
 
 
 def applicable_standard(org: Organization, year: int) -> PayStandard | None:
-    """The standard of `year` set by the nearest organisation at or above `org` (one
-    query)."""
-    return (
-        PayStandard.objects.filter(year=year, organization__path__in=ancestor_paths(org))
-        .select_related("organization")
-        .order_by("-organization__depth")
-        .first()
-    )
+    """The standard of `year` set by the nearest organisation at or above `org`."""
+    return nearest_standard(standards_for(org, [year]), org.path, year)
 
 
 @dataclass(frozen=True)
@@ -336,7 +351,9 @@ def standards_visible(user: Any) -> QuerySet[PayStandard]:
 def standards_above(user: Any) -> list[PayStandard]:
     """The standards set above the user's scope, which apply to its villages too (read
     only here: the organisation above keeps them)."""
-    paths = {path for top in scope_tops(user) for path in ancestor_paths(top)[:-1]}
+    paths = {
+        path for top in scope_tops(user) for path in ancestor_paths(top.path, include_self=False)
+    }
     if not paths:
         return []
     return list(

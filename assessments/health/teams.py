@@ -60,10 +60,10 @@ from core.numbers import money
 from orgs.choices import OrgKind, OrgLevel
 from orgs.life.selectors import COMMITTEE_MIN_FULL_MEMBERS
 from orgs.models import Organization
-from orgs.scope import PATH_STEP, subtree_q
 from orgs.terms import is_elected
 from teams.choices import REQUIRED_VETTING_BODIES, Position, VettingBody
-from teams.models import CadrePay, Candidate, CommitteeMember, Election, PayStandard
+from teams.models import CadrePay, Candidate, CommitteeMember, Election
+from teams.people_selectors import nearest_standard, standards_for
 from teams.renewal import is_village_or_community
 from teams.selectors import secretary_vacancies
 
@@ -358,17 +358,17 @@ def _pay_findings(org: Organization, today: datetime.date) -> list[Finding]:
     )
     if not rows:
         return []
-    standards = _standards(org, {row.year for row in rows})
+    standards = standards_for(org, {row.year for row in rows})
     by_org: dict[int, list[CadrePay]] = defaultdict(list)
     for row in rows:
         by_org[row.organization_id].append(row)
     findings = []
     for pays in by_org.values():
         o, year = pays[0].organization, pays[0].year
-        standard = _nearest(standards, o.path, year)
+        standard = nearest_standard(standards, o.path, year)
         if standard is None:
             continue
-        below = [p for p in pays if p.total < standard[1]]
+        below = [p for p in pays if p.total < standard.minimum_total]
         if not below:
             continue
         names = [
@@ -386,36 +386,10 @@ def _pay_findings(org: Organization, today: datetime.date) -> list[Finding]:
                 % {
                     "year": year,
                     "n": len(below),
-                    "setter": standard[0],
-                    "standard": money(standard[1]),
+                    "setter": standard.organization.name,
+                    "standard": money(standard.minimum_total),
                     "names": names_text(names),
                 },
             )
         )
     return findings
-
-
-def _standards(org: Organization, years: set[int]) -> dict[tuple[str, int], tuple[str, object]]:
-    """The pay standards of `years` set by `org`, its subtree or an organisation above it,
-    by (path, year) → (name of the setter, minimum total) (one query)."""
-    above = [org.path[:end] for end in range(PATH_STEP, len(org.path), PATH_STEP)]
-    rows = PayStandard.objects.filter(year__in=years).filter(
-        subtree_q(org, prefix="organization__") | Q(organization__path__in=above)
-    )
-    return {
-        (path, year): (name, minimum)
-        for path, name, year, minimum in rows.values_list(
-            "organization__path", "organization__name", "year", "minimum_total"
-        )
-    }
-
-
-def _nearest(
-    standards: Mapping[tuple[str, int], tuple[str, object]], path: str, year: int
-) -> tuple[str, object] | None:
-    """The standard of the organisation at `path` or the nearest one above it."""
-    for end in range(len(path), 0, -PATH_STEP):
-        standard = standards.get((path[:end], year))
-        if standard is not None:
-            return standard
-    return None
